@@ -1,0 +1,560 @@
+"""Load a rule pack directory: parse, validate, cross-check, and report every problem at once."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from pydantic import ValidationError
+
+from ._yaml import YamlDocument, read_yaml
+from .errors import RuleIssue, RulePackError, suggest
+from .levels import RecommendationKind, TriageLevel
+from .pack import Origin, RulePack, VocabKind, normalize_text
+from .schema import (
+    AbsentCond,
+    ActivityCond,
+    AgainstAction,
+    AgeCond,
+    AllCond,
+    AnyCond,
+    AsymmetryCond,
+    BlockAction,
+    Condition,
+    EscalateAction,
+    HistoryCond,
+    HypothesisCond,
+    MeasurementCond,
+    NotCond,
+    PackMeta,
+    RecommendAction,
+    Rule,
+    RuleFile,
+    SupportAction,
+    SymptomCond,
+)
+
+__all__ = ["MAX_FILES", "bundled_rules_path", "iter_conditions", "load_pack"]
+
+MAX_FILES = 200
+
+_SECTIONS: tuple[tuple[str, VocabKind], ...] = (
+    ("symptoms", "symptom"),
+    ("history", "history"),
+    ("activities", "activity"),
+    ("measurements", "measurement"),
+    ("hypotheses", "hypothesis"),
+    ("recommendations", "recommendation"),
+)
+
+Loc = tuple[str | int, ...]
+
+
+def _known_keys() -> set[str]:
+    from . import schema
+
+    keys: set[str] = set()
+    for name in dir(schema):
+        obj = getattr(schema, name)
+        fields = getattr(obj, "model_fields", None)
+        if isinstance(fields, dict):
+            for fname, info in fields.items():
+                keys.add(info.alias or fname)
+    return keys
+
+
+def bundled_rules_path() -> Path:
+    """The bundled rule pack: inside the installed package, or ``rules/`` of a source checkout."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "_rules"
+    if packaged.is_dir():
+        return packaged
+    return here.parent / "rules"
+
+
+def iter_conditions(cond: Condition, loc: Loc = ("when",)) -> Iterator[tuple[Condition, Loc]]:
+    """Every condition in a ``when`` tree with its data path, parents first."""
+    yield cond, loc
+    if isinstance(cond, AllCond):
+        for i, sub in enumerate(cond.all):
+            yield from iter_conditions(sub, (*loc, "all", i))
+    elif isinstance(cond, AnyCond):
+        for i, sub in enumerate(cond.any):
+            yield from iter_conditions(sub, (*loc, "any", i))
+    elif isinstance(cond, NotCond):
+        yield from iter_conditions(cond.negated, (*loc, "not"))
+
+
+@dataclass
+class _Collector:
+    """Accumulates issues and the merged tables while checking a pack."""
+
+    issues: list[RuleIssue] = field(default_factory=list)
+    origins: dict[str, Origin] = field(default_factory=dict)
+    kinds: dict[str, VocabKind] = field(default_factory=dict)
+
+    def add(
+        self,
+        doc: YamlDocument,
+        loc: Loc,
+        message: str,
+        *,
+        code: str = "invalid",
+        rule_id: str | None = None,
+        suggestions: tuple[str, ...] = (),
+        key: bool = False,
+        severity: str = "error",
+    ) -> None:
+        line, col = doc.mark(loc, key=key)
+        self.issues.append(
+            RuleIssue(
+                doc.path,
+                line,
+                col,
+                message,
+                severity="warning" if severity == "warning" else "error",
+                code=code,
+                rule_id=rule_id,
+                suggestions=suggestions,
+            )
+        )
+
+
+def _describe_loc(doc: YamlDocument, loc: Loc) -> str:
+    path, complete = doc.resolve(loc)
+    shown = list(path) if complete else [*path, loc[-1]]
+    out = ""
+    for seg in shown:
+        out += f"[{seg}]" if isinstance(seg, int) else (f".{seg}" if out else str(seg))
+    return out
+
+
+def _pydantic_issues(doc: YamlDocument, exc: ValidationError, col: _Collector) -> None:
+    known = _known_keys()
+    for err in exc.errors(include_url=False):
+        loc: Loc = tuple(err["loc"])
+        where = _describe_loc(doc, loc)
+        if err["type"] == "extra_forbidden":
+            bad = str(loc[-1])
+            col.add(
+                doc,
+                loc,
+                f"{where}: unknown key '{bad}'",
+                code="unknown_key",
+                suggestions=suggest(bad, known),
+                key=True,
+            )
+        elif err["type"] == "missing":
+            col.add(doc, loc[:-1], f"{where}: missing required key '{loc[-1]}'", code="missing")
+        else:
+            msg = str(err["msg"]).removeprefix("Value error, ")
+            col.add(doc, loc, f"{where}: {msg}", code=str(err["type"]))
+
+
+def _display(root: Path, file: Path) -> str:
+    try:
+        rel = os.path.relpath(file)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        rel = str(file)
+    return rel if not rel.startswith("..") else str(file)
+
+
+def _read_files(root: Path, col: _Collector) -> list[tuple[YamlDocument, RuleFile]]:
+    shown_root = _display(root, root)
+    if not root.is_dir():
+        col.issues.append(RuleIssue(shown_root, 1, 1, "rule pack directory not found", code="io"))
+        return []
+    files = sorted(p for p in root.iterdir() if p.suffix in {".yaml", ".yml"} and p.is_file())
+    if not files:
+        col.issues.append(
+            RuleIssue(shown_root, 1, 1, "no .yaml rule files in the directory", code="empty")
+        )
+        return []
+    if len(files) > MAX_FILES:
+        col.issues.append(
+            RuleIssue(shown_root, 1, 1, f"more than {MAX_FILES} rule files", code="too_many")
+        )
+        return []
+    parsed: list[tuple[YamlDocument, RuleFile]] = []
+    for file in files:
+        doc = read_yaml(file, _display(root, file))
+        if isinstance(doc, RuleIssue):
+            col.issues.append(doc)
+            continue
+        if not isinstance(doc.data, dict):
+            col.add(doc, (), "the top level must be a mapping of sections (rules:, symptoms:, ...)")
+            continue
+        try:
+            parsed.append((doc, RuleFile.model_validate(doc.data)))
+        except ValidationError as exc:
+            _pydantic_issues(doc, exc, col)
+    return parsed
+
+
+def _check_condition_refs(
+    doc: YamlDocument, rule: Rule, base: Loc, col: _Collector, pack: dict[str, Any]
+) -> None:
+    expect: dict[type, tuple[str, tuple[VocabKind, ...]]] = {
+        SymptomCond: ("symptom", ("symptom",)),
+        HistoryCond: ("history", ("history",)),
+        AbsentCond: ("absent", ("symptom", "history")),
+        ActivityCond: ("activity", ("activity",)),
+        MeasurementCond: ("measurement", ("measurement",)),
+        AsymmetryCond: ("asymmetry", ("measurement",)),
+        HypothesisCond: ("hypothesis", ("hypothesis",)),
+    }
+    for cond, loc in iter_conditions(rule.when):
+        spec = expect.get(type(cond))
+        if spec is None:
+            if isinstance(cond, AgeCond):
+                _check_range(
+                    doc, (*base, *loc, "age"), cond.age.bounds(), (0, 120), "age", col, rule
+                )
+            continue
+        key, allowed = spec
+        ref = getattr(cond, key)
+        _check_ref(doc, (*base, *loc, key), ref, allowed, key, col, rule.id)
+        if isinstance(cond, MeasurementCond | AsymmetryCond) and ref in pack["measurements"]:
+            item = pack["measurements"][ref]
+            if isinstance(cond, MeasurementCond):
+                _check_range(doc, (*base, *loc), cond.bounds(), item.range, ref, col, rule)
+            elif not item.sided or item.mdc is None:
+                col.add(
+                    doc,
+                    (*base, *loc, key),
+                    f"rule '{rule.id}': asymmetry needs a sided measurement with an mdc; "
+                    f"'{ref}' is not one",
+                    code="not_sided",
+                    rule_id=rule.id,
+                )
+
+
+def _check_range(
+    doc: YamlDocument,
+    loc: Loc,
+    bounds: list[tuple[str, float]],
+    valid: tuple[float, float],
+    what: str,
+    col: _Collector,
+    rule: Rule,
+) -> None:
+    lo, hi = valid
+    for op, value in bounds:
+        if not lo <= value <= hi:
+            col.add(
+                doc,
+                (*loc, op),
+                f"rule '{rule.id}': {op} {value:g} is outside the valid range of "
+                f"{what} [{lo:g}, {hi:g}]",
+                code="out_of_range",
+                rule_id=rule.id,
+            )
+
+
+def _check_ref(
+    doc: YamlDocument,
+    loc: Loc,
+    ref: str,
+    allowed: tuple[VocabKind, ...],
+    what: str,
+    col: _Collector,
+    rule_id: str | None,
+) -> None:
+    kind = col.kinds.get(ref)
+    if kind in allowed:
+        return
+    where = f"rule '{rule_id}': " if rule_id else ""
+    if kind is not None:
+        col.add(
+            doc,
+            loc,
+            f"{where}'{ref}' is a {kind}, not a {' or '.join(allowed)} (check the key '{what}')",
+            code="wrong_kind",
+            rule_id=rule_id,
+        )
+        return
+    candidates = [i for i, k in col.kinds.items() if k in allowed]
+    col.add(
+        doc,
+        loc,
+        f"{where}unknown {' or '.join(allowed)} '{ref}'",
+        code="unknown_id",
+        rule_id=rule_id,
+        suggestions=suggest(ref, candidates),
+    )
+
+
+def _check_actions(
+    doc: YamlDocument, rule: Rule, base: Loc, col: _Collector, pack: dict[str, Any]
+) -> None:
+    for i, action in enumerate(rule.then):
+        loc = (*base, "then", i)
+        if isinstance(action, SupportAction | AgainstAction):
+            key = "support" if isinstance(action, SupportAction) else "against"
+            _check_ref(doc, (*loc, key), getattr(action, key), ("hypothesis",), key, col, rule.id)
+        elif isinstance(action, RecommendAction):
+            _check_ref(
+                doc,
+                (*loc, "recommend"),
+                action.recommend,
+                ("recommendation",),
+                "recommend",
+                col,
+                rule.id,
+            )
+            rec = pack["recommendations"].get(action.recommend)
+            if rule.red_flag and rec is not None and rec.kind == RecommendationKind.DRILL:
+                col.add(
+                    doc,
+                    (*loc, "recommend"),
+                    f"red-flag rule '{rule.id}' must not recommend the drill '{rec.id}'",
+                    code="red_flag_drill",
+                    rule_id=rule.id,
+                )
+        elif isinstance(action, BlockAction):
+            _check_ref(
+                doc,
+                (*loc, "block"),
+                action.block,
+                ("activity", "recommendation"),
+                "block",
+                col,
+                rule.id,
+            )
+    if rule.red_flag:
+        levels = [a.escalate for a in rule.then if isinstance(a, EscalateAction)]
+        if not levels or max(levels) < TriageLevel.SEE_CLINICIAN:
+            col.add(
+                doc,
+                (*base, "then"),
+                f"red-flag rule '{rule.id}' must escalate to see_clinician or higher",
+                code="red_flag_level",
+                rule_id=rule.id,
+            )
+
+
+def _check_cycles(rules: list[tuple[YamlDocument, Rule, Loc]], col: _Collector) -> None:
+    """Chaining must be acyclic: hypothesis -> rules that read it -> hypotheses they conclude."""
+    edges: dict[str, set[str]] = {}
+    for _, rule, _ in rules:
+        reads = {
+            c.hypothesis for c, _ in iter_conditions(rule.when) if isinstance(c, HypothesisCond)
+        }
+        concludes = {
+            a.support if isinstance(a, SupportAction) else a.against
+            for a in rule.then
+            if isinstance(a, SupportAction | AgainstAction)
+        }
+        for h in reads:
+            edges.setdefault(h, set()).update(concludes)
+    state: dict[str, int] = {}
+    cycle: list[str] = []
+
+    def visit(node: str, trail: list[str]) -> bool:
+        state[node] = 1
+        for nxt in sorted(edges.get(node, ())):
+            if state.get(nxt) == 1:
+                cycle.extend([*trail[trail.index(nxt) :], nxt] if nxt in trail else [node, nxt])
+                return True
+            if state.get(nxt) is None and visit(nxt, [*trail, nxt]):
+                return True
+        state[node] = 2
+        return False
+
+    for start in sorted(edges):
+        if state.get(start) is None and visit(start, [start]):
+            break
+    if cycle:
+        for doc, rule, loc in rules:
+            reads = {
+                c.hypothesis for c, _ in iter_conditions(rule.when) if isinstance(c, HypothesisCond)
+            }
+            if reads & set(cycle):
+                col.add(
+                    doc,
+                    (*loc, "when"),
+                    f"rule '{rule.id}' is part of a chaining cycle: {' -> '.join(cycle)}",
+                    code="cycle",
+                    rule_id=rule.id,
+                )
+                break
+
+
+def _index_synonyms(tables: dict[str, dict[str, Any]], col: _Collector) -> dict[str, str]:
+    """Map folded ids, labels and synonyms to ids. Ids win; two items sharing a text is an error."""
+    index = {normalize_text(i): i for i in col.kinds}
+    id_keys = set(index)
+    for section, _ in _SECTIONS:
+        for item in tables[section].values():
+            for text in (item.label, *item.synonyms):
+                key = normalize_text(text)
+                owner = index.get(key)
+                if owner is None:
+                    index[key] = item.id
+                elif owner != item.id and key not in id_keys:
+                    origin = col.origins[item.id]
+                    col.issues.append(
+                        RuleIssue(
+                            origin.path,
+                            origin.line,
+                            origin.column,
+                            f"'{item.id}': synonym or label '{text}' also names '{owner}' "
+                            f"(defined at {col.origins[owner]})",
+                            code="synonym_clash",
+                        )
+                    )
+    return index
+
+
+def load_pack(path: str | os.PathLike[str]) -> RulePack:
+    """Load and check the rule pack in directory ``path``.
+
+    Raises :class:`~hamtriage.RulePackError` listing every problem found, each as
+    ``file:line:col: error: message``.
+    """
+    root = Path(path)
+    col = _Collector()
+    parsed = _read_files(root, col)
+    tables: dict[str, dict[str, Any]] = {s: {} for s, _ in _SECTIONS}
+    sources: dict[str, Any] = {}
+    source_docs: list[tuple[YamlDocument, Loc, list[str]]] = []
+    meta: PackMeta | None = None
+    meta_doc: YamlDocument | None = None
+    rules: list[tuple[YamlDocument, Rule, Loc]] = []
+
+    for doc, rf in parsed:
+        if rf.pack is not None:
+            if meta is not None and meta_doc is not None:
+                col.add(
+                    doc,
+                    ("pack",),
+                    f"a second 'pack' section (the first is in {meta_doc.path})",
+                    key=True,
+                )
+            else:
+                meta, meta_doc = rf.pack, doc
+        for key, item in rf.sources.items():
+            if key in sources:
+                col.add(doc, ("sources", key), f"duplicate source key '{key}'", key=True)
+            sources[key] = item
+        for section, kind in _SECTIONS:
+            for i, item in enumerate(getattr(rf, section)):
+                loc: Loc = (section, i)
+                if item.id in col.kinds:
+                    col.add(
+                        doc,
+                        (*loc, "id"),
+                        f"duplicate id '{item.id}' (already defined as a {col.kinds[item.id]} at "
+                        f"{col.origins[item.id]})",
+                        code="duplicate_id",
+                    )
+                    continue
+                line, column = doc.mark((*loc, "id"))
+                col.kinds[item.id] = kind
+                col.origins[item.id] = Origin(doc.path, line, column)
+                tables[section][item.id] = item
+                if item.source is not None:
+                    source_docs.append((doc, (*loc, "source"), item.source))
+        for i, rule in enumerate(rf.rules):
+            loc = ("rules", i)
+            key = f"rule:{rule.id}"
+            if key in col.origins:
+                col.add(
+                    doc,
+                    (*loc, "id"),
+                    f"duplicate rule id '{rule.id}' (first at {col.origins[key]})",
+                    code="duplicate_id",
+                )
+                continue
+            line, column = doc.mark((*loc, "id"))
+            col.origins[key] = Origin(doc.path, line, column)
+            rules.append((doc, rule, loc))
+            source_docs.append((doc, (*loc, "source"), rule.source))
+
+    synonyms = _index_synonyms(tables, col)
+    for doc, loc, keys in source_docs:
+        for j, k in enumerate(keys):
+            if k not in sources:
+                col.add(
+                    doc,
+                    (*loc, j),
+                    f"unknown source '{k}'",
+                    code="unknown_source",
+                    suggestions=suggest(k, sources),
+                )
+
+    for doc, rule, loc in rules:
+        _check_condition_refs(doc, rule, loc, col, tables)
+        _check_actions(doc, rule, loc, col, tables)
+    for section in ("recommendations",):
+        for rec in tables[section].values():
+            for c in rec.contraindications:
+                origin = col.origins[rec.id]
+                if col.kinds.get(c) not in ("symptom", "history"):
+                    col.issues.append(
+                        RuleIssue(
+                            origin.path,
+                            origin.line,
+                            origin.column,
+                            f"recommendation '{rec.id}': contraindication '{c}' is not a symptom or history item",
+                            code="unknown_id",
+                            suggestions=suggest(
+                                c, [i for i, k in col.kinds.items() if k in ("symptom", "history")]
+                            ),
+                        )
+                    )
+    _check_cycles(rules, col)
+
+    if parsed and meta is None and not any(i.severity == "error" for i in col.issues):
+        first = parsed[0][0]
+        col.add(
+            first,
+            (),
+            "no file has a 'pack:' section with the pack's name and version",
+            code="no_pack",
+        )
+    if meta is not None and meta_doc is not None:
+        for level, rec_id in meta.referrals.items():
+            rec = tables["recommendations"].get(rec_id)
+            if rec is None or rec.kind != RecommendationKind.REFERRAL:
+                col.add(
+                    meta_doc,
+                    ("pack", "referrals", level.value),
+                    f"referral for '{level.value}' must be a recommendation of kind referral, got '{rec_id}'",
+                    code="unknown_id",
+                    suggestions=suggest(rec_id, tables["recommendations"]),
+                )
+
+    errors = [i for i in col.issues if i.severity == "error"]
+    if errors or meta is None:
+        raise RulePackError(
+            sorted(col.issues, key=lambda i: (i.path, i.line, i.column)), pack=str(path)
+        )
+
+    digest = hashlib.sha256()
+    for doc, _ in parsed:
+        digest.update(Path(doc.path).name.encode())
+        digest.update(b"\0")
+        digest.update(doc.digest)
+    freeze = MappingProxyType
+    return RulePack(
+        meta=meta,
+        sources=freeze(sources),
+        symptoms=freeze(tables["symptoms"]),
+        history=freeze(tables["history"]),
+        activities=freeze(tables["activities"]),
+        measurements=freeze(tables["measurements"]),
+        hypotheses=freeze(tables["hypotheses"]),
+        recommendations=freeze(tables["recommendations"]),
+        rules=tuple(r for _, r, _ in rules),
+        origins=freeze(col.origins),
+        content_hash=digest.hexdigest(),
+        root=str(root.resolve()),
+        kinds=freeze(col.kinds),
+        synonyms=freeze(synonyms),
+    )
