@@ -77,7 +77,7 @@ class Session:
         for fact in facts:
             fact["sid"] = self._sid
         try:
-            _code_, offset = _dre.assert_facts(self._handle, json.dumps(facts))
+            _, offset = _dre.assert_facts(self._handle, json.dumps(facts))
             fired: list[Fired] = []
             started = _dre.start_action_for_state(self._handle, offset)
             message = started[1] if started else None

@@ -91,15 +91,15 @@ class RulePack:
         kind = self.kinds.get(vocab_id)
         if kind is None:
             return None
-        table: Mapping[str, VocabItem] = {
+        tables: dict[str, Mapping[str, VocabItem]] = {
             "symptom": self.symptoms,
             "history": self.history,
             "activity": self.activities,
             "measurement": self.measurements,
             "hypothesis": self.hypotheses,
             "recommendation": self.recommendations,
-        }[kind]
-        return table[vocab_id]
+        }
+        return tables[kind][vocab_id]
 
     def label(self, vocab_id: str) -> str:
         """The human label of an id (the id itself when unknown)."""

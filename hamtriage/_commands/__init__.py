@@ -1,0 +1,1 @@
+"""Sub-commands of the ``hamtriage`` command, one module each (``add_parser`` + ``run``)."""

@@ -1,0 +1,113 @@
+"""``hamtriage triage``: triage a report given as JSON, flags or both."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from ..engine import Engine
+from ..errors import ReportError
+from ..render import render_markdown, render_text
+
+__all__ = ["add_parser", "build_report", "engine_for", "run"]
+
+
+def engine_for(rules: str | None) -> Engine:
+    """The engine over ``--rules DIR``, or the bundled pack."""
+    return Engine.default() if rules is None else Engine.from_path(rules)
+
+
+def add_report_arguments(p: argparse.ArgumentParser) -> None:
+    """The report options shared by ``triage``, ``explain`` and ``ask``."""
+    p.add_argument("report", nargs="?", help="report JSON file, or - for standard input")
+    p.add_argument(
+        "--symptom", action="append", default=[], metavar="ID", help="a symptom reported present"
+    )
+    p.add_argument(
+        "--absent", action="append", default=[], metavar="ID", help="a symptom the athlete denies"
+    )
+    p.add_argument(
+        "--measure",
+        action="append",
+        default=[],
+        metavar="ID=VALUE",
+        help="a measurement, e.g. knee_to_wall_cm=6.5",
+    )
+    p.add_argument("--activity", action="append", default=[], metavar="ID", help="an activity")
+    p.add_argument("--history", action="append", default=[], metavar="ID", help="a history item")
+    p.add_argument("--age", type=int, help="age in years")
+    p.add_argument("--rules", metavar="DIR", help="rule pack directory (default: the bundled pack)")
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "triage",
+        help="triage a report",
+        description="Triage a report (JSON file, - for stdin, and/or flags).",
+    )
+    add_report_arguments(p)
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    p.set_defaults(func=run)
+
+
+def build_report(args: argparse.Namespace) -> dict[str, Any]:
+    """Merge the JSON report (if any) with the flags into one report mapping."""
+    report: dict[str, Any] = {}
+    if args.report:
+        try:
+            if args.report == "-":
+                text = sys.stdin.read()
+            else:
+                with open(args.report, encoding="utf-8") as handle:
+                    text = handle.read()
+        except OSError as exc:
+            raise ReportError(
+                f"cannot read {args.report}: {exc.strerror}", field="report"
+            ) from None
+        try:
+            loaded = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ReportError(
+                f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
+                field=args.report,
+            ) from None
+        if not isinstance(loaded, dict):
+            raise ReportError("the report must be a JSON object", field=args.report)
+        report = loaded
+    for key, flag in (
+        ("symptoms", "symptom"),
+        ("absent", "absent"),
+        ("activities", "activity"),
+        ("history", "history"),
+    ):
+        values = getattr(args, flag)
+        if values:
+            report[key] = [*report.get(key, []), *values]
+    for item in args.measure:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise ReportError(f"--measure needs ID=VALUE, got '{item}'", field="--measure")
+        try:
+            number = float(value)
+        except ValueError:
+            raise ReportError(
+                f"--measure {name}: '{value}' is not a number", field="--measure"
+            ) from None
+        report.setdefault("measurements", {})[name] = number
+    if args.age is not None:
+        report["age"] = args.age
+    return report
+
+
+def run(args: argparse.Namespace) -> int:
+    engine = engine_for(args.rules)
+    result = engine.triage(build_report(args))
+    if args.format == "json":
+        print(result.model_dump_json(indent=2))
+    elif args.format == "markdown":
+        print(render_markdown(result))
+    else:
+        print(render_text(result))
+    return 0

@@ -1,0 +1,51 @@
+"""The ``hamtriage`` command (also ``python -m hamtriage``).
+
+Exit codes: 0 success (lint warnings alone still exit 0), 1 lint errors or failed
+scenarios, 2 bad usage or bad input (the message goes to standard error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from .errors import HamtriageError, ReportError, RulePackError
+
+__all__ = ["COMMANDS", "main"]
+
+COMMANDS: tuple[str, ...] = ("triage",)
+"""Sub-command modules under ``hamtriage._commands``, in help order."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hamtriage",
+        description="Rule-based triage of athletes' movement complaints. Suggestions, not a diagnosis.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMANDS:
+        importlib.import_module(f"hamtriage._commands.{name}").add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help exits 0, usage errors exit 2
+        return int(exc.code) if isinstance(exc.code, int) else 2
+    try:
+        code: int = args.func(args)
+    except ReportError as exc:
+        print(f"hamtriage: invalid report: {exc}", file=sys.stderr)
+        return 2
+    except RulePackError as exc:
+        print(f"hamtriage: {exc}", file=sys.stderr)
+        return 2
+    except HamtriageError as exc:
+        print(f"hamtriage: {exc}", file=sys.stderr)
+        return 2
+    return code
