@@ -79,6 +79,8 @@ def _matched(matched: dict[str, dict[str, Any]]) -> tuple[MatchedFact, ...]:
         if alias == "stage" or t not in _KIND_OF_T:
             continue
         value = fact.get("c") if t == "h" else fact.get("v")
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
         fid = fact.get("k", t)
         out.append(MatchedFact.model_construct(kind=_KIND_OF_T[t], id=str(fid), value=value))
     return tuple(out)
