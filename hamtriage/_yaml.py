@@ -127,10 +127,7 @@ class _Builder:
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
-                    key_text = getattr(key_node, "value", "?")
-                    raise _Fail(
-                        _pos(key_node), f"mapping keys must be text, got {key_text!r}", "yaml_key"
-                    )
+                    raise _Fail(_pos(key_node), "mapping keys must be plain text", "yaml_key")
                 key = str(key_node.value)
                 if key in out:
                     raise _Fail(_pos(key_node), f"duplicate key '{key}'", "duplicate_key")

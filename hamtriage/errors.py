@@ -19,6 +19,7 @@ __all__ = [
     "ReportError",
     "RuleIssue",
     "RulePackError",
+    "a_or_an",
     "suggest",
 ]
 
@@ -26,6 +27,11 @@ __all__ = [
 def suggest(word: str, candidates: Iterable[str], n: int = 3) -> tuple[str, ...]:
     """Return up to ``n`` known ids close to ``word`` (for "did you mean")."""
     return tuple(difflib.get_close_matches(word, list(candidates), n=n, cutoff=0.6))
+
+
+def a_or_an(noun: str) -> str:
+    """``"activity"`` -> ``"an activity"``, ``"symptom"`` -> ``"a symptom"``."""
+    return f"an {noun}" if noun[:1] in {"a", "e", "i", "o", "u"} else f"a {noun}"
 
 
 def _did_you_mean(suggestions: tuple[str, ...]) -> str:

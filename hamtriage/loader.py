@@ -10,15 +10,19 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ._yaml import YamlDocument, read_yaml
-from .errors import RuleIssue, RulePackError, suggest
+from .errors import RuleIssue, RulePackError, a_or_an, suggest
 from .levels import RecommendationKind, TriageLevel
 from .pack import Origin, RulePack, VocabKind, normalize_text
+from .safety import safety_issues
 from .schema import (
+    ACTION_KEYS,
+    CONDITION_KEYS,
     AbsentCond,
     ActivityCond,
+    ActivityItem,
     AgainstAction,
     AgeCond,
     AllCond,
@@ -28,15 +32,20 @@ from .schema import (
     Condition,
     EscalateAction,
     HistoryCond,
+    HistoryItem,
     HypothesisCond,
+    HypothesisItem,
     MeasurementCond,
+    MeasurementItem,
     NotCond,
     PackMeta,
     RecommendAction,
+    RecommendationItem,
     Rule,
-    RuleFile,
+    SourceItem,
     SupportAction,
     SymptomCond,
+    SymptomItem,
 )
 
 __all__ = ["MAX_FILES", "bundled_rules_path", "iter_conditions", "load_pack"]
@@ -134,12 +143,19 @@ def _describe_loc(doc: YamlDocument, loc: Loc) -> str:
     return out
 
 
-def _pydantic_issues(doc: YamlDocument, exc: ValidationError, col: _Collector) -> None:
+_FRIENDLY = {
+    "string_pattern_mismatch": "ids are lower snake case: a letter, then letters, digits or _",
+}
+
+
+def _pydantic_issues(doc: YamlDocument, exc: ValidationError, col: _Collector, prefix: Loc) -> None:
     known = _known_keys()
     for err in exc.errors(include_url=False):
-        loc: Loc = tuple(err["loc"])
+        loc: Loc = (*prefix, *err["loc"])
         where = _describe_loc(doc, loc)
-        if err["type"] == "extra_forbidden":
+        kind = err["type"]
+        given = err.get("input")
+        if kind == "extra_forbidden":
             bad = str(loc[-1])
             col.add(
                 doc,
@@ -149,11 +165,89 @@ def _pydantic_issues(doc: YamlDocument, exc: ValidationError, col: _Collector) -
                 suggestions=suggest(bad, known),
                 key=True,
             )
-        elif err["type"] == "missing":
+        elif kind == "missing":
             col.add(doc, loc[:-1], f"{where}: missing required key '{loc[-1]}'", code="missing")
+        elif kind in {"invalid_condition", "invalid_action"} and isinstance(given, dict) and given:
+            keys = CONDITION_KEYS if kind == "invalid_condition" else ACTION_KEYS
+            what = "condition" if kind == "invalid_condition" else "action"
+            bad = str(next(iter(given)))
+            col.add(
+                doc,
+                (*loc, bad),
+                f"{where}: unknown {what} '{bad}' (expected one of: {', '.join(keys)})",
+                code=kind,
+                suggestions=suggest(bad, keys),
+                key=True,
+            )
         else:
-            msg = str(err["msg"]).removeprefix("Value error, ")
-            col.add(doc, loc, f"{where}: {msg}", code=str(err["type"]))
+            msg = _FRIENDLY.get(kind) or str(err["msg"]).removeprefix("Value error, ")
+            col.add(doc, loc, f"{where}: {msg}", code=str(kind))
+
+
+@dataclass
+class _FileItems:
+    """The valid parts of one file; invalid items are reported and left out."""
+
+    pack: PackMeta | None = None
+    sources: dict[str, SourceItem] = field(default_factory=dict)
+    items: dict[str, list[tuple[int, Any]]] = field(default_factory=dict)
+
+
+_ITEM_MODELS: dict[str, type[BaseModel]] = {
+    "symptoms": SymptomItem,
+    "history": HistoryItem,
+    "activities": ActivityItem,
+    "measurements": MeasurementItem,
+    "hypotheses": HypothesisItem,
+    "recommendations": RecommendationItem,
+    "rules": Rule,
+}
+_TOP_KEYS = ("pack", "sources", *_ITEM_MODELS)
+
+
+def _validate(doc: YamlDocument, col: _Collector) -> _FileItems:
+    """Validate each section and each item on its own, so every problem is found."""
+    data: dict[str, Any] = doc.data
+    out = _FileItems()
+    for key in data:
+        if key not in _TOP_KEYS:
+            col.add(
+                doc,
+                (key,),
+                f"unknown section '{key}' (sections: {', '.join(_TOP_KEYS)})",
+                code="unknown_key",
+                suggestions=suggest(key, _TOP_KEYS),
+                key=True,
+            )
+    if "pack" in data:
+        try:
+            out.pack = PackMeta.model_validate(data["pack"])
+        except ValidationError as exc:
+            _pydantic_issues(doc, exc, col, ("pack",))
+    sources = data.get("sources")
+    if sources is not None and not isinstance(sources, dict):
+        col.add(doc, ("sources",), "sources: must be a mapping of citation keys", code="type")
+    elif sources:
+        for key, value in sources.items():
+            try:
+                out.sources[key] = SourceItem.model_validate(value)
+            except ValidationError as exc:
+                _pydantic_issues(doc, exc, col, ("sources", key))
+    for section, model in _ITEM_MODELS.items():
+        value = data.get(section)
+        valid: list[tuple[int, Any]] = []
+        out.items[section] = valid
+        if value is None:
+            continue
+        if not isinstance(value, list):
+            col.add(doc, (section,), f"{section}: must be a list", code="type")
+            continue
+        for i, item in enumerate(value):
+            try:
+                valid.append((i, model.model_validate(item)))
+            except ValidationError as exc:
+                _pydantic_issues(doc, exc, col, (section, i))
+    return out
 
 
 def _display(root: Path, file: Path) -> str:
@@ -164,7 +258,7 @@ def _display(root: Path, file: Path) -> str:
     return rel if not rel.startswith("..") else str(file)
 
 
-def _read_files(root: Path, col: _Collector) -> list[tuple[YamlDocument, RuleFile]]:
+def _read_files(root: Path, col: _Collector) -> list[tuple[YamlDocument, _FileItems]]:
     shown_root = _display(root, root)
     if not root.is_dir():
         col.issues.append(RuleIssue(shown_root, 1, 1, "rule pack directory not found", code="io"))
@@ -180,7 +274,7 @@ def _read_files(root: Path, col: _Collector) -> list[tuple[YamlDocument, RuleFil
             RuleIssue(shown_root, 1, 1, f"more than {MAX_FILES} rule files", code="too_many")
         )
         return []
-    parsed: list[tuple[YamlDocument, RuleFile]] = []
+    parsed: list[tuple[YamlDocument, _FileItems]] = []
     for file in files:
         doc = read_yaml(file, _display(root, file))
         if isinstance(doc, RuleIssue):
@@ -189,10 +283,7 @@ def _read_files(root: Path, col: _Collector) -> list[tuple[YamlDocument, RuleFil
         if not isinstance(doc.data, dict):
             col.add(doc, (), "the top level must be a mapping of sections (rules:, symptoms:, ...)")
             continue
-        try:
-            parsed.append((doc, RuleFile.model_validate(doc.data)))
-        except ValidationError as exc:
-            _pydantic_issues(doc, exc, col)
+        parsed.append((doc, _validate(doc, col)))
     return parsed
 
 
@@ -273,7 +364,7 @@ def _check_ref(
         col.add(
             doc,
             loc,
-            f"{where}'{ref}' is a {kind}, not a {' or '.join(allowed)} (check the key '{what}')",
+            f"{where}'{ref}' is {a_or_an(kind)}, not {a_or_an(' or '.join(allowed))} (check the key '{what}')",
             code="wrong_kind",
             rule_id=rule_id,
         )
@@ -438,12 +529,12 @@ def load_pack(path: str | os.PathLike[str]) -> RulePack:
                 )
             else:
                 meta, meta_doc = rf.pack, doc
-        for key, item in rf.sources.items():
+        for key, source in rf.sources.items():
             if key in sources:
                 col.add(doc, ("sources", key), f"duplicate source key '{key}'", key=True)
-            sources[key] = item
+            sources[key] = source
         for section, kind in _SECTIONS:
-            for i, item in enumerate(getattr(rf, section)):
+            for i, item in rf.items[section]:
                 loc: Loc = (section, i)
                 if item.id in col.kinds:
                     col.add(
@@ -460,7 +551,7 @@ def load_pack(path: str | os.PathLike[str]) -> RulePack:
                 tables[section][item.id] = item
                 if item.source is not None:
                     source_docs.append((doc, (*loc, "source"), item.source))
-        for i, rule in enumerate(rf.rules):
+        for i, rule in rf.items["rules"]:
             loc = ("rules", i)
             key = f"rule:{rule.id}"
             if key in col.origins:
@@ -527,9 +618,12 @@ def load_pack(path: str | os.PathLike[str]) -> RulePack:
                     ("pack", "referrals", level.value),
                     f"referral for '{level.value}' must be a recommendation of kind referral, got '{rec_id}'",
                     code="unknown_id",
-                    suggestions=suggest(rec_id, tables["recommendations"]),
+                    suggestions=()
+                    if rec is not None
+                    else suggest(rec_id, tables["recommendations"]),
                 )
 
+    col.issues.extend(safety_issues(rules, tables, col.origins))
     errors = [i for i in col.issues if i.severity == "error"]
     if errors or meta is None:
         raise RulePackError(

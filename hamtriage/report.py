@@ -10,13 +10,15 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     StringConstraints,
+    Tag,
     ValidationError,
     model_validator,
 )
 
-from .errors import ReportError, suggest
+from .errors import ReportError, a_or_an, suggest
 from .pack import RulePack
 
 __all__ = [
@@ -57,6 +59,16 @@ class SidedValue(BaseModel):
         return self
 
 
+def _value_kind(v: Any) -> str:
+    return "sided" if isinstance(v, dict | SidedValue) else "number"
+
+
+MeasurementValue = Annotated[
+    Annotated[Value, Tag("number")] | Annotated[SidedValue, Tag("sided")],
+    Discriminator(_value_kind),
+]
+
+
 class Report(BaseModel):
     """What the athlete reports. Unknown keys are rejected; ids may be given as synonyms.
 
@@ -70,7 +82,7 @@ class Report(BaseModel):
     symptoms: IdList = ()
     absent: IdList = ()
     measurements: Annotated[
-        dict[IdText, Value | SidedValue], Field(max_length=MAX_MEASUREMENTS)
+        dict[IdText, MeasurementValue], Field(max_length=MAX_MEASUREMENTS)
     ] = Field(default_factory=dict)
     activities: IdList = ()
     history: IdList = ()
@@ -78,7 +90,7 @@ class Report(BaseModel):
     sex: Literal["female", "male"] | None = None
 
 
-_UNION_LABELS = {"float", "SidedValue", "constrained-str", "str", "int", "literal['female','male']"}
+_UNION_LABELS = {"number", "sided"}
 
 
 def _field_name(loc: tuple[int | str, ...]) -> str:
@@ -151,7 +163,9 @@ def _resolve_ids(
         kind = pack.kinds[vid]
         if kind not in allowed:
             raise ReportError(
-                f"'{raw}' is a {kind}, not a {' or '.join(allowed)}", field=where, value=raw
+                f"'{raw}' is {a_or_an(kind)}, not {a_or_an(' or '.join(allowed))}",
+                field=where,
+                value=raw,
             )
         if vid in out:
             raise ReportError(f"'{raw}' is listed twice (as '{vid}')", field=where, value=raw)
