@@ -183,6 +183,11 @@ def test_reference_errors_across_files_with_did_you_mean(tmp_path: Path) -> None
         "rules.yaml:27:11: error: rule 'loop_a' is part of a chaining cycle: g -> h -> g",
         "rules.yaml:35:11: error: red-flag rule 'loop_b' must escalate to see_clinician or higher",
         "rules.yaml:35:54: error: red-flag rule 'loop_b' must not recommend the drill 'drill1'",
+        (
+            "rules.yaml:35:54: error: rule 'loop_b' recommends the drill 'drill1' on hypothesis "
+            "'g', which red-flag rule 'loop_b' supports: a red flag must never lead to a drill "
+            "(loop_b -> h -> loop_a -> g -> loop_b -> drill1)"
+        ),
     ]
     issue = info.value.issues[4]
     assert (issue.rule_id, issue.code, issue.suggestions) == ("r1", "unknown_id", ("tight_calves",))
