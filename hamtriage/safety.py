@@ -241,10 +241,7 @@ class _Lint:
         falling = self._falling_hypotheses()
         for doc, rule, loc in self.rules:
             for i, action in enumerate(rule.then):
-                if (
-                    isinstance(action, EscalateAction)
-                    and action.escalate == TriageLevel.SELF_CARE
-                ):
+                if isinstance(action, EscalateAction) and action.escalate == TriageLevel.SELF_CARE:
                     self.add(
                         doc,
                         (*loc, "then", i, "escalate"),
