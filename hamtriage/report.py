@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -40,7 +41,8 @@ MAX_TEXT = 120
 """At most this many characters in one id or synonym."""
 
 IdText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT)]
-IdList = Annotated[tuple[IdText, ...], Field(max_length=MAX_ITEMS)]
+IdList = Annotated[Sequence[IdText], Field(max_length=MAX_ITEMS), AfterValidator(tuple)]
+"""A list of ids; stored as a tuple so that a report is immutable."""
 Value = Annotated[float, Field(allow_inf_nan=False, strict=True)]
 
 
@@ -81,9 +83,9 @@ class Report(BaseModel):
 
     symptoms: IdList = ()
     absent: IdList = ()
-    measurements: Annotated[
-        dict[IdText, MeasurementValue], Field(max_length=MAX_MEASUREMENTS)
-    ] = Field(default_factory=dict)
+    measurements: Annotated[dict[IdText, MeasurementValue], Field(max_length=MAX_MEASUREMENTS)] = (
+        Field(default_factory=dict)
+    )
     activities: IdList = ()
     history: IdList = ()
     age: Annotated[int, Field(ge=0, le=120, strict=True)] | None = None
@@ -119,6 +121,8 @@ def coerce_report(report: Report | Mapping[str, Any]) -> Report:
         first = errors[0]
         field = _field_name(tuple(first["loc"]))
         msg = str(first["msg"]).removeprefix("Value error, ")
+        if first["type"] in {"sequence_str", "is_instance_of"} and len(first["loc"]) == 1:
+            msg = 'expected a list of ids, e.g. ["tight_calves"]'
         if first["type"] == "extra_forbidden":
             msg = f"unknown key (allowed: {', '.join(Report.model_fields)})"
         more = (
@@ -145,7 +149,7 @@ class Facts:
 
 
 def _resolve_ids(
-    pack: RulePack, field: str, values: tuple[str, ...], allowed: tuple[str, ...]
+    pack: RulePack, field: str, values: Sequence[str], allowed: tuple[str, ...]
 ) -> list[str]:
     out: list[str] = []
     for i, raw in enumerate(values):

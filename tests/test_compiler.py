@@ -1,0 +1,138 @@
+"""The compiler: DNF, pattern merging, staging of negations and chaining, engine limits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from _packs import tiny_pack
+
+from hamtriage import RulePackError, load_pack
+from hamtriage.compiler import LIMITS, compile_pack, dnf, engine_number
+from hamtriage.schema import Rule
+
+
+def _rule(when: object) -> Rule:
+    return Rule.model_validate(
+        {
+            "id": "r",
+            "title": "t",
+            "evidence": "research",
+            "source": ["S1"],
+            "when": when,
+            "then": [{"recommend": "x"}],
+        }
+    )
+
+
+def _shape(when: object) -> list[list[tuple[bool, tuple[str, ...]]]]:
+    return [[(a.negated, a.key) for a in conj] for conj in dnf(_rule(when).when)]
+
+
+def test_dnf_distributes_and_pushes_negation_down() -> None:
+    when = {"all": [{"symptom": "a"}, {"any": [{"symptom": "b"}, {"activity": "lift"}]}]}
+    assert _shape(when) == [
+        [(False, ("y", "a")), (False, ("y", "b"))],
+        [(False, ("y", "a")), (False, ("act", "lift"))],
+    ]
+    # not (a and b) == not a or not b;  not (a or b) == not a and not b
+    assert _shape({"not": {"all": [{"symptom": "a"}, {"symptom": "b"}]}}) == [
+        [(True, ("y", "a"))],
+        [(True, ("y", "b"))],
+    ]
+    assert _shape({"not": {"any": [{"symptom": "a"}, {"absent": "b"}]}}) == [
+        [(True, ("y", "a")), (True, ("n", "b"))]
+    ]
+    assert _shape({"not": {"not": {"history": "h"}}}) == [[(False, ("y", "h"))]]
+
+
+def test_engine_numbers_never_use_exponents() -> None:
+    assert engine_number(10.0) == 10
+    assert isinstance(engine_number(10.0), int)
+    assert engine_number(0.00001) == 0
+    assert engine_number(1e-4) == 0.0001
+    assert engine_number(2.34567) == 2.3457
+    for value in (1e-5, 123456.78, 0.1 + 0.2, -3.5e-7):
+        assert "e" not in repr(engine_number(value)).lower()
+
+
+RULES = """
+rules:
+  - id: merged
+    title: K between two bounds, and not Z
+    evidence: research
+    source: S1
+    when: {all: [{measurement: k, gt: 5}, {measurement: k, lt: 10}, {not: {symptom: z}}]}
+    then: [{support: h1, certainty: 0.5}]
+  - id: chained
+    title: Reads h1
+    evidence: research
+    source: S1
+    when: {hypothesis: h1}
+    then: [{recommend: edu1}]
+"""
+
+
+def test_compiled_definition_shape(tmp_path: Path) -> None:
+    compiled = compile_pack(load_pack(tiny_pack(tmp_path, RULES)))
+    merged = compiled.definition["r0"]
+    # one pattern for both bounds on k, the stage marker, then the negation
+    assert merged == {
+        "all": [
+            {"p0": {"$and": [{"t": "m"}, {"k": "k"}, {"$gt": {"v": 5}}, {"$lt": {"v": 10}}]}},
+            {"stage": {"$and": [{"t": "st"}, {"n": 0}]}},
+            {"x0$not": {"$and": [{"t": "y"}, {"k": "z"}]}},
+        ],
+        "pri": 2,
+        "dist": 0,
+    }
+    assert compiled.definition["_boot"] == {"all": [{"m": {"$s": 1}}], "pri": 0}
+    assert compiled.rules[1].stage == 1
+    assert compiled.hypothesis_stage["h1"] == 0
+    assert compiled.stage_markers == {0}
+    assert compiled.max_stage == 1
+    # no pattern uses durable's own keys
+    text = str(compiled.definition)
+    assert "'id'" not in text
+    assert "'sid'" not in text
+
+
+def test_engine_limits_are_pack_errors_not_hangs(tmp_path: Path) -> None:
+    branches = ", ".join(f"{{symptom: {s}}}" for s in ("a", "b", "z"))
+    wide = (
+        "{all: [" + ", ".join(f"{{any: [{branches}]}}" for _ in range(4)) + "]}"
+    )  # 3**4 = 81 branches
+    rules = f"""
+    rules:
+      - id: too_wide
+        title: Too many alternatives
+        evidence: research
+        source: S1
+        when: {wide}
+        then: [{{support: h1, certainty: 0.5}}]
+    """
+    with pytest.raises(RulePackError) as info:
+        compile_pack(load_pack(tiny_pack(tmp_path / "wide", rules)))
+    assert info.value.issues[0].rule_id == "too_wide"
+    assert (
+        f"its conditions expand to 81 alternatives; the limit is {LIMITS['branches_per_rule']}"
+        in str(info.value)
+    )
+    assert str(info.value.issues[0]).startswith(
+        f"{tmp_path}/wide/rules.yaml:2:9: error: rule 'too_wide'"
+    )
+
+    thresholds = "\n".join(
+        f"""
+      - id: t{i}
+        title: Threshold {i}
+        evidence: research
+        source: S1
+        when: {{measurement: w, gt: {i}}}
+        then: [{{support: h1, certainty: 0.1}}]"""
+        for i in range(LIMITS["matches_per_fact"] + 1)
+    )
+    with pytest.raises(
+        RulePackError, match=r"tests can match the same fact .* the engine allows 60"
+    ):
+        compile_pack(load_pack(tiny_pack(tmp_path / "many", "rules:" + thresholds)))
