@@ -1,0 +1,275 @@
+"""The pytest hooks and fixtures of :mod:`hamtriage.bdd`.
+
+Per-session state (the engine under test and the rules the scenarios fired) lives in
+the pytest ``Config`` stash, never in module globals.
+"""
+
+from __future__ import annotations
+
+import os
+import types
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from pytest_bdd import scenarios
+from pytest_bdd.exceptions import (
+    GherkinParseError,
+    NoScenariosFound,
+    StepDefinitionNotFoundError,
+)
+
+from ..engine import Engine
+from ..errors import HamtriageError
+from ..pack import RulePack
+from ..results import TriageResult
+from ._describe import rule_origin
+from ._scenario import ScenarioFailure, ScenarioState
+from .steps import STEP_PHRASES
+
+__all__ = [
+    "FeatureFile",
+    "hamtriage_engine",
+    "hamtriage_scenario",
+    "pytest_addoption",
+    "pytest_bdd_step_error",
+    "pytest_bdd_step_func_lookup_error",
+    "pytest_collect_file",
+    "pytest_configure",
+    "pytest_runtest_makereport",
+    "pytest_terminal_summary",
+    "pytest_unconfigure",
+]
+
+
+@dataclass
+class _Run:
+    """One pytest session's hamtriage state."""
+
+    rules: Path | None
+    coverage: bool
+    engine: Engine | None = None
+    packs: dict[str, RulePack] = field(default_factory=dict)
+    fired: dict[str, set[str]] = field(default_factory=dict)
+    triages: dict[str, int] = field(default_factory=dict)
+
+    def get_engine(self) -> Engine:
+        if self.engine is None:
+            self.engine = Engine.default() if self.rules is None else Engine.from_path(self.rules)
+        self.packs.setdefault(self.engine.pack.pack_id, self.engine.pack)
+        return self.engine
+
+    def record(self, pack: RulePack, result: TriageResult) -> None:
+        key = pack.pack_id
+        self.packs.setdefault(key, pack)
+        self.fired.setdefault(key, set()).update(result.fired_rules)
+        self.triages[key] = self.triages.get(key, 0) + 1
+
+
+_RUN = pytest.StashKey[_Run]()
+_UNKNOWN_STEP = pytest.StashKey[str]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("hamtriage", "hamtriage scenarios (rule-pack tests)")
+    group.addoption(
+        "--hamtriage-rules",
+        metavar="DIR",
+        default=None,
+        help="rule pack directory the scenarios run against (default: the bundled pack; "
+        "ini: hamtriage_rules)",
+    )
+    group.addoption(
+        "--hamtriage-coverage",
+        action="store_true",
+        default=False,
+        help="after the run, list the rules of the pack that no scenario fired "
+        "(ini: hamtriage_coverage)",
+    )
+    parser.addini(
+        "hamtriage_rules",
+        "rule pack directory for hamtriage scenarios, relative to the ini file",
+        type="string",
+        default="",
+    )
+    parser.addini(
+        "hamtriage_coverage", "report rules no hamtriage scenario fired", type="bool", default=False
+    )
+    parser.addini(
+        "hamtriage_collect_features",
+        "collect *.feature files as hamtriage scenarios (turn off when test modules "
+        "already bind them with pytest_bdd.scenarios)",
+        type="bool",
+        default=True,
+    )
+
+
+def _rules_path(config: pytest.Config) -> Path | None:
+    option = config.getoption("hamtriage_rules")
+    if option:
+        return (config.invocation_params.dir / str(option)).resolve()
+    ini = str(config.getini("hamtriage_rules")).strip()
+    if ini:
+        base = config.inipath.parent if config.inipath is not None else config.rootpath
+        return (base / ini).resolve()
+    return None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    coverage = bool(config.getoption("hamtriage_coverage")) or bool(
+        config.getini("hamtriage_coverage")
+    )
+    run = _Run(rules=_rules_path(config), coverage=coverage)
+    config.stash[_RUN] = run
+    if run.rules is not None:
+        try:
+            run.get_engine()
+        except HamtriageError as exc:
+            raise pytest.UsageError(
+                f"hamtriage: cannot use the rule pack {run.rules}:\n{exc}"
+            ) from None
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    run = config.stash.get(_RUN, None)
+    if run is not None and run.engine is not None and run.rules is not None:
+        run.engine.close()
+        run.engine = None
+
+
+@pytest.fixture(scope="session")
+def hamtriage_engine(pytestconfig: pytest.Config) -> Engine:
+    """The engine the scenarios run on: ``--hamtriage-rules``/``hamtriage_rules`` or the bundled pack."""
+    return pytestconfig.stash[_RUN].get_engine()
+
+
+@pytest.fixture
+def hamtriage_scenario(hamtriage_engine: Engine, pytestconfig: pytest.Config) -> ScenarioState:
+    """The report the scenario's ``Given`` steps build, and its triage result."""
+    run = pytestconfig.stash[_RUN]
+    pack = hamtriage_engine.pack
+    return ScenarioState(hamtriage_engine, on_result=lambda result: run.record(pack, result))
+
+
+# ----------------------------------------------------------------- collection
+
+
+class FeatureFile(pytest.Module):
+    """A ``.feature`` file collected as a module of pytest-bdd scenarios."""
+
+    def _getobj(self) -> types.ModuleType:
+        module = types.ModuleType(f"hamtriage_features.{self.path.stem}")
+        module.__file__ = str(self.path)
+        namespace = module.__dict__
+        namespace["_hamtriage_bind"] = scenarios
+        # pytest-bdd's scenarios() puts the tests into its caller's module namespace:
+        # run it as if it were the first line of a test module for this feature file.
+        code = compile("_hamtriage_bind(__file__)", str(self.path), "exec")
+        try:
+            exec(code, namespace)
+        except GherkinParseError as exc:
+            raise self.CollectError(f"cannot read {self.path.name}: {exc}") from None
+        except NoScenariosFound:
+            pass
+        return module
+
+    def funcnamefilter(self, name: str) -> bool:
+        return name.startswith("test_")
+
+    def classnamefilter(self, name: str) -> bool:
+        return False
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if file_path.suffix == ".feature" and parent.config.getini("hamtriage_collect_features"):
+        collector: pytest.Collector = FeatureFile.from_parent(parent, path=file_path)
+        return collector
+    return None
+
+
+# ------------------------------------------------------------------ reporting
+
+
+def _where(config: pytest.Config, filename: str) -> str:
+    try:
+        return os.path.relpath(filename, config.invocation_params.dir)
+    except ValueError:  # another drive on Windows
+        return filename
+
+
+def pytest_bdd_step_error(
+    request: pytest.FixtureRequest,
+    feature: object,
+    scenario: object,
+    step: object,
+    exception: BaseException,
+) -> None:
+    if isinstance(exception, ScenarioFailure):
+        where = _where(request.config, str(getattr(feature, "filename", "")))
+        exception.location = (
+            f"Failed step: {getattr(step, 'keyword', '').strip()} {getattr(step, 'name', '')}  "
+            f"({where}:{getattr(step, 'line_number', '?')})\n"
+            f"Scenario:    {getattr(scenario, 'name', '')}  "
+            f"({where}:{getattr(scenario, 'line_number', '?')})\n"
+        )
+
+
+def pytest_bdd_step_func_lookup_error(
+    request: pytest.FixtureRequest, feature: object, scenario: object, step: object
+) -> None:
+    where = _where(request.config, str(getattr(feature, "filename", "")))
+    phrases = "\n".join(f"  {p}" for p in STEP_PHRASES)
+    request.node.stash[_UNKNOWN_STEP] = (
+        f"Unknown step: {getattr(step, 'keyword', '').strip()} {getattr(step, 'name', '')}\n"
+        f"  in scenario '{getattr(scenario, 'name', '')}' ({where}:{getattr(step, 'line_number', '?')})\n"
+        "No step definition matches this text. The steps hamtriage knows are:\n"
+        f"{phrases}\n"
+        "Ids and synonyms go in double quotes, numbers without quotes."
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    excinfo = call.excinfo
+    if report.failed and excinfo is not None:
+        if isinstance(excinfo.value, ScenarioFailure):
+            report.longrepr = str(excinfo.value)
+        elif isinstance(excinfo.value, StepDefinitionNotFoundError):
+            report.longrepr = item.stash.get(_UNKNOWN_STEP, str(excinfo.value))
+    return report
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    run = config.stash.get(_RUN, None)
+    if run is None or not run.coverage:
+        return
+    tr = terminalreporter
+    tr.write_sep("=", "hamtriage rule coverage")
+    if not run.packs:
+        try:
+            run.get_engine()
+        except HamtriageError as exc:
+            tr.write_line(f"cannot load the rule pack: {exc}")
+            return
+    for key, pack in run.packs.items():
+        fired = run.fired.get(key, set())
+        total = len(pack.rules)
+        missed = [rule for rule in pack.rules if rule.id not in fired]
+        where = f" ({pack.root})" if pack.root else ""
+        tr.write_line(
+            f"Rule pack {key}{where}: {total - len(missed)} of {total} rules fired "
+            f"in {run.triages.get(key, 0)} triaged reports."
+        )
+        if not missed:
+            tr.write_line("Every rule of the pack fired in at least one scenario.", green=True)
+            continue
+        tr.write_line(f"{len(missed)} rules no scenario fired:", yellow=True)
+        width = max(len(rule.id) for rule in missed)
+        for rule in missed:
+            tr.write_line(f"  {rule.id:<{width}}  {rule_origin(pack, rule.id)}  {rule.title}")
