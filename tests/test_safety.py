@@ -674,3 +674,26 @@ def test_lint_reports_every_problem_at_once_with_codes(tmp_path: Path) -> None:
     ]
     assert {c for c, _, _ in got} == set(SAFETY_CODES)
     assert str(info.value).startswith(f"4 problems in rule pack {root}:")
+
+
+def test_a_referral_recommended_by_a_rule_says_why(tmp_path: Path) -> None:
+    root = write(
+        tmp_path,
+        """
+        rules:
+          - id: b_wants_a_look
+            title: B is worth a look
+            evidence: research
+            source: [S1]
+            explanation: B is worth showing to a doctor at the next visit.
+            when: {symptom: b}
+            then:
+              - recommend: see_doc
+              - recommend: drill1
+        """,
+    )
+    result = Engine(load_pack(root)).triage({"symptoms": ["b"]})
+    assert result.level is TriageLevel.SELF_CARE
+    by_id = {r.id: r for r in result.recommendations}
+    assert by_id["see_doc"].reason == "B is worth showing to a doctor at the next visit."
+    assert by_id["drill1"].reason is None
