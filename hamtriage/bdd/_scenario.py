@@ -107,6 +107,10 @@ class ScenarioState:
         """Record a measurement, on one side (``left``/``right``) or as one number."""
         current = self.measurements.get(item)
         if side is None:
+            if isinstance(current, dict):
+                raise ScenarioFailure(
+                    f"Problem in the scenario: '{item}' is given both as one number and per side."
+                )
             if current is not None:
                 raise ScenarioFailure(f"Problem in the scenario: '{item}' is given twice.")
             self.measurements[item] = value
