@@ -13,6 +13,9 @@ refuses (as errors naming the rule and ``file:line:col``):
     history item that a red-flag rule reads but that has no ``source:`` of its own.
 ``red_flag_lore``
     a red-flag rule whose evidence is ``coaching_lore``.
+``missing_referral``
+    a rule escalating to ``see_clinician`` or higher when the pack has no referral for
+    that level (``pack.referrals``): the result would send the athlete nowhere.
 ``level_lowered``
     any way a rule could lower the triage level. Levels combine by taking the
     highest and there is no lowering action, so a level can only fall when reporting
@@ -56,7 +59,13 @@ from .schema import (
 
 __all__ = ["SAFETY_CODES", "red_flag_triggers", "safety_issues"]
 
-SAFETY_CODES = ("red_flag_drill_chain", "red_flag_source", "red_flag_lore", "level_lowered")
+SAFETY_CODES = (
+    "red_flag_drill_chain",
+    "red_flag_source",
+    "red_flag_lore",
+    "missing_referral",
+    "level_lowered",
+)
 """The issue codes this lint emits."""
 
 Loc = tuple[str | int, ...]
@@ -205,6 +214,22 @@ class _Lint:
                             chain[action.support] = (*path, action.support)
                             queue.append(action.support)
 
+    def referrals(self, referrals: Mapping[TriageLevel, str]) -> None:
+        for doc, rule, loc in self.rules:
+            for i, action in enumerate(rule.then):
+                level = action.escalate if isinstance(action, EscalateAction) else None
+                if level is not None and level.is_referral and level not in referrals:
+                    self.add(
+                        doc,
+                        (*loc, "then", i, "escalate"),
+                        f"rule '{rule.id}' escalates to '{level.value}', but the pack has no "
+                        f"referral for '{level.value}': add one under pack.referrals so the "
+                        "result says where to go",
+                        "missing_referral",
+                        rule,
+                        key=False,
+                    )
+
     # ---------------------------------------------------------------- levels
 
     def _falling_hypotheses(self) -> dict[str, str]:
@@ -290,16 +315,20 @@ def safety_issues(
     rules: Sequence[RuleEntry],
     tables: Mapping[str, Mapping[str, Any]],
     origins: Mapping[str, Origin],
+    referrals: Mapping[TriageLevel, str] | None = None,
 ) -> list[RuleIssue]:
     """Check the safety invariants of a merged pack; return every violation as an error.
 
     ``rules`` are the pack's rules with their documents and data paths, ``tables`` the
     merged vocabulary sections (``symptoms``, ``history``, ``recommendations``, ...),
-    ``origins`` where each vocabulary id is defined.
+    ``origins`` where each vocabulary id is defined, ``referrals`` the pack's referral
+    for each level (not checked when ``None``).
     """
     lint = _Lint(rules, tables)
     lint.red_flag_evidence(origins)
     lint.drill_chains()
+    if referrals is not None:
+        lint.referrals(referrals)
     lint.monotone_levels()
     return lint.issues
 

@@ -670,10 +670,36 @@ def test_lint_reports_every_problem_at_once_with_codes(tmp_path: Path) -> None:
         ("red_flag_lore", "flag_c", 4),
         ("red_flag_source", "flag_c", 7),
         ("level_lowered", "flag_c", 7),
+        ("missing_referral", "flag_c", 11),
         ("red_flag_drill_chain", "drill_h1", 19),
     ]
     assert {c for c, _, _ in got} == set(SAFETY_CODES)
-    assert str(info.value).startswith(f"4 problems in rule pack {root}:")
+    assert str(info.value).startswith(f"5 problems in rule pack {root}:")
+
+
+def test_lint_refuses_an_escalation_to_a_level_without_a_referral(tmp_path: Path) -> None:
+    issues = lint(
+        tmp_path,
+        """
+        rules:
+          - id: flag_a
+            title: Red flag A
+            evidence: guideline
+            source: [S1]
+            red_flag: true
+            when: {symptom: a}
+            then:
+              - escalate: same_day
+                reason: A needs a look today.
+        """,
+    )
+    assert issues == [
+        (
+            f"{where(tmp_path)}:9:19: error: rule 'flag_a' escalates to 'same_day', but the "
+            "pack has no referral for 'same_day': add one under pack.referrals so the result "
+            "says where to go"
+        )
+    ]
 
 
 def test_a_referral_recommended_by_a_rule_says_why(tmp_path: Path) -> None:
