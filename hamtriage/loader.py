@@ -623,7 +623,8 @@ def load_pack(path: str | os.PathLike[str]) -> RulePack:
                     else suggest(rec_id, tables["recommendations"]),
                 )
 
-    col.issues.extend(safety_issues(rules, tables, col.origins))
+    referrals = meta.referrals if meta is not None else None
+    col.issues.extend(safety_issues(rules, tables, col.origins, referrals))
     errors = [i for i in col.issues if i.severity == "error"]
     if errors or meta is None:
         raise RulePackError(
