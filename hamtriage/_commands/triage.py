@@ -38,6 +38,11 @@ def add_report_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--activity", action="append", default=[], metavar="ID", help="an activity")
     p.add_argument("--history", action="append", default=[], metavar="ID", help="a history item")
     p.add_argument("--age", type=int, help="age in years")
+    p.add_argument(
+        "--text",
+        metavar='"..."',
+        help="free text from the athlete, matched against the pack's vocabulary",
+    )
     p.add_argument("--rules", metavar="DIR", help="rule pack directory (default: the bundled pack)")
 
 
@@ -52,8 +57,11 @@ def add_parser(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
-def build_report(args: argparse.Namespace) -> dict[str, Any]:
-    """Merge the JSON report (if any) with the flags into one report mapping."""
+def build_report(args: argparse.Namespace, engine: Engine | None = None) -> dict[str, Any]:
+    """Merge the JSON report (if any), the flags and ``--text`` into one report mapping.
+
+    What ``--text`` matched and what it could not use are printed on standard error.
+    """
     report: dict[str, Any] = {}
     if args.report:
         try:
@@ -98,12 +106,41 @@ def build_report(args: argparse.Namespace) -> dict[str, Any]:
         report.setdefault("measurements", {})[name] = number
     if args.age is not None:
         report["age"] = args.age
+    text = getattr(args, "text", None)
+    if text is not None:
+        _merge_text(report, text, engine or engine_for(getattr(args, "rules", None)))
     return report
+
+
+def _merge_text(report: dict[str, Any], text: str, engine: Engine) -> None:
+    from ..intake import parse_text
+
+    parsed = parse_text(text, engine.pack)
+    found = parsed.report.model_dump(exclude_defaults=True)
+    for key in ("symptoms", "absent", "activities", "history"):
+        if key in found:
+            have = list(report.get(key, []))
+            report[key] = have + [v for v in found[key] if v not in have]
+    for name, value in found.get("measurements", {}).items():
+        report.setdefault("measurements", {}).setdefault(name, value)
+    for key in ("age", "sex"):
+        if key in found:
+            report.setdefault(key, found[key])
+    understood = ", ".join(
+        f"{m.id}{' (absent)' if m.negated else ''}"
+        + (f"={m.value:g}" if m.value is not None else "")
+        for m in parsed.matches
+    )
+    print(f"hamtriage: from --text: {understood or 'nothing recognised'}", file=sys.stderr)
+    if parsed.unused:
+        print(f"hamtriage: --text not used: {parsed.unused_text}", file=sys.stderr)
+    for note in parsed.notes:
+        print(f"hamtriage: --text: {note}", file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:
     engine = engine_for(args.rules)
-    result = engine.triage(build_report(args))
+    result = engine.triage(build_report(args, engine))
     if args.format == "json":
         print(result.model_dump_json(indent=2))
     elif args.format == "markdown":

@@ -1,0 +1,144 @@
+"""``hamtriage ask``: the next questions to ask, interactively when on a terminal.
+
+On a terminal (standard input and output are both terminals) the command asks the
+questions one at a time with ``input()``, adds each answer to the report and asks
+again until nothing left could change the result, the athlete stops (an empty answer
+or ``q``) or ``--max`` questions were asked; then it prints the triage. Otherwise (or
+with ``--list``) it prints the next questions and whether to stop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from ..engine import Engine
+from ..errors import HamtriageError
+from ..interview import Interview, Question
+from ..render import render_text
+from .triage import add_report_arguments, build_report, engine_for
+
+__all__ = ["add_parser", "apply_answer", "run"]
+
+_YES = {"y", "yes", "yeah", "yep", "ja", "true", "1"}
+_NO = {"n", "no", "nope", "nee", "false", "0"}
+_SKIP = {"?", "skip", "s", "dont know", "don't know", "unknown", "idk"}
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "ask",
+        help="the next questions to ask (interactive on a terminal)",
+        description=(
+            "Show the questions whose answers could change the triage most: red-flag "
+            "screening for the body region first. Interactive on a terminal."
+        ),
+    )
+    add_report_arguments(p)
+    p.add_argument("--limit", type=int, default=3, help="how many questions to show (default 3)")
+    p.add_argument("--list", action="store_true", help="print the questions, never ask them")
+    p.add_argument("--max", type=int, default=20, help="at most this many questions interactively")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=run)
+
+
+def apply_answer(report: dict[str, Any], question: Question, answer: str) -> str | None:
+    """Add ``answer`` to ``report``; return an error message if it cannot be used."""
+    text = answer.strip().lower()
+    if question.kind == "measurement":
+        parts = text.replace(",", " ").replace("/", " ").split()
+        try:
+            values = [float(p) for p in parts]
+        except ValueError:
+            return "please answer with a number (or two numbers: left right)"
+        if not values or len(values) > 2 or (len(values) == 2 and not question.sided):
+            return "please answer with one number" + (
+                " or two (left right)" if question.sided else ""
+            )
+        value: Any = values[0] if len(values) == 1 else {"left": values[0], "right": values[1]}
+        report.setdefault("measurements", {})[question.id] = value
+        return None
+    if text in _YES:
+        key = {"activity": "activities", "history": "history"}.get(question.kind, "symptoms")
+        report[key] = [*report.get(key, []), question.id]
+        return None
+    if text in _NO:
+        if question.kind != "activity":  # not doing an activity is not part of a report
+            report["absent"] = [*report.get("absent", []), question.id]
+        return None
+    return "please answer yes or no (or ? to skip)"
+
+
+def _interactive(engine: Engine, report: dict[str, Any], args: argparse.Namespace) -> int:
+    skipped: set[str] = set()
+    asked = 0
+    while asked < args.max:
+        interview = engine.next_questions(report, limit=args.limit + len(skipped) + 5)
+        if interview.should_stop:
+            print("Nothing left to ask could change the result.")
+            break
+        pending = [q for q in interview.questions if q.id not in skipped]
+        if not pending:
+            print("No more questions.")
+            break
+        question = pending[0]
+        if question.unit:
+            hint = f" ({question.unit}" + (", left right" if question.sided else "") + ")"
+        else:
+            hint = " (y/n)"
+        if question.test:
+            print(f"Test: {question.test}")
+        while True:
+            try:
+                answer = input(f"{question.text}{hint} ").strip()
+            except EOFError:
+                answer = "q"
+            if answer.lower() in ("", "q", "quit"):
+                asked = args.max
+                break
+            if answer.lower() in _SKIP:
+                skipped.add(question.id)
+                break
+            before = {k: (list(v) if isinstance(v, list) else v) for k, v in report.items()}
+            if isinstance(report.get("measurements"), dict):
+                before["measurements"] = dict(report["measurements"])
+            problem = apply_answer(report, question, answer)
+            if problem is None:
+                try:
+                    engine.normalize(report)
+                except HamtriageError as exc:
+                    report.clear()
+                    report.update(before)
+                    problem = str(exc)
+            if problem is None:
+                if question.kind == "activity" and answer.lower() in _NO:
+                    skipped.add(question.id)
+                break
+            print(f"  {problem}")
+        asked += 1
+    print()
+    print(render_text(engine.triage(report)))
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    engine = engine_for(args.rules)
+    report = build_report(args, engine)
+    if args.limit < 0:
+        raise HamtriageError(f"--limit must be 0 or more, got {args.limit}")
+    interactive = (
+        not args.list
+        and args.format == "text"
+        and args.report != "-"
+        and sys.stdin.isatty()
+        and sys.stdout.isatty()
+    )
+    if interactive:
+        return _interactive(engine, report, args)
+    interview: Interview = engine.next_questions(report, limit=args.limit)
+    if args.format == "json":
+        print(interview.model_dump_json(indent=2))
+    else:
+        print(interview.to_text())
+    return 0

@@ -1,0 +1,37 @@
+"""``hamtriage explain``: why and why not, per hypothesis the report touches."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from .triage import add_report_arguments, build_report, engine_for
+
+__all__ = ["add_parser", "run"]
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "explain",
+        help="explain a triage: evidence for, against and missing, per hypothesis",
+        description=(
+            "Explain the triage of a report: every hypothesis the report touches, ruled in, "
+            "ruled out or untested, with the evidence for and against it and the missing "
+            "evidence (tests not done, questions not asked), each naming its rule and source."
+        ),
+    )
+    add_report_arguments(p)
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    engine = engine_for(args.rules)
+    explanation = engine.explain(build_report(args, engine))
+    if args.format == "json":
+        print(explanation.model_dump_json(indent=2))
+    elif args.format == "markdown":
+        print(explanation.to_markdown())
+    else:
+        print(explanation.to_text())
+    return 0

@@ -1,0 +1,66 @@
+"""``hamtriage lint``: every problem of a rule pack at once, as ``file:line:col``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from ..errors import HamtriageError
+from ..lint import lint
+from ..loader import bundled_rules_path
+
+__all__ = ["add_parser", "run"]
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "lint",
+        help="check a rule pack: loader errors, rules that never fire, conflicts, unused items",
+        description=(
+            "Check a rule pack and print every problem as file:line:col: severity: message. "
+            "Exit codes: 0 no errors (warnings alone still exit 0), 1 errors, 2 bad usage."
+        ),
+    )
+    p.add_argument(
+        "rules", nargs="?", metavar="RULES_DIR", help="rule pack directory (default: bundled)"
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    root = Path(args.rules) if args.rules else bundled_rules_path()
+    if not root.is_dir():
+        raise HamtriageError(f"{root}: not a rule pack directory")
+    issues = lint(root)
+    errors = sum(1 for i in issues if i.severity == "error")
+    warnings = len(issues) - errors
+    if args.format == "json":
+        print(
+            json.dumps(
+                [
+                    {
+                        "path": i.path,
+                        "line": i.line,
+                        "column": i.column,
+                        "severity": i.severity,
+                        "code": i.code,
+                        "rule": i.rule_id,
+                        "message": i.message,
+                        "suggestions": list(i.suggestions),
+                    }
+                    for i in issues
+                ],
+                indent=2,
+            )
+        )
+    else:
+        for issue in issues:
+            print(issue)
+        print(
+            f"{errors} error{'s' if errors != 1 else ''}, "
+            f"{warnings} warning{'s' if warnings != 1 else ''} in {root}"
+        )
+    return 1 if errors else 0

@@ -1,0 +1,77 @@
+"""``hamtriage vocab``: the pack's vocabulary with labels, units, ranges and synonyms."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from ..pack import RulePack
+from .triage import engine_for
+
+__all__ = ["KINDS", "add_parser", "run", "vocabulary"]
+
+KINDS = ("symptom", "history", "activity", "measurement", "hypothesis", "recommendation")
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "vocab",
+        help="list the pack's vocabulary (ids, labels, units, ranges, synonyms)",
+        description="List the vocabulary of a rule pack, optionally of one kind.",
+    )
+    p.add_argument("--kind", choices=KINDS, help="only items of this kind")
+    p.add_argument("--rules", metavar="DIR", help="rule pack directory (default: the bundled pack)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=run)
+
+
+def vocabulary(pack: RulePack, kind: str | None = None) -> list[dict[str, Any]]:
+    """The pack's vocabulary as plain dicts, in pack order, optionally of one kind."""
+    out: list[dict[str, Any]] = []
+    for vid, k in pack.kinds.items():
+        if kind is not None and k != kind:
+            continue
+        item = pack.item(vid)
+        if item is None:  # pragma: no cover - kinds and tables agree
+            continue
+        entry: dict[str, Any] = {"id": vid, "kind": k, "label": item.label}
+        for key in ("unit", "range", "sided", "worse", "mdc", "evidence", "region"):
+            value = getattr(item, key, None)
+            if value is not None and value is not False:
+                entry[key] = list(value) if isinstance(value, tuple) else value
+        entry["synonyms"] = list(item.synonyms)
+        if item.question:
+            entry["question"] = item.question
+        out.append(entry)
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    pack = engine_for(args.rules).pack
+    items = vocabulary(pack, args.kind)
+    if args.format == "json":
+        print(json.dumps(items, indent=2, ensure_ascii=False))
+        return 0
+    current = None
+    for entry in items:
+        if entry["kind"] != current:
+            current = entry["kind"]
+            if current != items[0]["kind"]:
+                print()
+            print(f"{current}:")
+        details = []
+        if "unit" in entry:
+            lo, hi = entry["range"]
+            details.append(f"{entry['unit']}, {lo:g} to {hi:g}")
+            if entry.get("sided"):
+                details.append("sided" + (f", mdc {entry['mdc']:g}" if "mdc" in entry else ""))
+        if "evidence" in entry:
+            details.append(str(entry["evidence"]))
+        extra = f" [{'; '.join(details)}]" if details else ""
+        print(f"  {entry['id']}: {entry['label']}{extra}")
+        if entry["synonyms"]:
+            print(f"      synonyms: {', '.join(entry['synonyms'])}")
+    if not items:
+        print("no vocabulary items")
+    return 0
