@@ -125,11 +125,10 @@ FILLERS = frozenset(
         "does",
         "did",
         "then",
-        "there",
-        "here",
         "now",
         "again",
         "still",
+        "up",
         "think",
         "guess",
         "maybe",
@@ -332,7 +331,8 @@ def _phrases(pack: RulePack) -> list[_Phrase]:
             for text in (vid.replace("_", " "), item.label, *item.synonyms):
                 toks = [t.norm for t in _tokens(_split_units(text))]
                 stems = tuple(stem(t) for t in toks if t not in FILLERS)
-                if kind == "measurement":  # "knee_to_wall_cm": the unit is not part of the name
+                if kind == "measurement" and text == vid.replace("_", " "):
+                    # "knee_to_wall_cm": the unit is not part of the name
                     stems = tuple(s for s in stems if not _is_unit(s)) or stems
                 if not stems:
                     stems = tuple(stem(t) for t in toks)
