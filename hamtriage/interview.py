@@ -20,7 +20,9 @@ How questions are chosen:
    leading hypotheses.
 
 ``should_stop`` is true when no answer to any remaining question (red flags
-included) could change the triage level or the top hypothesis.
+included) could change the triage level or the top hypothesis, and at once when the
+level is already ``emergency`` (no question is asked then: the athlete should seek
+emergency care, and ``note`` says so).
 """
 
 from __future__ import annotations
@@ -81,11 +83,14 @@ class Interview(_Model):
     level: TriageLevel
     top_hypothesis: str | None = None
     remaining: int = 0
+    note: str | None = None
 
     def to_text(self) -> str:
         """Plain text: numbered questions with the test to run and why they matter."""
         lines: list[str] = []
-        if not self.questions:
+        if self.note:
+            lines.append(self.note)
+        elif not self.questions:
             lines.append("No further questions.")
         for n, q in enumerate(self.questions, 1):
             flag = " [red-flag screen]" if q.red_flag else ""
@@ -265,6 +270,13 @@ def next_questions(
     rep = facts.report
     base = eng.triage(rep)
     leading = tuple(h.id for h in base.hypotheses[:_LEADING])
+    if base.level == TriageLevel.EMERGENCY:
+        return Interview(
+            should_stop=True,
+            level=base.level,
+            top_hypothesis=base.hypotheses[0].id if base.hypotheses else None,
+            note="The level is emergency: stop asking and seek emergency care now.",
+        )
     answered = set(facts.present) | set(facts.absent)
     known = answered | set(facts.activities) | set(facts.measurements)
 

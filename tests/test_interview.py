@@ -140,6 +140,14 @@ def test_should_stop_is_false_while_a_red_flag_could_escalate(engine: hamtriage.
     assert interview.should_stop is False
 
 
+def test_an_emergency_stops_the_interview(engine: hamtriage.Engine) -> None:
+    interview = engine.next_questions({"symptoms": ["numb_saddle"]})
+    assert interview.level == "emergency"
+    assert interview.should_stop is True
+    assert interview.questions == ()
+    assert interview.to_text().startswith("The level is emergency: stop asking")
+
+
 def test_limit_and_statelessness(engine: hamtriage.Engine) -> None:
     report = {"symptoms": ["back_ache"]}
     one = engine.next_questions(report, limit=1)

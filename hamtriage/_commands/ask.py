@@ -76,7 +76,7 @@ def _interactive(engine: Engine, report: dict[str, Any], args: argparse.Namespac
     while asked < args.max:
         interview = engine.next_questions(report, limit=args.limit + len(skipped) + 5)
         if interview.should_stop:
-            print("Nothing left to ask could change the result.")
+            print(interview.note or "Nothing left to ask could change the result.")
             break
         pending = [q for q in interview.questions if q.id not in skipped]
         if not pending:
