@@ -8,7 +8,7 @@ How questions are chosen:
 
 1. **Red-flag screening.** Every symptom or history id that appears in a condition of
    a ``red_flag: true`` rule is a screening question. The ones of the report's body
-   regions (the ``region:`` of the items reported or measured) that have not been
+   regions (the ``region:`` of the items reported present or measured) that have not been
    answered (neither present nor absent) come first, most urgent rule first; a
    report that names no region is screened for every region.
 2. **What could change the result.** Every other unknown symptom, history item,
@@ -133,7 +133,7 @@ def red_flag_items(pack: RulePack) -> dict[str, tuple[str, ...]]:
 
 def _regions(pack: RulePack, facts: Facts) -> set[str]:
     regions: set[str] = set()
-    for vid in (*facts.present, *facts.absent, *facts.measurements):
+    for vid in (*facts.present, *facts.measurements):
         item = pack.item(vid)
         if item is not None and item.region not in (None, "any"):
             regions.add(str(item.region))

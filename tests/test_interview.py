@@ -140,6 +140,13 @@ def test_should_stop_is_false_while_a_red_flag_could_escalate(engine: hamtriage.
     assert interview.should_stop is False
 
 
+def test_denied_items_do_not_set_the_region(engine: hamtriage.Engine) -> None:
+    ids = [q.id for q in engine.next_questions({"absent": ["back_ache"]}, limit=10).questions]
+    assert "knee_locks" in ids  # no region reported: every region is screened
+    ids = [q.id for q in engine.next_questions({"measurements": {"reach_cm": 5}}).questions]
+    assert "knee_locks" not in ids  # the reach test sets the low back
+
+
 def test_an_emergency_stops_the_interview(engine: hamtriage.Engine) -> None:
     interview = engine.next_questions({"symptoms": ["numb_saddle"]})
     assert interview.level == "emergency"
