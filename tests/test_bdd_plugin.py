@@ -351,6 +351,27 @@ def test_gherkin_syntax_error_is_a_collection_error_without_traceback(
     assert "Traceback" not in result.stdout.str()
 
 
+def test_tags_are_markers_even_with_strict_markers(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(CONFTEST)
+    pytester.makefile(
+        ".feature",
+        tagged="""\
+        @ankle
+        Feature: Tagged
+          @red_flag
+          Scenario: Saddle numbness
+            Given an athlete reports "saddle_numbness"
+            Then the triage level is "emergency"
+
+          Scenario: Tight calves
+            Given an athlete reports "tight_calves"
+            Then a possible cause is "calf_tightness"
+        """,
+    )
+    result = _run(pytester, "--strict-markers", "-m", "red_flag and ankle")
+    result.assert_outcomes(passed=1, deselected=1)
+
+
 def test_collecting_feature_files_can_be_turned_off(pytester: pytest.Pytester) -> None:
     pytester.makeini("[pytest]\naddopts = -p hamtriage.bdd\nhamtriage_collect_features = false\n")
     pytester.makefile(".feature", contract=CONTRACT_FEATURE)
@@ -376,6 +397,21 @@ def test_bundled_features_fire_every_rule_of_the_bundled_pack(pytester: pytest.P
     )
     bundled = {p.name for p in bundled_rules_path().glob("*.yaml")}
     assert "red_flags.yaml" in bundled
+
+
+def test_the_scenarios_in_the_readme_and_the_docs_pass(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(CONFTEST)
+    blocks: dict[str, str] = {}
+    for doc in (ROOT / "README.md", ROOT / "docs" / "scenarios.md"):
+        text = doc.read_text(encoding="utf-8")
+        for i, block in enumerate(re.findall(r"```gherkin\n(Feature:.*?)```", text, re.S)):
+            blocks[f"{doc.stem.lower()}_{i}"] = block
+    assert len(blocks) >= 2
+    pytester.makefile(".feature", **blocks)
+    result = _run(pytester)
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("failed", 0) == 0, result.stdout.str()
+    assert outcomes["passed"] >= 4
 
 
 # ------------------------------------------------------- the steps' own logic

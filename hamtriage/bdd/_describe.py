@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from ..pack import RulePack
 from ..results import TriageResult
 
-__all__ = ["describe_result", "fmt", "rule_origin"]
+__all__ = ["describe_result", "display_path", "fmt", "rule_origin"]
 
 
 def fmt(number: float) -> str:
@@ -17,20 +17,23 @@ def fmt(number: float) -> str:
     return "0" if text in ("", "-0") else text
 
 
+def display_path(path: str) -> str:
+    """``path`` relative to the working directory when it lies below it, else as given."""
+    if not os.path.isabs(path):
+        return path
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+    return path if relative.startswith(os.pardir) else relative
+
+
 def rule_origin(pack: RulePack, rule_id: str) -> str:
     """``rules/article.yaml:37:5`` for a rule of ``pack`` (empty when unknown)."""
     origin = pack.origins.get(f"rule:{rule_id}")
     if origin is None:
         return ""
-    path = origin.path
-    if os.path.isabs(path):
-        try:
-            relative = os.path.relpath(path)
-        except ValueError:  # another drive on Windows
-            relative = path
-        if not relative.startswith(os.pardir + os.sep + os.pardir):
-            path = relative
-    return f"{path}:{origin.line}:{origin.column}"
+    return f"{display_path(origin.path)}:{origin.line}:{origin.column}"
 
 
 def _listing(items: Iterable[str]) -> list[str]:

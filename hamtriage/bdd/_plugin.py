@@ -19,12 +19,13 @@ from pytest_bdd.exceptions import (
     NoScenariosFound,
     StepDefinitionNotFoundError,
 )
+from pytest_bdd.feature import get_feature
 
 from ..engine import Engine
 from ..errors import HamtriageError
 from ..pack import RulePack
 from ..results import TriageResult
-from ._describe import rule_origin
+from ._describe import display_path, rule_origin
 from ._scenario import ScenarioFailure, ScenarioState
 from .steps import STEP_PHRASES
 
@@ -167,12 +168,27 @@ class FeatureFile(pytest.Module):
         # run it as if it were the first line of a test module for this feature file.
         code = compile("_hamtriage_bind(__file__)", str(self.path), "exec")
         try:
+            self._register_tags()
             exec(code, namespace)
         except GherkinParseError as exc:
             raise self.CollectError(f"cannot read {self.path.name}: {exc}") from None
         except NoScenariosFound:
             pass
         return module
+
+    def _register_tags(self) -> None:
+        """Declare the file's tags as markers: pytest-bdd turns tags into marks."""
+        feature = get_feature(str(self.path.parent), self.path.name)
+        tags = set(feature.tags)
+        for template in feature.scenarios.values():
+            tags |= template.tags
+            if template.rule is not None:
+                tags |= template.rule.tags
+            for examples in template.examples:
+                tags |= examples.tags
+        known = {str(line).split(":", 1)[0].strip() for line in self.config.getini("markers")}
+        for tag in sorted(tags - known):
+            self.config.addinivalue_line("markers", f"{tag}: a tag in {self.path.name}")
 
     def funcnamefilter(self, name: str) -> bool:
         return name.startswith("test_")
@@ -261,7 +277,7 @@ def pytest_terminal_summary(
         fired = run.fired.get(key, set())
         total = len(pack.rules)
         missed = [rule for rule in pack.rules if rule.id not in fired]
-        where = f" ({pack.root})" if pack.root else ""
+        where = f" ({display_path(pack.root)})" if pack.root else ""
         tr.write_line(
             f"Rule pack {key}{where}: {total - len(missed)} of {total} rules fired "
             f"in {run.triages.get(key, 0)} triaged reports."
