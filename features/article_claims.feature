@@ -128,3 +128,21 @@ Feature: The claims of the CrossFit Leiden hamstring article
     And rule "article_opener_against_strains" fired
     And the recommendations include "nordic_hamstring_curl"
     And the recommendations include "inner_hamstring_opener"
+
+  # The article's advice for runners, squatters, double-unders and hinging: the opener
+  # (kettlebell or barbell). It is offered next to the evidence-based drills, not instead.
+  Scenario Outline: The opener is offered whatever the athlete trains
+    Given an athlete reports "cannot_touch_floor" during "<activity>"
+    And the athlete also reports "tight_calves"
+    Then the recommendations include "inner_hamstring_opener"
+    And the recommendations include "calf_stretch"
+    And the confidence of "inner_hamstring_weakness" is below 0.6
+    And the triage level is "self_care"
+
+    Examples:
+      | activity         |
+      | running          |
+      | squat            |
+      | double_unders    |
+      | kettlebell_swing |
+      | deadlift         |

@@ -524,7 +524,6 @@ def test_scenarios_command_bad_usage_exits_2(
     assert main(["scenarios"]) == 2
 
 
-@pytest.mark.slow
 def test_core_import_and_cli_work_without_pytest_bdd() -> None:
     script = textwrap.dedent(
         """\
