@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -15,7 +16,7 @@ from .errors import HamtriageError, ReportError, RulePackError
 
 __all__ = ["COMMANDS", "main"]
 
-COMMANDS: tuple[str, ...] = ("triage",)
+COMMANDS: tuple[str, ...] = ("triage", "explain", "ask", "lint", "vocab", "schema", "scenarios")
 """Sub-command modules under ``hamtriage._commands``, in help order."""
 
 
@@ -48,4 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except HamtriageError as exc:
         print(f"hamtriage: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # e.g. `hamtriage vocab | head`: the reader left, nothing to report
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # keep the interpreter's final flush quiet
+        return 0
     return code

@@ -266,3 +266,19 @@ def test_ask_is_interactive_on_a_terminal(
     assert prompts[0].endswith("(y/n) ")
     assert "Triage level: self_care" in out
     del capsys
+
+
+def test_output_cut_short_by_the_reader_is_not_an_error() -> None:
+    # `hamtriage vocab | head -1`: the reader closes the pipe early
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hamtriage", "vocab"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    proc.stdout.close()  # before the command has written anything: its first write fails
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0
+    assert "Traceback" not in err
+    assert "BrokenPipe" not in err
