@@ -146,3 +146,9 @@ Feature: The claims of the CrossFit Leiden hamstring article
       | double_unders    |
       | kettlebell_swing |
       | deadlift         |
+
+  Scenario: Hamstrings that feel tight count a little towards "short hamstrings", too little to list alone
+    Given an athlete reports "tight_hamstrings"
+    Then rule "article_tight_means_short" fired
+    And "hamstring_shortening" is not suggested
+    And no cause is suggested

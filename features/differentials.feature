@@ -146,3 +146,16 @@ Feature: Evidence-based explanations for the same complaints
     And "inner_hamstring_opener" is blocked
     And the recommendations include "hamstring_strain_first_steps"
     And the recommendations do not include "nordic_hamstring_curl"
+
+  Scenario: Limited ankle bend in a runner gets the calf stretch
+    Given the athlete's "knee_to_wall_cm" is 8
+    And the athlete does "double_unders"
+    Then rule "limited_ankle_bend_under_running_load" fired
+    And the recommendations include "calf_stretch"
+    And the triage level is "self_care"
+
+  Scenario: Back spasms in the squat are most often a simple strain
+    Given an athlete reports "low_back_spasms" during "squat"
+    Then the likely cause is "nonspecific_lumbar_strain"
+    And rule "lumbar_strain_when_hinging" fired
+    And rule "lumbar_spasm_outside_hinging" did not fire
