@@ -1,0 +1,1 @@
+"""Benchmarks of hamtriage (``python benchmarks/run.py``) and their shared workload."""

@@ -1,0 +1,487 @@
+"""Benchmark hamtriage on the bundled pack and write the results into docs/benchmarks.md.
+
+    python benchmarks/run.py            # the full run (a few minutes)
+    python benchmarks/run.py --quick    # a smoke run (about half a minute)
+    python benchmarks/run.py --no-write # print only
+
+Every round draws a fresh, seeded set of realistic reports (1 to 15 facts each, from the
+pack's own vocabulary), so nothing can be cached across rounds. Measured in one run:
+latency (median, p99), single-thread throughput, the batch API, worker processes, cold
+start, RSS after 10k and 200k triages, 8 threads against a sequential run, and three
+baselines on the same reports: the engine floor (a two-rule ruleset), the compiled
+ruleset driven through durable-rules' stock Python wrappers, and a plain-Python
+evaluation of the pack (also checked against the engine, as an oracle).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: make ``benchmarks`` importable
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.baselines import Floor, StockDriver  # noqa: E402
+from benchmarks.workload import PlainEvaluator, make_reports  # noqa: E402
+from hamtriage import Engine, TriageResult  # noqa: E402
+
+DOC = ROOT / "docs" / "benchmarks.md"
+START = "<!-- results:start (written by benchmarks/run.py) -->"
+END = "<!-- results:end -->"
+
+
+@dataclass(frozen=True)
+class Config:
+    rounds: int
+    size: int
+    batch_size: int
+    worker_reports: int
+    rss_first: int
+    rss_last: int
+    thread_reports: int
+    cold_runs: int
+    dask: bool
+
+
+FULL = Config(
+    rounds=5,
+    size=2000,
+    batch_size=4000,
+    worker_reports=20000,
+    rss_first=10_000,
+    rss_last=200_000,
+    thread_reports=8000,
+    cold_runs=5,
+    dask=True,
+)
+QUICK = Config(
+    rounds=2,
+    size=500,
+    batch_size=1000,
+    worker_reports=3000,
+    rss_first=1000,
+    rss_last=5000,
+    thread_reports=1000,
+    cold_runs=2,
+    dask=True,
+)
+
+
+@dataclass
+class Row:
+    metric: str
+    target: str
+    measured: str
+    ok: bool | None = None
+
+
+@dataclass
+class Results:
+    rows: list[Row] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, metric: str, target: str, measured: str, ok: bool | None = None) -> None:
+        self.rows.append(Row(metric, target, measured, ok))
+        mark = "" if ok is None else ("  ok" if ok else "  MISSED")
+        print(f"{metric:58s} {measured:>26s}   target {target}{mark}", flush=True)
+
+
+def _pct(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _timed(fn: Callable[[Any], object], items: Sequence[Any]) -> list[float]:
+    out: list[float] = []
+    clock = time.perf_counter
+    for item in items:
+        t = clock()
+        fn(item)
+        out.append(clock() - t)
+    return out
+
+
+# ------------------------------------------------------------------- subprocess parts
+
+
+def _cold_start() -> float:
+    code = (
+        "import time; t = time.perf_counter(); import hamtriage; "
+        "hamtriage.Engine.default(); print(time.perf_counter() - t)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    return float(out.stdout.strip())
+
+
+def _load() -> str:
+    return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _rss_mb() -> float:
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            pages = int(fh.read().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
+    except OSError:  # not Linux: the peak is the best the standard library offers
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak / 1e6 if sys.platform == "darwin" else peak / 1e3
+
+
+def rss_child(first: int, last: int) -> None:
+    """Run in a fresh process: print RSS (MB) after ``first`` and after ``last`` triages."""
+    engine = Engine.default()
+    done = 0
+    seed = 10_000
+    report: dict[str, float] = {}
+    while done < last:
+        chunk = make_reports(engine.pack, min(10_000, last - done), seed=seed)
+        seed += 1
+        for r in chunk:
+            engine.triage(r)
+            done += 1
+            if done == first:
+                gc.collect()
+                report["first"] = _rss_mb()
+        del chunk
+    gc.collect()
+    report["last"] = _rss_mb()
+    print(json.dumps(report))
+
+
+def _rss(config: Config) -> dict[str, float]:
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--rss-child",
+            str(config.rss_first),
+            str(config.rss_last),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    parsed: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return parsed
+
+
+# ----------------------------------------------------------------------------- main
+
+
+def run(config: Config, quick: bool) -> Results:
+    res = Results()
+    engine = Engine.default()
+    pack = engine.pack
+    floor = Floor()
+    stock = StockDriver(engine)
+    plain = PlainEvaluator(pack)
+    print(
+        f"pack {pack.pack_id}: {len(pack.rules)} rules, "
+        f"{len(engine.compiled.definition)} engine rules; load average {os.getloadavg()}"
+    )
+    res.notes.append(
+        f"pack {pack.pack_id}: {len(pack.rules)} rules, {len(engine.compiled.definition)} "
+        f"engine rules; load average at the start: {_load()}"
+    )
+
+    # warm up every path on a set of its own
+    warm = make_reports(pack, 300, seed=999)
+    for r in warm:
+        engine.triage(r)
+        stock.triage(r)
+        f = engine.normalize(r)
+        plain.evaluate(f)
+        floor.run(engine._input_json(f))
+
+    lat: list[float] = []
+    lat_floor: list[float] = []
+    lat_stock: list[float] = []
+    lat_plain: list[float] = []
+    walls: list[float] = []
+    batch_rates: list[float] = []
+    facts_counts: list[int] = []
+    mismatches = 0
+    stock_mismatches = 0
+    checked = 0
+    for rnd in range(config.rounds):
+        reports = make_reports(pack, config.size, seed=1000 + rnd)  # a fresh set per round
+        facts = [engine.normalize(r) for r in reports]
+        facts_json = [engine._input_json(f) for f in facts]
+        facts_counts += [len(j) for j in facts_json]
+
+        t = time.perf_counter()
+        lat_round = _timed(engine.triage, reports)
+        walls.append(time.perf_counter() - t)
+        lat += lat_round
+        lat_floor += _timed(floor.run, facts_json)
+        lat_stock += _timed(stock.triage, reports)
+        lat_plain += _timed(lambda r: plain.evaluate(engine.normalize(r)), reports)
+
+        fresh = make_reports(pack, config.batch_size, seed=5000 + rnd)
+        t = time.perf_counter()
+        engine.triage_many(fresh)
+        batch_rates.append(len(fresh) / (time.perf_counter() - t))
+
+        # correctness of the baselines against the engine (oracle)
+        for r, f in zip(reports[:500], facts[:500], strict=True):
+            got = engine.triage(r)
+            o = plain.evaluate(f)
+            mine = (
+                got.level,
+                frozenset(got.fired_rules),
+                tuple(sorted((h.id, h.confidence) for h in got.hypotheses)),
+            )
+            mismatches += mine != (o.level, o.fired, o.confidences)
+            stock_mismatches += stock.triage(r) != got
+            checked += 1
+
+    med = statistics.median(lat) * 1e6
+    p99 = _pct(lat, 0.99) * 1e6
+    med_floor = statistics.median(lat_floor) * 1e6
+    med_stock = statistics.median(lat_stock) * 1e6
+    med_plain = statistics.median(lat_plain) * 1e6
+    rate = len(lat) / sum(walls)
+    batch_rate = statistics.median(batch_rates)
+    res.add(
+        "reports per round x rounds (facts per report: median)",
+        "1-15 facts",
+        f"{config.size} x {config.rounds} ({statistics.median(facts_counts):.0f})",
+    )
+    res.add("median single triage", "< 250 µs", f"{med:.0f} µs", med < 250)
+    res.add("p99 single triage", "-", f"{p99:.0f} µs")
+    res.add(
+        "engine floor (2-rule ruleset, same facts, median)",
+        "-",
+        f"{med_floor:.0f} µs",
+    )
+    res.add(
+        "median triage / floor",
+        "<= 3x",
+        f"{med / med_floor:.1f}x",
+        med / med_floor <= 3,
+    )
+    res.add("single-thread throughput", ">= 4,000 /s", f"{rate:,.0f} /s", rate >= 4000)
+    res.add(
+        "batch: engine.triage_many(reports), one core",
+        ">= 6,000 /s",
+        f"{batch_rate:,.0f} /s",
+        batch_rate >= 6000,
+    )
+    res.add(
+        "stock durable.engine wrappers (same ruleset, median)",
+        "-",
+        f"{med_stock:.0f} µs",
+    )
+    res.add(
+        "stock wrappers / hamtriage",
+        ">= 2x",
+        f"{med_stock / med:.1f}x",
+        med_stock / med >= 2,
+    )
+    res.add("plain-Python evaluation (median, incl. normalize)", "-", f"{med_plain:.1f} µs")
+    res.add("hamtriage / plain Python", "-", f"{med / med_plain:.1f}x")
+    res.add(
+        "oracle: plain Python vs engine (level, rules, confidences)",
+        "0 mismatches",
+        f"{mismatches} of {checked}",
+        mismatches == 0,
+    )
+    res.add(
+        "stock wrappers vs engine (whole results)",
+        "0 mismatches",
+        f"{stock_mismatches} of {checked}",
+        stock_mismatches == 0,
+    )
+
+    # ---------------------------------------------------------------- 8 threads
+    reports = make_reports(pack, config.thread_reports, seed=7000)
+    t = time.perf_counter()
+    sequential = [engine.triage(r) for r in reports]
+    seq_rate = len(reports) / (time.perf_counter() - t)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        t = time.perf_counter()
+        threaded = list(pool.map(engine.triage, reports))
+        thr_rate = len(reports) / (time.perf_counter() - t)
+    same = threaded == sequential
+    res.add(
+        "8 threads on one engine: results equal to sequential",
+        "identical",
+        f"{'identical' if same else 'DIFFERENT'} ({len(reports)})",
+        same,
+    )
+    res.add(
+        "8 threads throughput (sequential in the same run)",
+        "-",
+        f"{thr_rate:,.0f} /s ({seq_rate:,.0f} /s)",
+    )
+
+    # ---------------------------------------------------------------- workers
+    reports = make_reports(pack, config.worker_reports, seed=8000)
+    expected: list[TriageResult] = engine.triage_many(reports)
+    for workers in (1, 2):
+        t = time.perf_counter()
+        spread = engine.triage_many(reports, workers=workers)
+        wall = time.perf_counter() - t
+        res.add(
+            f"triage_many(workers={workers}), {len(reports)} reports, incl. start-up",
+            "-",
+            f"{len(reports) / wall:,.0f} /s ({'same' if spread == expected else 'DIFFERENT'})",
+            None if spread == expected else False,
+        )
+
+    # ---------------------------------------------------------------- dask
+    if config.dask:
+        _dask(res, engine, config)
+
+    # ---------------------------------------------------------------- cold start, RSS
+    colds = [_cold_start() for _ in range(config.cold_runs)]
+    cold = statistics.median(colds) * 1e3
+    res.add(
+        "cold start: import hamtriage + default engine", "< 300 ms", f"{cold:.0f} ms", cold < 300
+    )
+    rss = _rss(config)
+    growth = rss["last"] - rss["first"]
+    res.add(
+        f"RSS after {config.rss_first:,} / {config.rss_last:,} triages",
+        "-",
+        f"{rss['first']:.1f} / {rss['last']:.1f} MB",
+    )
+    res.add(
+        f"RSS growth from {config.rss_first:,} to {config.rss_last:,} triages",
+        "< 5 MB",
+        f"{growth:+.2f} MB",
+        growth < 5,
+    )
+    res.notes.append(f"load average at the end: {_load()}")
+    if quick:
+        res.notes.append("quick mode: small sets; the figures are indicative only")
+    floor.close()
+    return res
+
+
+def _dask(res: Results, engine: Engine, config: Config) -> None:
+    try:
+        import dask.bag
+        import distributed
+    except ImportError:
+        res.notes.append("dask is not installed: the Dask rows were skipped")
+        return
+    # dask is not fully typed
+    local_cluster: Any = distributed.LocalCluster
+    client: Any = distributed.Client
+    from_sequence: Any = dask.bag.from_sequence
+
+    from hamtriage.distributed import triage_bag
+
+    reports = make_reports(engine.pack, config.worker_reports, seed=9000)
+    expected = [r.model_dump(mode="json") for r in engine.triage_many(reports)]
+    for n in (1, 2):
+        with (
+            local_cluster(
+                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster,
+            client(cluster),
+        ):
+            bag = from_sequence(reports, npartitions=4 * n)
+            t = time.perf_counter()
+            first = triage_bag(bag, as_dict=True).compute()
+            cold = len(reports) / (time.perf_counter() - t)
+            t = time.perf_counter()
+            second = triage_bag(bag, as_dict=True).compute()
+            warm = len(reports) / (time.perf_counter() - t)
+        same = first == expected and second == expected
+        res.add(
+            f"dask LocalCluster, {n} worker process{'es' if n > 1 else ''}: first / warm",
+            "-",
+            f"{cold:,.0f} / {warm:,.0f} /s ({'same' if same else 'DIFFERENT'})",
+            None if same else False,
+        )
+
+
+def _markdown(res: Results, config: Config) -> str:
+    lines = [
+        START,
+        "",
+        (
+            f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on "
+            f"{platform.python_implementation()} {platform.python_version()}, "
+            f"{os.cpu_count()} CPUs, {platform.machine()} ({config.size} reports x "
+            f"{config.rounds} rounds)."
+        ),
+        "",
+        "| measure | target | measured | |",
+        "|---|---|---|---|",
+    ]
+    for row in res.rows:
+        mark = "" if row.ok is None else ("met" if row.ok else "**missed**")
+        lines.append(f"| {row.metric} | {row.target} | {row.measured} | {mark} |")
+    lines.append("")
+    lines += [f"- {n}" for n in res.notes]
+    lines += ["", END]
+    return "\n".join(lines)
+
+
+def _write(res: Results, config: Config) -> None:
+    block = _markdown(res, config)
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
+    if START in text and END in text:
+        head, rest = text.split(START, 1)
+        _, tail = rest.split(END, 1)
+        text = head + block + tail
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    DOC.write_text(text, encoding="utf-8")
+    print(f"wrote {DOC.relative_to(ROOT)}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sets (a smoke run)")
+    parser.add_argument("--no-write", action="store_true", help="do not update the docs")
+    parser.add_argument("--no-dask", action="store_true", help="skip the Dask rows")
+    parser.add_argument("--rounds", type=int, help="rounds of fresh reports")
+    parser.add_argument("--size", type=int, help="reports per round")
+    parser.add_argument("--rss", type=int, nargs=2, metavar=("FIRST", "LAST"))
+    parser.add_argument("--rss-child", type=int, nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.rss_child:
+        rss_child(*args.rss_child)
+        return 0
+    config = QUICK if args.quick else FULL
+    changes: dict[str, Any] = {}
+    if args.rounds:
+        changes["rounds"] = args.rounds
+    if args.size:
+        changes["size"] = args.size
+    if args.rss:
+        changes["rss_first"], changes["rss_last"] = args.rss
+    if args.no_dask:
+        changes["dask"] = False
+    if changes:
+        config = Config(**{**config.__dict__, **changes})
+    res = run(config, args.quick)
+    if not args.no_write:
+        _write(res, config)
+    return 0 if all(r.ok is not False for r in res.rows) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,166 @@
+"""Batch triage: many reports in one call, in this process or in worker processes.
+
+:meth:`Engine.triage_many <hamtriage.Engine.triage_many>` is the public entry point.
+
+* Results come back in the order of the reports.
+* Invalid reports: by default every report is checked *before* any is triaged, and the
+  first invalid one raises :class:`BatchReportError`, a
+  :class:`~hamtriage.ReportError` whose ``field`` is prefixed with ``reports[i]`` and
+  whose ``index`` is ``i``. With ``on_error="return"`` nothing is raised: the error
+  takes the invalid report's place in the returned list and the others are triaged.
+* In this process, the batch runs on one snapshot of the engine (a concurrent
+  :meth:`~hamtriage.Engine.reload` does not split a batch across two packs).
+* ``workers=N`` starts N worker processes (``spawn``: safe in threaded programs), sends
+  each a pickled reference to the engine (its pack directory and content hash, see
+  ``Engine.__reduce__``), and triages chunks of reports there; each worker loads and
+  compiles the pack once. Pool start-up costs about a second, so workers pay off
+  from a few thousand reports on.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import multiprocessing
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING, Any, Literal
+
+from .errors import HamtriageError, ReportError
+from .report import Facts, Report, normalize
+from .results import TriageResult
+
+if TYPE_CHECKING:
+    from .engine import Engine
+
+__all__ = ["BatchReportError", "restore_engine", "triage_many"]
+
+AnyReport = Report | Mapping[str, Any]
+OnError = Literal["raise", "return"]
+
+MAX_CHUNK = 500
+"""At most this many reports are sent to a worker process at a time."""
+
+
+class BatchReportError(ReportError):
+    """Report ``index`` of a batch is invalid; ``field`` is ``reports[index].<field>``."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        index: int,
+        field: str = "",
+        value: object = None,
+        suggestions: tuple[str, ...] = (),
+    ) -> None:
+        self.index = index
+        where = f"reports[{index}]" + (f".{field}" if field and field[0] != "[" else field)
+        super().__init__(message, field=where, value=value, suggestions=suggestions)
+
+    @classmethod
+    def at(cls, index: int, error: ReportError) -> BatchReportError:
+        """``error`` (about one report) placed at ``index`` of a batch."""
+        return cls(
+            error.message,
+            index=index,
+            field=error.field,
+            value=error.value,
+            suggestions=error.suggestions,
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_error, (self.message, self.index, self.field, self.suggestions))
+
+
+def _rebuild_error(
+    message: str, index: int, field: str, suggestions: tuple[str, ...]
+) -> BatchReportError:
+    error = BatchReportError(message, index=index, suggestions=suggestions)
+    error.field = field
+    return error
+
+
+@functools.cache
+def _engine_for(root: str | None, content_hash: str) -> Engine:
+    from .engine import Engine
+
+    engine = Engine.default() if root is None else Engine.from_path(root)
+    if engine.pack.content_hash != content_hash:
+        raise HamtriageError(
+            f"the rule pack in {root or 'the installed package'} changed since the engine "
+            f"was pickled (content hash {engine.pack.content_hash[:12]}, expected "
+            f"{content_hash[:12]})"
+        )
+    return engine
+
+
+def restore_engine(root: str | None, content_hash: str) -> Engine:
+    """Unpickle an engine: build it from its pack directory once per process.
+
+    ``root`` ``None`` means the shared default engine. Raises if the pack's content
+    changed since the engine was pickled.
+    """
+    return _engine_for(root, content_hash)
+
+
+def _normalized(
+    core: Engine, reports: Sequence[AnyReport], on_error: OnError, offset: int
+) -> list[Facts | BatchReportError]:
+    pack = core._pack
+    out: list[Facts | BatchReportError] = []
+    for i, report in enumerate(reports):
+        try:
+            out.append(normalize(report, pack))
+        except ReportError as exc:
+            error = BatchReportError.at(offset + i, exc)
+            if on_error == "raise":
+                raise error from exc
+            out.append(error)
+    return out
+
+
+def _triage_here(
+    engine: Engine, reports: Sequence[AnyReport], on_error: OnError, offset: int = 0
+) -> list[TriageResult | BatchReportError]:
+    core = engine._current()  # one snapshot for the whole batch
+    run = core._run
+    result = core._result
+    return [
+        f if isinstance(f, BatchReportError) else result(f, run(f))
+        for f in _normalized(core, reports, on_error, offset)
+    ]
+
+
+def _worker_chunk(
+    engine: Engine, reports: list[AnyReport], offset: int
+) -> list[TriageResult | BatchReportError]:
+    return _triage_here(engine, reports, "return", offset)
+
+
+def triage_many(
+    engine: Engine,
+    reports: Iterable[AnyReport],
+    *,
+    workers: int | None = None,
+    on_error: OnError = "raise",
+) -> list[TriageResult | BatchReportError]:
+    """Triage ``reports`` with ``engine``; see the module documentation."""
+    if on_error not in ("raise", "return"):
+        raise ValueError(f"on_error must be 'raise' or 'return', not {on_error!r}")
+    items = list(reports)
+    if workers is None or workers <= 1 or len(items) < 2:
+        return _triage_here(engine, items, on_error)
+    if on_error == "raise":
+        _normalized(engine._current(), items, "raise", 0)  # fail before starting processes
+    size = max(1, min(MAX_CHUNK, math.ceil(len(items) / (workers * 4))))
+    starts = range(0, len(items), size)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        chunks = pool.map(
+            _worker_chunk,
+            [engine] * len(starts),
+            [items[s : s + size] for s in starts],
+            list(starts),
+        )
+        return [result for chunk in chunks for result in chunk]

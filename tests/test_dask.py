@@ -1,0 +1,62 @@
+"""Batch triage on a local Dask cluster with worker processes (optional extra)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import pytest
+
+from benchmarks.workload import make_reports
+from hamtriage import Engine, bundled_rules_path
+
+dask_bag = pytest.importorskip(
+    "dask.bag", reason="dask is not installed (pip install hamtriage[dask])"
+)
+distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed")
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+    pytest.mark.filterwarnings("ignore::ResourceWarning"),
+    pytest.mark.filterwarnings("ignore::UserWarning"),
+]
+
+
+def test_the_core_library_never_imports_dask() -> None:
+    import subprocess
+
+    code = (
+        "import sys, hamtriage; hamtriage.Engine.default(); import hamtriage.distributed; "
+        "print(any(m == 'dask' or m.startswith(('dask.', 'distributed')) for m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_triage_bag_on_a_local_cluster_equals_sequential() -> None:
+    from hamtriage.distributed import triage_bag
+
+    engine = Engine.default()
+    reports = make_reports(engine.pack, 400, seed=31)
+    bad = {"symptoms": ["no_such_symptom"]}
+    expected = [r.model_dump(mode="json") for r in engine.triage_many(reports)]
+    cluster_cls: Any = distributed.LocalCluster
+    client_cls: Any = distributed.Client
+    from_sequence: Any = dask_bag.from_sequence
+    with (
+        cluster_cls(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        client_cls(cluster),
+    ):
+        bag = from_sequence(reports, npartitions=6)
+        got = triage_bag(bag, as_dict=True).compute()
+        assert got == expected
+        models = triage_bag(reports[:40], rules_path=bundled_rules_path()).compute()
+        assert models == engine.triage_many(reports[:40])
+        mixed = triage_bag([*reports[:3], bad], as_dict=True, on_error="return").compute()
+        assert mixed[:3] == expected[:3]
+        assert mixed[3]["field"] == "symptoms[0]"
+        with pytest.raises(Exception, match="no_such_symptom"):
+            triage_bag([bad]).compute()
