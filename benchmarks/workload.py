@@ -139,10 +139,10 @@ class Outcome:
 
 def _cf(supporting: list[float], opposing: list[float]) -> float:
     p = 0.0
-    for a in supporting:
+    for a in sorted(supporting):  # the engine's canonical order (float rounding)
         p += a * (1.0 - p)
     n = 0.0
-    for b in opposing:
+    for b in sorted(opposing):
         n += b * (1.0 - n)
     if p == 0.0 and n == 0.0:
         return 0.0
