@@ -11,6 +11,7 @@ Results are triage suggestions, never a diagnosis; red flags always win.
 from __future__ import annotations
 
 from ._api import triage
+from .batch import BatchReportError
 from .engine import Engine
 from .errors import (
     EngineError,
@@ -20,6 +21,9 @@ from .errors import (
     RuleIssue,
     RulePackError,
 )
+from .explain import Explanation, HypothesisExplanation
+from .intake import ParsedText, parse_text
+from .interview import Interview, Question
 from .levels import EvidenceLevel, Likelihood, RecommendationKind, TriageLevel
 from .loader import bundled_rules_path, load_pack
 from .pack import RulePack
@@ -41,17 +45,23 @@ __version__ = "0.1.0"
 
 __all__ = (
     "DISCLAIMER",
+    "BatchReportError",
     "BlockedExercise",
     "Engine",
     "EngineError",
     "EngineUnavailableError",
     "EvidenceLevel",
+    "Explanation",
     "FiredRule",
     "HamtriageError",
     "Hypothesis",
+    "HypothesisExplanation",
+    "Interview",
     "Likelihood",
     "MatchedFact",
     "PackInfo",
+    "ParsedText",
+    "Question",
     "Recommendation",
     "RecommendationKind",
     "RedFlag",
@@ -67,5 +77,6 @@ __all__ = (
     "__version__",
     "bundled_rules_path",
     "load_pack",
+    "parse_text",
     "triage",
 )

@@ -4,18 +4,22 @@ It drives the C module ``durable_rules_engine`` directly (never ``durable.lang``
 never the stock ``Host``, whose timer threads race request threads and never stop),
 which makes each known hazard of durable-rules 2.0.28 impossible by construction:
 
-* one live session per ruleset at a time (a per-ruleset lock), always deleted in a
-  ``finally`` block: the 1024-session cap and session-hash collisions cannot occur;
+* one live session per ruleset at a time (a per-ruleset lock): the 1024-session cap
+  and session-hash collisions cannot occur. Creating a session costs more than the
+  rules' work (the C core allocates every beta node's memory), so a session that
+  ended cleanly is *reused*: every fact asserted into it is retracted (stage markers
+  first, so no negation can fire) and the next triage starts from the empty session.
+  A session that failed in any way is deleted instead;
 * the compiler's boot rule fires in every session, so no session is ever deleted with
   no action run (the uninitialised-free crash);
-* rulesets are freed with ``delete_ruleset`` when their owner is closed or collected;
+* rulesets are freed with ``delete_ruleset`` when their owner is closed or collected,
+  after their live session is deleted (``delete_ruleset`` does not free sessions);
 * unmatched (code 1) and duplicate (code 2) facts are normal; any other engine error
   becomes :class:`~hamtriage.EngineError` carrying the engine's code.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 import sys
@@ -54,42 +58,104 @@ def _code(exc: BaseException) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _free(handle: int) -> None:
+MAX_FACT_PROPERTIES = 250
+"""durable-rules keeps 255 property slots per fact (``sid`` and ``id`` included); at 300
+properties the 2.0.28 C core was seen to crash the process instead of returning error 302."""
+
+_MARKER = '{"t":"st"'
+"""How a stage marker's JSON starts: every rule with a negation waits for one."""
+
+
+def _free(handle: int, live: list[str]) -> None:
+    try:
+        if live:
+            _dre.delete_state(handle, live.pop())
+    except Exception:  # noqa: BLE001 - a finaliser must not raise
+        pass
     try:
         _dre.delete_ruleset(handle)
     except Exception:  # noqa: BLE001 - a finaliser must not raise; the handle is gone either way
         return
 
 
+_SID = "0"
+"""Every session of a ruleset uses this sid: there is at most one at a time."""
+
+
+def _dumps(fact: dict[str, Any]) -> str:
+    return json.dumps(fact, separators=(",", ":"))
+
+
 class Session:
-    """One triage's session: assert facts in stages and collect what fired."""
+    """One triage's session: assert facts in stages and collect what fired.
 
-    __slots__ = ("_handle", "_sid")
+    Facts are small JSON objects without ``sid`` or ``id`` (durable-rules' own keys);
+    they may be given pre-encoded (:meth:`assert_json`, the fast path) or as dicts.
+    """
 
-    def __init__(self, handle: int, sid: str) -> None:
+    __slots__ = ("_asserted", "_handle")
+
+    def __init__(self, handle: int) -> None:
         self._handle = handle
-        self._sid = sid
+        self._asserted: list[str] = []
 
-    def assert_facts(self, facts: list[dict[str, Any]]) -> list[Fired]:
-        """Assert ``facts`` together, run the agenda to the end, return what fired in order."""
+    def assert_json(self, facts: list[str]) -> list[str]:
+        """Assert the JSON-encoded ``facts`` together, run the agenda to the end.
+
+        Returns each action as durable's JSON text ``{"<rule>": {"<alias>": fact, ...}}``,
+        in firing order. Stage markers must be encoded compactly (``{"t":"st",...``).
+        """
         if not facts:
             return []  # the C core dereferences a missing session state: never assert nothing
-        for fact in facts:
-            fact["sid"] = self._sid
+        self._asserted.extend(facts)
+        handle = self._handle
         try:
-            _, offset = _dre.assert_facts(self._handle, json.dumps(facts))
-            fired: list[Fired] = []
-            started = _dre.start_action_for_state(self._handle, offset)
+            _, offset = _dre.assert_facts(handle, "[" + ",".join(facts) + "]")
+            out: list[str] = []
+            started = _dre.start_action_for_state(handle, offset)
             message = started[1] if started else None
             while message:
-                for name, matched in json.loads(message).items():
-                    fired.append((name, matched))
-                message = _dre.complete_and_start_action(self._handle, offset)
+                out.append(message)
+                message = _dre.complete_and_start_action(handle, offset)
+            return out
         except MemoryError as exc:
             raise EngineError("the engine ran out of sessions", code=101) from exc
         except _dre.error as exc:
             raise EngineError(f"the rule engine failed: {exc}", code=_code(exc)) from exc
+
+    def assert_messages(self, facts: list[dict[str, Any]]) -> list[str]:
+        """:meth:`assert_json` for facts given as dicts (the engine's own facts are pre-encoded)."""
+        for fact in facts:
+            if len(fact) >= MAX_FACT_PROPERTIES:  # the C core overruns its table past this
+                raise EngineError(
+                    f"a fact has {len(fact)} properties; the engine takes fewer than "
+                    f"{MAX_FACT_PROPERTIES}",
+                    code=302,
+                )
+        return self.assert_json([_dumps(f) for f in facts])
+
+    def assert_facts(self, facts: list[dict[str, Any]]) -> list[Fired]:
+        """Assert ``facts`` together, run the agenda to the end, return what fired in order."""
+        fired: list[Fired] = []
+        for message in self.assert_messages(facts):
+            fired.extend(json.loads(message).items())
         return fired
+
+    def _clear(self) -> bool:
+        """Retract every asserted fact; True if the session is empty and idle again."""
+        facts = self._asserted
+        if not facts:
+            return True
+        self._asserted = []
+        ordered = [f for f in facts if f.startswith(_MARKER)]
+        ordered += [f for f in reversed(facts) if not f.startswith(_MARKER)]
+        handle = self._handle
+        try:
+            _, offset = _dre.retract_facts(handle, "[" + ",".join(ordered) + "]")
+            # nothing can fire once the markers are gone; if something did, start afresh
+            return not _dre.start_action_for_state(handle, offset)
+        except (_dre.error, MemoryError):
+            return False
 
 
 class Ruleset:
@@ -104,8 +170,8 @@ class Ruleset:
             ) from exc
         self._handle: int | None = handle
         self._lock = threading.Lock()
-        self._counter = itertools.count(1)
-        self._finalizer = weakref.finalize(self, _free, handle)
+        self._live: list[str] = []  # the sid of the idle session kept for reuse, if any
+        self._finalizer = weakref.finalize(self, _free, handle, self._live)
 
     @property
     def closed(self) -> bool:
@@ -114,22 +180,32 @@ class Ruleset:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A fresh session, deleted on exit. Sessions of one ruleset never overlap."""
+        """An empty session, cleared (or deleted) on exit. Sessions never overlap."""
         with self._lock:
             handle = self._handle
             if handle is None:
                 raise EngineError("the engine is closed")
-            sid = str(next(self._counter))  # one live session at a time: no hash collisions
+            live = self._live
+            if live:
+                live.pop()
+            session = Session(handle)
+            clean = False
             try:
-                yield Session(handle, sid)
+                yield session
+                clean = session._clear()
             finally:
-                try:
-                    _dre.delete_state(handle, sid)
-                except _dre.error as exc:
-                    if _code(exc) != _NOT_FOUND:
-                        raise EngineError(
-                            f"could not delete a session: {exc}", code=_code(exc)
-                        ) from exc
+                if clean:
+                    live.append(_SID)
+                else:
+                    self._delete(handle, _SID)
+
+    @staticmethod
+    def _delete(handle: int, sid: str) -> None:
+        try:
+            _dre.delete_state(handle, sid)
+        except _dre.error as exc:
+            if _code(exc) != _NOT_FOUND:
+                raise EngineError(f"could not delete a session: {exc}", code=_code(exc)) from exc
 
     def close(self) -> None:
         """Free the ruleset in the C engine. Waits for a running triage to finish."""
