@@ -362,16 +362,20 @@ class Engine:
                     fired[index] = static if static is not None else tuple(fact(*k) for k in keys)
 
         with self._ruleset.session() as session:
-            absorb(session.assert_json(self._input_json(facts)))
-            for stage in range(compiled.max_stage + 1):
+            # the stage-0 marker goes last in the report's own batch: durable asserts a
+            # batch in order, so every fact a negation reads is in before the marker
+            first = self._input_json(facts)
+            if 0 in compiled.stage_markers:
+                first.append('{"t":"st","n":0}')
+            absorb(session.assert_json(first))
+            for stage in range(1, compiled.max_stage + 1):
                 batch: list[str] = []
-                if stage > 0:
-                    confidences = self._confidences(fired)
-                    for hyp, hyp_stage in sorted(compiled.hypothesis_stage.items()):
-                        c = confidences.get(hyp, 0.0)
-                        if hyp_stage == stage - 1 and c > 0:
-                            hyps[hyp] = number = engine_number(c)
-                            batch.append(f'{{"t":"h","k":{_text(hyp)},"c":{number!r}}}')
+                confidences = self._confidences(fired)
+                for hyp, hyp_stage in sorted(compiled.hypothesis_stage.items()):
+                    c = confidences.get(hyp, 0.0)
+                    if hyp_stage == stage - 1 and c > 0:
+                        hyps[hyp] = number = engine_number(c)
+                        batch.append(f'{{"t":"h","k":{_text(hyp)},"c":{number!r}}}')
                 if stage in compiled.stage_markers:
                     batch.append(f'{{"t":"st","n":{stage}}}')
                 if batch:
