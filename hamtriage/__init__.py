@@ -10,8 +10,10 @@ Results are triage suggestions, never a diagnosis; red flags always win.
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._api import triage
-from .batch import BatchReportError
 from .engine import Engine
 from .errors import (
     EngineError,
@@ -21,9 +23,6 @@ from .errors import (
     RuleIssue,
     RulePackError,
 )
-from .explain import Explanation, HypothesisExplanation
-from .intake import ParsedText, parse_text
-from .interview import Interview, Question
 from .levels import EvidenceLevel, Likelihood, RecommendationKind, TriageLevel
 from .loader import bundled_rules_path, load_pack
 from .pack import RulePack
@@ -41,7 +40,32 @@ from .results import (
     TriageResult,
 )
 
+if TYPE_CHECKING:
+    from .batch import BatchReportError
+    from .explain import Explanation, HypothesisExplanation
+    from .intake import ParsedText, parse_text
+    from .interview import Interview, Question
+
 __version__ = "0.1.0"
+
+# imported on first use: they are not on the triage path, and cold start counts
+_LAZY = {
+    "BatchReportError": "batch",
+    "Explanation": "explain",
+    "HypothesisExplanation": "explain",
+    "Interview": "interview",
+    "ParsedText": "intake",
+    "Question": "interview",
+    "parse_text": "intake",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'hamtriage' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"hamtriage.{module}"), name)
+
 
 __all__ = (
     "DISCLAIMER",

@@ -52,6 +52,7 @@ def test_levels_are_ordered_and_compare_with_strings() -> None:
 
 
 def test_public_names_are_exported_and_sorted() -> None:
+    # some names load on first use (hamtriage.__getattr__); all of them must resolve
     names = list(hamtriage.__all__)  # its order is kept by ruff (RUF022)
     assert len(names) == len(set(names))
     for name in names:
@@ -76,7 +77,9 @@ def test_import_pulls_in_no_test_or_cluster_libraries() -> None:
         """
         import sys, hamtriage
         hamtriage.triage({"symptoms": ["tight_calves"]})
-        heavy = sorted(m for m in ("pytest", "pytest_bdd", "dask", "distributed", "durable.lang", "durable.engine") if m in sys.modules)
+        off_path = ("pytest", "pytest_bdd", "dask", "distributed", "durable.lang", "durable.engine",
+                    "hamtriage.explain", "hamtriage.intake", "hamtriage.interview", "hamtriage.batch")
+        heavy = sorted(m for m in off_path if m in sys.modules)
         print(heavy)
         """
     )
