@@ -181,7 +181,9 @@ def _unknown_phrase(atom: Atom, pack: RulePack) -> tuple[str, str, str]:
     if t == "asym":
         unit = pack.measurements[vid].unit
         mdc = pack.measurements[vid].mdc
-        cond = f"a left-right difference above {_num(mdc)} {unit}" if mdc else "a side difference"
+        cond = (
+            f"if the sides differ by more than {_num(mdc)} {unit}" if mdc else "if the sides differ"
+        )
         return "asymmetry", f"{label} ({vid}) was not measured on both sides", cond
     if t == "act":
         return "activity", f"{label} ({vid}) was not reported", "if the athlete does it"
@@ -192,9 +194,13 @@ def _unknown_phrase(atom: Atom, pack: RulePack) -> tuple[str, str, str]:
         kind = pack.kinds.get(vid, "symptom")
         return kind, f"{label} ({vid}) was not asked about", "if present"
     if t == "age":
-        return "age", "the athlete's age was not given", f"an age {describe_tests(atom.tests)}"
+        return (
+            "age",
+            "the athlete's age was not given",
+            f"if the age is {describe_tests(atom.tests)}",
+        )
     if t == "sex":
-        return "sex", "the athlete's sex was not given", f"sex {describe_tests(atom.tests)}"
+        return "sex", "the athlete's sex was not given", f"if {describe_tests(atom.tests)}"
     return t, f"{label} is unknown", describe_tests(atom.tests)  # pragma: no cover
 
 

@@ -146,3 +146,21 @@ def test_explanation_round_trips_as_json(engine: hamtriage.Engine) -> None:
 def test_a_bad_report_raises_report_error(engine: hamtriage.Engine) -> None:
     with pytest.raises(hamtriage.ReportError, match="low_back_spasms"):
         engine.explain({"symptoms": ["low_back_spasm"]})
+
+
+def test_missing_side_age_and_sex_read_as_plain_conditions(engine: hamtriage.Engine) -> None:
+    explanation = engine.explain(
+        {"measurements": {"knee_to_wall_cm": 7}, "history": ["prior_ankle_sprain"]}
+    )
+    ankle = next(h for h in explanation.hypotheses if h.id == "ankle_joint_restriction")
+    sides = next(m for m in ankle.missing if m.rule_id == "knee_to_wall_one_sided")
+    assert sides.condition == "if the sides differ by more than 1.9 cm"
+    assert sides.text.startswith(
+        "Knee-to-wall distance (knee_to_wall_cm) was not measured on both sides; "
+        "if the sides differ by more than 1.9 cm it would support Ankle joint restriction after sprain"
+    )
+    toe = engine.explain({"measurements": {"active_knee_extension_deficit_deg": 30}})
+    extensibility = next(h for h in toe.hypotheses if h.id == "limited_hamstring_extensibility")
+    by_sex = [m for m in extensibility.missing if m.kind == "sex"]
+    assert by_sex
+    assert all(m.condition == "if female" for m in by_sex)
