@@ -121,16 +121,18 @@ class StockDriver:
             self._fired.clear()
 
         try:
-            self._stage(engine._input_facts(facts), sid)
+            first = engine._input_facts(facts)
+            if 0 in compiled.stage_markers:  # as the engine does: last in the report's batch
+                first.append({"t": "st", "n": 0})
+            self._stage(first, sid)
             absorb()
-            for stage in range(compiled.max_stage + 1):
+            for stage in range(1, compiled.max_stage + 1):
                 batch: list[dict[str, Any]] = []
-                if stage > 0:
-                    confidences = engine._confidences(fired)
-                    for hyp, hyp_stage in sorted(compiled.hypothesis_stage.items()):
-                        c = confidences.get(hyp, 0.0)
-                        if hyp_stage == stage - 1 and c > 0:
-                            batch.append({"t": "h", "k": hyp, "c": engine_number(c)})
+                confidences = engine._confidences(fired)
+                for hyp, hyp_stage in sorted(compiled.hypothesis_stage.items()):
+                    c = confidences.get(hyp, 0.0)
+                    if hyp_stage == stage - 1 and c > 0:
+                        batch.append({"t": "h", "k": hyp, "c": engine_number(c)})
                 if stage in compiled.stage_markers:
                     batch.append({"t": "st", "n": stage})
                 if batch:

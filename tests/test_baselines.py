@@ -1,0 +1,20 @@
+"""The benchmark's baselines answer exactly what the engine answers (else the ratios mean nothing)."""
+
+from __future__ import annotations
+
+from benchmarks.baselines import StockDriver
+from benchmarks.workload import PlainEvaluator, make_reports
+
+import hamtriage
+
+
+def test_stock_wrappers_and_plain_python_agree_with_the_engine() -> None:
+    engine = hamtriage.Engine.default()
+    stock = StockDriver(engine)
+    oracle = PlainEvaluator(engine.pack)
+    for report in make_reports(engine.pack, 150, 3):
+        result = engine.triage(report)
+        assert stock.triage(report) == result  # the whole result, trace order included
+        outcome = oracle.evaluate(engine.normalize(report))
+        assert result.level == outcome.level
+        assert frozenset(result.fired_rules) == outcome.fired
