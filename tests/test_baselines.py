@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import hamtriage
 from benchmarks.baselines import StockDriver
 from benchmarks.workload import PlainEvaluator, make_reports
-
-import hamtriage
 
 
 def test_stock_wrappers_and_plain_python_agree_with_the_engine() -> None:
