@@ -273,8 +273,9 @@ class Engine:
         """Triage one report. Raises :class:`~hamtriage.ReportError` for bad input."""
         core = self._current()
         facts = normalize(report, core._pack)
-        fired = core._run(facts)
-        return core._result(facts, fired)
+        known: list[dict[str, float]] = []
+        fired = core._run(facts, known)
+        return core._result(facts, fired, known[0] if known else None)
 
     @overload
     def triage_many(
@@ -331,8 +332,15 @@ class Engine:
             out.append({"t": "sex", "v": facts.sex})
         return out
 
-    def _run(self, facts: Facts) -> dict[int, tuple[MatchedFact, ...]]:
-        """Run the staged session; return each fired rule's matched facts, in firing order."""
+    def _run(
+        self, facts: Facts, known: list[dict[str, float]] | None = None
+    ) -> dict[int, tuple[MatchedFact, ...]]:
+        """Run the staged session; return each fired rule's matched facts, in firing order.
+
+        If ``known`` is given and the confidences computed between stages are still the
+        final ones (nothing that fired later supports or opposes a hypothesis), they are
+        appended to it, so that the result need not compute them again.
+        """
         compiled = self._compiled
         fired: dict[int, tuple[MatchedFact, ...]] = {}
         shapes = self._shapes
@@ -368,9 +376,11 @@ class Engine:
             if 0 in compiled.stage_markers:
                 first.append('{"t":"st","n":0}')
             absorb(session.assert_json(first))
+            last: tuple[dict[str, float], int] | None = None
             for stage in range(1, compiled.max_stage + 1):
                 batch: list[str] = []
                 confidences = self._confidences(fired)
+                last = (confidences, len(fired))
                 for hyp, hyp_stage in sorted(compiled.hypothesis_stage.items()):
                     c = confidences.get(hyp, 0.0)
                     if hyp_stage == stage - 1 and c > 0:
@@ -380,6 +390,11 @@ class Engine:
                     batch.append(f'{{"t":"st","n":{stage}}}')
                 if batch:
                     absorb(session.assert_json(batch))
+        if known is not None and last is not None:
+            confidences, count = last
+            rules = compiled.rules
+            if not any(rules[i].supports or rules[i].against for i in list(fired)[count:]):
+                known.append(confidences)
         return fired
 
     @staticmethod
@@ -490,10 +505,16 @@ class Engine:
             out[h] = round(c, 4)
         return out
 
-    def _result(self, facts: Facts, fired: dict[int, tuple[MatchedFact, ...]]) -> TriageResult:
+    def _result(
+        self,
+        facts: Facts,
+        fired: dict[int, tuple[MatchedFact, ...]],
+        confidences: dict[str, float] | None = None,
+    ) -> TriageResult:
         pack = self._pack
         rules = [self._compiled.rules[i] for i in fired]
-        confidences = self._confidences(fired)
+        if confidences is None:
+            confidences = self._confidences(fired)
         parts = {r.index: self._rule_parts(r, fired[r.index]) for r in rules}
 
         hypotheses = self._hypotheses(rules, fired, confidences, parts)
