@@ -225,10 +225,9 @@ def _stages(pack: RulePack) -> tuple[list[int], dict[str, int]]:
     ]
     concludes: dict[str, list[int]] = {}
     for i, r in enumerate(pack.rules):
-        for a in r.then:
-            if isinstance(a, SupportAction | AgainstAction):
-                h = a.support if isinstance(a, SupportAction) else a.against
-                concludes.setdefault(h, []).append(i)
+        pro, con = r.conclusions()
+        for h in pro.keys() | con.keys():
+            concludes.setdefault(h, []).append(i)
     rule_stage: dict[int, int] = {}
     hyp_stage: dict[str, int] = {}
 

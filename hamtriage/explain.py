@@ -25,7 +25,7 @@ from .levels import EvidenceLevel, Likelihood, TriageLevel
 from .pack import RulePack
 from .report import Facts, Report
 from .results import DISCLAIMER, MatchedFact, TriageResult
-from .schema import AgainstAction, Rule, SupportAction
+from .schema import Rule
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -253,17 +253,6 @@ def atom_state(atom: Atom, facts: Facts, confidences: Mapping[str, float]) -> bo
     return state
 
 
-def _conclusions(rule: Rule) -> tuple[dict[str, float], dict[str, float]]:
-    pro: dict[str, float] = {}
-    con: dict[str, float] = {}
-    for action in rule.then:
-        if isinstance(action, SupportAction):
-            pro[action.support] = action.certainty
-        elif isinstance(action, AgainstAction):
-            con[action.against] = action.certainty
-    return pro, con
-
-
 def _fact_ids(facts: Facts) -> set[str]:
     return set(facts.present) | set(facts.absent) | set(facts.activities) | set(facts.measurements)
 
@@ -286,7 +275,7 @@ def build_explanation(pack: RulePack, facts: Facts, result: TriageResult) -> Exp
     pro: dict[str, list[tuple[Rule, float]]] = {}
     con: dict[str, list[tuple[Rule, float]]] = {}
     for rule in pack.rules:
-        supports, against = _conclusions(rule)
+        supports, against = rule.conclusions()
         for h, c in supports.items():
             pro.setdefault(h, []).append((rule, c))
         for h, c in against.items():
@@ -415,7 +404,7 @@ def _missing(
                 order.append(vid)
             if prior is None or len(others) < prior[0]:
                 best[vid] = (len(others), atom, others)
-    hyps = [pack.label(h) for h in _conclusions(rule)[0]]
+    hyps = [pack.label(h) for h in rule.conclusions()[0]]
     target = " and ".join(hyps)
     out: list[MissingEvidence] = []
     for vid in order:

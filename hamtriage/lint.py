@@ -405,7 +405,7 @@ def lint_pack(pack: RulePack) -> list[RuleIssue]:
         cb = canon[b.id]
         if not cb:
             continue
-        b_pro, b_con = _conclusions(b)
+        b_pro, b_con = b.conclusions()
         for h in sorted(b_pro.keys() & b_con.keys()):
             issues.append(
                 _issue(
@@ -433,7 +433,7 @@ def lint_pack(pack: RulePack) -> list[RuleIssue]:
                     )
                 )
                 continue
-            a_pro, a_con = _conclusions(a)
+            a_pro, a_con = a.conclusions()
             if same:
                 opposite = sorted((a_pro.keys() & b_con.keys()) | (a_con.keys() & b_pro.keys()))
                 issues += [
@@ -475,12 +475,6 @@ def lint_pack(pack: RulePack) -> list[RuleIssue]:
 
     issues += _vocabulary_issues(pack)
     return sorted(issues, key=lambda i: (i.path, i.line, i.column, i.message))
-
-
-def _conclusions(rule: Rule) -> tuple[dict[str, float], dict[str, float]]:
-    pro = {a.support: a.certainty for a in rule.then if isinstance(a, SupportAction)}
-    con = {a.against: a.certainty for a in rule.then if isinstance(a, AgainstAction)}
-    return pro, con
 
 
 def _covered(narrow: Rule, broad: Rule) -> bool:

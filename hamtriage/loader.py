@@ -436,11 +436,8 @@ def _check_cycles(rules: list[tuple[YamlDocument, Rule, Loc]], col: _Collector) 
         reads = {
             c.hypothesis for c, _ in iter_conditions(rule.when) if isinstance(c, HypothesisCond)
         }
-        concludes = {
-            a.support if isinstance(a, SupportAction) else a.against
-            for a in rule.then
-            if isinstance(a, SupportAction | AgainstAction)
-        }
+        pro, con = rule.conclusions()
+        concludes = pro.keys() | con.keys()
         for h in reads:
             edges.setdefault(h, set()).update(concludes)
     state: dict[str, int] = {}

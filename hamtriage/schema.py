@@ -378,6 +378,12 @@ class Rule(_Model):
     when: Condition
     then: Annotated[list[Action], Field(min_length=1, max_length=32)]
 
+    def conclusions(self) -> tuple[dict[str, float], dict[str, float]]:
+        """The hypotheses this rule supports and argues against, with their certainties."""
+        pro = {a.support: a.certainty for a in self.then if isinstance(a, SupportAction)}
+        con = {a.against: a.certainty for a in self.then if isinstance(a, AgainstAction)}
+        return pro, con
+
 
 class RuleFile(_Model):
     """One YAML file of a pack: any of the sections."""
