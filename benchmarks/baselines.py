@@ -121,7 +121,7 @@ class StockDriver:
             self._fired.clear()
 
         try:
-            first = engine._input_facts(facts)
+            first = [json.loads(f) for f in engine._input_json(facts)]
             if 0 in compiled.stage_markers:  # as the engine does: last in the report's batch
                 first.append({"t": "st", "n": 0})
             self._stage(first, sid)

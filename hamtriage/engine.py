@@ -314,24 +314,6 @@ class Engine:
         results: list[Any] = triage_many(self, reports, workers=workers, on_error=on_error)
         return results
 
-    def _input_facts(self, facts: Facts) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = [{"t": "y", "k": i} for i in sorted(facts.present)]
-        out += [{"t": "n", "k": i} for i in sorted(facts.absent)]
-        out += [{"t": "act", "k": i} for i in sorted(facts.activities)]
-        out += [
-            {"t": "m", "k": k, "v": engine_number(facts.measurements[k])}
-            for k in sorted(facts.measurements)
-        ]
-        out += [
-            {"t": "asym", "k": k, "v": engine_number(facts.asymmetries[k])}
-            for k in sorted(facts.asymmetries)
-        ]
-        if facts.age is not None:
-            out.append({"t": "age", "v": facts.age})
-        if facts.sex is not None:
-            out.append({"t": "sex", "v": facts.sex})
-        return out
-
     def _run(
         self, facts: Facts, known: list[dict[str, float]] | None = None
     ) -> dict[int, tuple[MatchedFact, ...]]:
@@ -438,7 +420,11 @@ class Engine:
         return table
 
     def _input_json(self, facts: Facts) -> list[str]:
-        """:meth:`_input_facts`, each fact already encoded as compact JSON (the hot path)."""
+        """The report's facts, each encoded as compact JSON, in a fixed order (the hot path).
+
+        ``{"t": "y", "k": ID}`` present, ``"n"`` absent, ``"act"`` activity, ``"m"`` and
+        ``"asym"`` with their value ``"v"``, then ``"age"`` and ``"sex"``.
+        """
         frag = self._fragments
         out: list[str] = []
         for t, ids in (("y", facts.present), ("n", facts.absent), ("act", facts.activities)):
