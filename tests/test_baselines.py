@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
 import hamtriage
 from benchmarks.baselines import StockDriver
 from benchmarks.workload import PlainEvaluator, make_reports
 
 
+# durable.engine (the stock wrappers, used only by this baseline) calls
+# datetime.utcfromtimestamp, deprecated from Python 3.12 on
+@pytest.mark.filterwarnings("ignore:datetime.datetime.utcfromtimestamp:DeprecationWarning")
 def test_stock_wrappers_and_plain_python_agree_with_the_engine() -> None:
     engine = hamtriage.Engine.default()
     stock = StockDriver(engine)
