@@ -124,10 +124,9 @@ def _triage_here(
     engine: Engine, reports: Sequence[AnyReport], on_error: OnError, offset: int = 0
 ) -> list[TriageResult | BatchReportError]:
     core = engine._current()  # one snapshot for the whole batch
-    run = core._run
-    result = core._result
+    triage = core._triage_facts
     return [
-        f if isinstance(f, BatchReportError) else result(f, run(f))
+        f if isinstance(f, BatchReportError) else triage(f)
         for f in _normalized(core, reports, on_error, offset)
     ]
 
@@ -148,6 +147,8 @@ def triage_many(
     """Triage ``reports`` with ``engine``; see the module documentation."""
     if on_error not in ("raise", "return"):
         raise ValueError(f"on_error must be 'raise' or 'return', not {on_error!r}")
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers must be a positive number of processes (or None), not {workers}")
     items = list(reports)
     if workers is None or workers <= 1 or len(items) < 2:
         return _triage_here(engine, items, on_error)

@@ -272,10 +272,13 @@ class Engine:
     def triage(self, report: Report | Mapping[str, Any]) -> TriageResult:
         """Triage one report. Raises :class:`~hamtriage.ReportError` for bad input."""
         core = self._current()
-        facts = normalize(report, core._pack)
+        return core._triage_facts(normalize(report, core._pack))
+
+    def _triage_facts(self, facts: Facts) -> TriageResult:
+        """Triage a normalised report on this engine's pack (single and batch triage)."""
         known: list[dict[str, float]] = []
-        fired = core._run(facts, known)
-        return core._result(facts, fired, known[0] if known else None)
+        fired = self._run(facts, known)
+        return self._result(facts, fired, known[0] if known else None)
 
     @overload
     def triage_many(

@@ -306,6 +306,8 @@ def test_triage_many_names_the_invalid_report() -> None:
         engine.triage_many([None])  # type: ignore[list-item]
     with pytest.raises(ValueError, match="on_error"):
         engine.triage_many(reports, on_error="ignore")  # type: ignore[call-overload]
+    with pytest.raises(ValueError, match="workers must be a positive number"):
+        engine.triage_many(reports, workers=0)
 
 
 @pytest.mark.slow
