@@ -33,7 +33,7 @@ from .results import TriageResult
 if TYPE_CHECKING:
     from .engine import Engine
 
-__all__ = ["BatchReportError", "restore_engine", "triage_many"]
+__all__ = ["BatchReportError", "process_engine", "restore_engine", "triage_many"]
 
 AnyReport = Report | Mapping[str, Any]
 OnError = Literal["raise", "return"]
@@ -82,10 +82,16 @@ def _rebuild_error(
 
 
 @functools.cache
-def _engine_for(root: str | None, content_hash: str) -> Engine:
+def process_engine(root: str | None) -> Engine:
+    """This process's engine for the pack in ``root`` (``None``: the bundled pack), built
+    once. Worker processes (``workers=N``, Dask) share it across all their chunks."""
     from .engine import Engine
 
-    engine = Engine.default() if root is None else Engine.from_path(root)
+    return Engine.default() if root is None else Engine.from_path(root)
+
+
+def _engine_for(root: str | None, content_hash: str) -> Engine:
+    engine = process_engine(root)
     if engine.pack.content_hash != content_hash:
         raise HamtriageError(
             f"the rule pack in {root or 'the installed package'} changed since the engine "

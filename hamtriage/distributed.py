@@ -13,24 +13,14 @@ partition it receives; results keep the order of the reports.
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
+from .batch import process_engine
 from .errors import ReportError
 
-if TYPE_CHECKING:
-    from .engine import Engine
-
 __all__ = ["triage_bag", "triage_partition"]
-
-
-@functools.cache
-def _engine(root: str | None) -> Engine:
-    from .engine import Engine
-
-    return Engine.default() if root is None else Engine.from_path(root)
 
 
 def triage_partition(
@@ -45,7 +35,7 @@ def triage_partition(
     with ``as_dict``. Invalid reports raise (``on_error="raise"``, the default) or are
     replaced by ``{"error": message, "field": field}`` (``on_error="return"``).
     """
-    engine = _engine(rules_path)
+    engine = process_engine(rules_path)
     out: list[Any] = []
     for report in reports:
         try:
