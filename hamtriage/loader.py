@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -25,11 +24,8 @@ from .schema import (
     ActivityItem,
     AgainstAction,
     AgeCond,
-    AllCond,
-    AnyCond,
     AsymmetryCond,
     BlockAction,
-    Condition,
     EscalateAction,
     HistoryCond,
     HistoryItem,
@@ -37,7 +33,6 @@ from .schema import (
     HypothesisItem,
     MeasurementCond,
     MeasurementItem,
-    NotCond,
     PackMeta,
     RecommendAction,
     RecommendationItem,
@@ -46,6 +41,7 @@ from .schema import (
     SupportAction,
     SymptomCond,
     SymptomItem,
+    iter_conditions,
 )
 
 __all__ = ["MAX_FILES", "bundled_rules_path", "iter_conditions", "load_pack"]
@@ -84,19 +80,6 @@ def bundled_rules_path() -> Path:
     if packaged.is_dir():
         return packaged
     return here.parent / "rules"
-
-
-def iter_conditions(cond: Condition, loc: Loc = ("when",)) -> Iterator[tuple[Condition, Loc]]:
-    """Every condition in a ``when`` tree with its data path, parents first."""
-    yield cond, loc
-    if isinstance(cond, AllCond):
-        for i, sub in enumerate(cond.all):
-            yield from iter_conditions(sub, (*loc, "all", i))
-    elif isinstance(cond, AnyCond):
-        for i, sub in enumerate(cond.any):
-            yield from iter_conditions(sub, (*loc, "any", i))
-    elif isinstance(cond, NotCond):
-        yield from iter_conditions(cond.negated, (*loc, "not"))
 
 
 @dataclass

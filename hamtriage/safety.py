@@ -55,6 +55,7 @@ from .schema import (
     Rule,
     SupportAction,
     SymptomCond,
+    iter_conditions,
 )
 
 __all__ = ["SAFETY_CODES", "red_flag_triggers", "safety_issues"]
@@ -72,19 +73,11 @@ Loc = tuple[str | int, ...]
 RuleEntry = tuple[YamlDocument, Rule, Loc]
 
 
-def _walk(
-    cond: Condition, loc: Loc, under_not: Loc | None = None
-) -> Iterator[tuple[Condition, Loc, Loc | None]]:
+def _walk(cond: Condition, loc: Loc) -> Iterator[tuple[Condition, Loc, Loc | None]]:
     """Every condition with its data path and the path of the innermost ``not`` above it."""
-    yield cond, loc, under_not
-    if isinstance(cond, AllCond):
-        for i, sub in enumerate(cond.all):
-            yield from _walk(sub, (*loc, "all", i), under_not)
-    elif isinstance(cond, AnyCond):
-        for i, sub in enumerate(cond.any):
-            yield from _walk(sub, (*loc, "any", i), under_not)
-    elif isinstance(cond, NotCond):
-        yield from _walk(cond.negated, (*loc, "not"), (*loc, "not"))
+    for sub, path in iter_conditions(cond, loc):
+        nots = [k for k in range(len(loc), len(path)) if path[k] == "not"]
+        yield sub, path, (path[: nots[-1] + 1] if nots else None)
 
 
 def _describe(cond: Condition) -> str:

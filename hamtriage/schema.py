@@ -7,6 +7,7 @@ red-flag invariants) are done by :mod:`hamtriage.loader` on the merged pack.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -36,6 +37,7 @@ __all__ = [
     "RuleFile",
     "SourceItem",
     "SymptomItem",
+    "iter_conditions",
 ]
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -315,6 +317,22 @@ Condition = Annotated[
 AllCond.model_rebuild()
 AnyCond.model_rebuild()
 NotCond.model_rebuild()
+
+Loc = tuple[str | int, ...]
+
+
+def iter_conditions(cond: Condition, loc: Loc = ("when",)) -> Iterator[tuple[Condition, Loc]]:
+    """Every condition in a ``when`` tree with its data path, parents first."""
+    yield cond, loc
+    if isinstance(cond, AllCond):
+        for i, sub in enumerate(cond.all):
+            yield from iter_conditions(sub, (*loc, "all", i))
+    elif isinstance(cond, AnyCond):
+        for i, sub in enumerate(cond.any):
+            yield from iter_conditions(sub, (*loc, "any", i))
+    elif isinstance(cond, NotCond):
+        yield from iter_conditions(cond.negated, (*loc, "not"))
+
 
 # ---------------------------------------------------------------------- actions
 
