@@ -27,10 +27,9 @@ How the rule language maps onto the Rete engine, and why (see docs/engine-notes 
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .errors import RuleIssue, RulePackError
@@ -62,6 +61,7 @@ from .schema import (
 __all__ = [
     "BOOT_RULE",
     "LIMITS",
+    "MAX_EXPANSION",
     "Atom",
     "CompiledPack",
     "CompiledRule",
@@ -99,9 +99,11 @@ class Atom:
     negated: bool
     key: tuple[str, ...]
     tests: tuple[tuple[str, float | str], ...] = ()
+    loc: tuple[str | int, ...] = field(default=("when",), compare=False)
+    """Where the condition stands in its rule (for messages; not part of equality)."""
 
     def negate(self) -> Atom:
-        return Atom(not self.negated, self.key, self.tests)
+        return Atom(not self.negated, self.key, self.tests, self.loc)
 
 
 def _leaf(cond: Condition) -> Atom:
@@ -125,19 +127,38 @@ def _leaf(cond: Condition) -> Atom:
     raise TypeError(f"not a leaf condition: {cond!r}")  # pragma: no cover
 
 
-def dnf(cond: Condition, negate: bool = False) -> list[list[Atom]]:
-    """Disjunctive normal form of a ``when`` tree: a list of conjunctions of atoms."""
+MAX_EXPANSION = 4096
+"""``dnf`` stops expanding once it has more alternatives than this (such rules are refused)."""
+
+
+def dnf(
+    cond: Condition, negate: bool = False, loc: tuple[str | int, ...] = ("when",)
+) -> list[list[Atom]]:
+    """Disjunctive normal form of a ``when`` tree: a list of conjunctions of atoms.
+
+    Each atom carries its position in the rule. The expansion stops as soon as it passes
+    :data:`MAX_EXPANSION` alternatives, so a hostile rule cannot exhaust memory: a result
+    longer than that means "too many".
+    """
     if isinstance(cond, NotCond):
-        return dnf(cond.negated, not negate)
+        return dnf(cond.negated, not negate, (*loc, "not"))
     if isinstance(cond, AllCond | AnyCond):
-        parts = [dnf(c, negate) for c in (cond.all if isinstance(cond, AllCond) else cond.any)]
-        conjunctive = isinstance(cond, AllCond) != negate
-        if conjunctive:
-            return [
-                list(itertools.chain.from_iterable(combo)) for combo in itertools.product(*parts)
-            ]
-        return [conj for part in parts for conj in part]
-    atom = _leaf(cond)
+        key = "all" if isinstance(cond, AllCond) else "any"
+        subs = cond.all if isinstance(cond, AllCond) else cond.any
+        parts = [dnf(c, negate, (*loc, key, i)) for i, c in enumerate(subs)]
+        if isinstance(cond, AllCond) == negate:  # a disjunction
+            return [conj for part in parts for conj in part][: MAX_EXPANSION + 1]
+        out: list[list[Atom]] = [[]]
+        for part in parts:
+            grown: list[list[Atom]] = []
+            for conj in out:
+                for extra in part:
+                    grown.append(conj + extra)
+                    if len(grown) > MAX_EXPANSION:
+                        return grown
+            out = grown
+        return out
+    atom = replace(_leaf(cond), loc=loc)
     return [[atom.negate() if negate else atom]]
 
 
@@ -350,11 +371,13 @@ def compile_pack(pack: RulePack) -> CompiledPack:
         stage = stages[index]
         conjunctions = dnf(rule.when)
         if len(conjunctions) > LIMITS["branches_per_rule"]:
+            count = len(conjunctions)
+            many = f"more than {MAX_EXPANSION}" if count > MAX_EXPANSION else str(count)
             issues.append(
                 _issue(
                     pack,
                     rule,
-                    f"its conditions expand to {len(conjunctions)} alternatives; the limit is "
+                    f"its conditions expand to {many} alternatives; the limit is "
                     f"{LIMITS['branches_per_rule']} (split the rule)",
                     "engine_limit",
                 )

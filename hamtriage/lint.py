@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ._yaml import YamlDocument, read_yaml
-from .compiler import Atom, dnf
+from .compiler import Atom, compile_pack, dnf
 from .errors import RuleIssue, RulePackError
 from .explain import describe_tests
 from .loader import iter_conditions, load_pack
@@ -38,8 +38,6 @@ from .schema import (
     AbsentCond,
     ActivityCond,
     AgainstAction,
-    AllCond,
-    AnyCond,
     AsymmetryCond,
     BlockAction,
     Condition,
@@ -47,7 +45,6 @@ from .schema import (
     HistoryCond,
     HypothesisCond,
     MeasurementCond,
-    NotCond,
     RecommendAction,
     Rule,
     SupportAction,
@@ -127,22 +124,7 @@ class _Interval:
 
 
 def _dnf(cond: Condition, loc: Loc, negate: bool = False) -> list[list[LocAtom]]:
-    if isinstance(cond, NotCond):
-        return _dnf(cond.negated, (*loc, "not"), not negate)
-    if isinstance(cond, AllCond | AnyCond):
-        key = "all" if isinstance(cond, AllCond) else "any"
-        subs = cond.all if isinstance(cond, AllCond) else cond.any
-        parts = [_dnf(c, (*loc, key, i), negate) for i, c in enumerate(subs)]
-        if isinstance(cond, AllCond) != negate:
-            out: list[list[LocAtom]] = [[]]
-            for part in parts:
-                out = [conj + extra for conj in out for extra in part]
-                if len(out) > 4096:  # the compiler refuses such rules anyway
-                    return out
-            return out
-        return [conj for part in parts for conj in part]
-    atom = dnf(cond)[0][0]
-    return [[(atom.negate() if negate else atom, loc)]]
+    return [[(atom, atom.loc) for atom in conj] for conj in dnf(cond, negate, loc)]
 
 
 def _max_confidence(pack: RulePack) -> dict[str, float]:
@@ -568,9 +550,16 @@ def _vocabulary_issues(pack: RulePack) -> list[RuleIssue]:
 
 
 def lint(path: str | os.PathLike[str]) -> list[RuleIssue]:
-    """Load the pack in ``path`` and lint it: the loader's errors, or the lint's findings."""
+    """Load the pack in ``path`` and lint it: the loader's errors, or the compiler's
+    (the C engine's limits) together with the lint's findings."""
     try:
         pack = load_pack(path)
     except RulePackError as exc:
         return sorted(exc.issues, key=lambda i: (i.path, i.line, i.column, i.message))
-    return lint_pack(pack)
+    try:
+        compile_pack(pack)
+        refused: list[RuleIssue] = []
+    except RulePackError as exc:
+        refused = list(exc.issues)
+    issues = refused + lint_pack(pack)
+    return sorted(issues, key=lambda i: (i.path, i.line, i.column, i.message))

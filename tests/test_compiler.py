@@ -8,7 +8,7 @@ import pytest
 from _packs import tiny_pack
 
 from hamtriage import RulePackError, load_pack
-from hamtriage.compiler import LIMITS, compile_pack, dnf, engine_number
+from hamtriage.compiler import LIMITS, MAX_EXPANSION, compile_pack, dnf, engine_number
 from hamtriage.schema import Rule
 
 
@@ -136,3 +136,28 @@ def test_engine_limits_are_pack_errors_not_hangs(tmp_path: Path) -> None:
         RulePackError, match=r"tests can match the same fact .* the engine allows 60"
     ):
         compile_pack(load_pack(tiny_pack(tmp_path / "many", "rules:" + thresholds)))
+
+
+def test_a_combinatorial_rule_is_refused_without_expanding_it(tmp_path: Path) -> None:
+    # all of 24 two-way alternatives: 2**24 branches if expanded in full
+    pairs = ", ".join("{any: [{symptom: a}, {symptom: b}]}" for _ in range(24))
+    rules = f"""
+    rules:
+      - id: explosive
+        title: Too many alternatives
+        evidence: research
+        source: S1
+        when: {{all: [{pairs}]}}
+        then: [{{support: h1, certainty: 0.5}}]
+    """
+    pack = load_pack(tiny_pack(tmp_path, rules))
+    assert len(dnf(pack.rule("explosive").when)) == MAX_EXPANSION + 1
+    with pytest.raises(RulePackError, match=f"expand to more than {MAX_EXPANSION} alternatives"):
+        compile_pack(pack)
+
+
+def test_atoms_carry_their_position_but_compare_without_it() -> None:
+    (conj,) = dnf(_rule({"all": [{"symptom": "a"}, {"not": {"symptom": "b"}}]}).when)
+    assert [a.loc for a in conj] == [("when", "all", 0), ("when", "all", 1, "not")]
+    (other,) = dnf(_rule({"all": [{"not": {"symptom": "b"}}, {"symptom": "a"}]}).when)
+    assert set(conj) == set(other)

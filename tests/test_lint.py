@@ -290,3 +290,26 @@ def test_the_bundled_pack_has_no_lint_errors() -> None:
     from hamtriage.loader import bundled_rules_path
 
     assert [str(i) for i in lint(bundled_rules_path()) if i.severity == "error"] == []
+
+
+def test_engine_limits_are_lint_errors(tmp_path: Path) -> None:
+    pairs = ", ".join("{any: [{symptom: a}, {symptom: b}]}" for _ in range(7))  # 128 branches
+    root = tiny_pack(
+        tmp_path,
+        f"""
+        rules:
+          - id: too_wide
+            title: Too many alternatives
+            evidence: research
+            source: [S1]
+            when: {{all: [{pairs}]}}
+            then:
+              - support: h1
+                certainty: 0.5
+        """,
+    )
+    errors = [line for line in _lines(root) if ": error: " in line]
+    assert errors == [
+        f"{_rules_file(root)}:2:9: error: rule 'too_wide': its conditions expand to 128 "
+        "alternatives; the limit is 64 (split the rule)"
+    ]
