@@ -310,6 +310,8 @@ def test_engine_limits_are_lint_errors(tmp_path: Path) -> None:
     )
     errors = [line for line in _lines(root) if ": error: " in line]
     assert errors == [
-        f"{_rules_file(root)}:2:9: error: rule 'too_wide': its conditions expand to 128 "
-        "alternatives; the limit is 64 (split the rule)"
+        (
+            f"{_rules_file(root)}:2:9: error: rule 'too_wide': its conditions expand to 128 "
+            "alternatives; the limit is 64 (split the rule)"
+        )
     ]
