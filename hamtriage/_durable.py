@@ -25,8 +25,6 @@ import re
 import sys
 import threading
 import weakref
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from .errors import EngineError, EngineUnavailableError
@@ -158,6 +156,46 @@ class Session:
             return False
 
 
+class _Scope:
+    """The context manager of :meth:`Ruleset.session` (a class: cheaper than a generator)."""
+
+    __slots__ = ("_ruleset", "_session")
+
+    def __init__(self, ruleset: Ruleset) -> None:
+        self._ruleset = ruleset
+        self._session: Session | None = None
+
+    def __enter__(self) -> Session:
+        ruleset = self._ruleset
+        ruleset._lock.acquire()
+        handle = ruleset._handle
+        if handle is None:
+            ruleset._lock.release()
+            raise EngineError("the engine is closed")
+        live = ruleset._live
+        if live:
+            live.pop()
+        self._session = session = Session(handle)
+        return session
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        ruleset = self._ruleset
+        session = self._session
+        try:
+            clean = False
+            if session is not None:
+                try:
+                    clean = exc_type is None and session._clear()
+                finally:
+                    if clean:
+                        ruleset._live.append(_SID)
+                    else:
+                        ruleset._delete(session._handle, _SID)
+        finally:
+            self._session = None
+            ruleset._lock.release()
+
+
 class Ruleset:
     """A compiled ruleset in the C engine, owned by one :class:`~hamtriage.Engine`."""
 
@@ -178,26 +216,12 @@ class Ruleset:
         """True once :meth:`close` ran."""
         return self._handle is None
 
-    @contextmanager
-    def session(self) -> Iterator[Session]:
-        """An empty session, cleared (or deleted) on exit. Sessions never overlap."""
-        with self._lock:
-            handle = self._handle
-            if handle is None:
-                raise EngineError("the engine is closed")
-            live = self._live
-            if live:
-                live.pop()
-            session = Session(handle)
-            clean = False
-            try:
-                yield session
-                clean = session._clear()
-            finally:
-                if clean:
-                    live.append(_SID)
-                else:
-                    self._delete(handle, _SID)
+    def session(self) -> _Scope:
+        """An empty session, cleared (or deleted) on exit: ``with ruleset.session() as s``.
+
+        Sessions never overlap: the scope holds the ruleset's lock.
+        """
+        return _Scope(self)
 
     @staticmethod
     def _delete(handle: int, sid: str) -> None:

@@ -1,0 +1,404 @@
+"""From the rules that fired to a :class:`~hamtriage.TriageResult` (the hot path's tail).
+
+Everything that depends only on the pack is worked out once per engine, in a
+:class:`_RulePlan` per rule: labels, sources, the highest level a rule escalates to, the
+hypotheses a recommendation is linked to, the text of a referral. A triage then only
+combines certainties and builds the objects that carry this call's values, with the
+trusted constructors of :mod:`hamtriage._construct` (no re-validation).
+
+Objects that depend only on the vocabulary (a rule's trace entry when it matched facts
+without values, a recommendation with its variants) are kept in small per-engine caches
+(bounded, cleared when full); results are frozen, so sharing them is safe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ._construct import trusted
+from .compiler import CompiledPack, CompiledRule
+from .levels import EvidenceLevel, Likelihood, RecommendationKind, TriageLevel
+from .pack import RulePack
+from .report import Facts
+from .results import (
+    DISCLAIMER,
+    BlockedExercise,
+    FiredRule,
+    Hypothesis,
+    MatchedFact,
+    PackInfo,
+    Recommendation,
+    RedFlag,
+    RuleEvidence,
+    TriageResult,
+    Variant,
+)
+
+__all__ = ["LIKELY", "POSSIBLE", "POSSIBLE_CAP", "Assembler", "combine"]
+
+LIKELY = 0.6
+POSSIBLE = 0.3
+POSSIBLE_CAP = 0.59
+"""Highest confidence of a hypothesis whose ``max_likelihood`` is ``possible``."""
+
+CACHE_LIMIT = 1024
+"""Entries in each per-engine cache of immutable result parts (cleared when full)."""
+
+_new_evidence = trusted(RuleEvidence)
+_new_hypothesis = trusted(Hypothesis)
+_new_variant = trusted(Variant)
+_new_recommendation = trusted(Recommendation)
+_new_blocked = trusted(BlockedExercise)
+_new_red_flag = trusted(RedFlag)
+_new_fired_rule = trusted(FiredRule)
+_new_result = trusted(TriageResult)
+
+_KIND_ORDER = {
+    RecommendationKind.REFERRAL: 0,
+    RecommendationKind.DRILL: 1,
+    RecommendationKind.EDUCATION: 2,
+}
+_LEVELS = sorted(TriageLevel, key=lambda level: level.rank)
+_SELF_CARE = TriageLevel.SELF_CARE.rank
+_REFERRAL_RANK = TriageLevel.SEE_CLINICIAN.rank
+
+
+def combine(supporting: Sequence[float], opposing: Sequence[float]) -> float:
+    """MYCIN certainty-factor combination, clamped to [0, 1].
+
+    Positive certainties combine as ``a + b(1 - a)``, negative ones likewise, and the
+    two as ``(P - N) / (1 - min(P, N))``. The certainties are combined in sorted order:
+    the formula does not depend on the order, but floating point does in the last bit,
+    and rounding to 4 decimals must not depend on which rule happened to fire first.
+    """
+    p = 0.0
+    for a in sorted(supporting):
+        p = p + a * (1.0 - p)
+    n = 0.0
+    for b in sorted(opposing):
+        n = n + b * (1.0 - n)
+    if p == 0.0 and n == 0.0:
+        return 0.0
+    denominator = 1.0 - min(p, n)
+    cf = (p - n) / denominator if denominator > 0 else 0.0
+    return max(0.0, min(1.0, cf))
+
+
+class _RulePlan:
+    """What a triage needs to know about one rule, worked out once per engine."""
+
+    __slots__ = (
+        "against",
+        "blocks",
+        "escalations",
+        "evidence",
+        "flag_level",
+        "flag_reason",
+        "id",
+        "linked",
+        "rank",
+        "recommends",
+        "referral_text",
+        "source",
+        "supports",
+        "title",
+        "weighs",
+    )
+
+    def __init__(self, rule: CompiledRule, pack: RulePack) -> None:
+        r = rule.rule
+        self.id = rule.id
+        self.title = r.title
+        self.source = tuple(r.source)
+        self.evidence = r.evidence
+        self.supports = rule.supports
+        self.against = rule.against
+        self.weighs = bool(rule.supports or rule.against)
+        self.escalations = tuple((rule.id, reason) for _, reason in rule.escalations)
+        self.rank = max((lvl.rank for lvl, _ in rule.escalations), default=_SELF_CARE)
+        self.flag_level: TriageLevel | None = None
+        self.flag_reason = ""
+        if r.red_flag and rule.escalations:
+            self.flag_level = _LEVELS[self.rank]
+            self.flag_reason = " ".join(reason for _, reason in rule.escalations)
+        self.blocks = tuple((target, pack.label(target), reason) for target, reason in rule.blocks)
+        self.recommends = rule.recommends
+        self.linked = frozenset(h for h, _ in rule.supports) | frozenset(rule.reads)
+        self.referral_text = (r.explanation or r.title).strip()
+
+
+class _Parts:
+    """The result objects of one fired rule with the facts it matched."""
+
+    __slots__ = ("facts", "fired", "opposing", "plan", "red_flag", "supporting")
+
+    def __init__(self, plan: _RulePlan, facts: tuple[MatchedFact, ...], red_flag: bool) -> None:
+        self.plan = plan
+        self.facts = facts
+        rid = plan.id
+        self.fired = _new_fired_rule(
+            rule_id=rid,
+            title=plan.title,
+            facts=facts,
+            source=plan.source,
+            evidence=plan.evidence,
+            red_flag=red_flag,
+        )
+        level = plan.flag_level
+        self.red_flag = (
+            None
+            if level is None
+            else _new_red_flag(
+                id=rid,
+                label=plan.title,
+                level=level,
+                reason=plan.flag_reason,
+                facts=facts,
+                source=plan.source,
+            )
+        )
+        self.supporting = tuple(
+            (h, _new_evidence(rule_id=rid, certainty=c, facts=facts)) for h, c in plan.supports
+        )
+        self.opposing = tuple(
+            (h, _new_evidence(rule_id=rid, certainty=c, facts=facts)) for h, c in plan.against
+        )
+
+
+class Assembler:
+    """Builds triage results for one compiled pack (one per engine; thread-safe)."""
+
+    def __init__(self, pack: RulePack, compiled: CompiledPack, info: PackInfo) -> None:
+        self._pack = pack
+        self._info = info
+        self.plans = tuple(_RulePlan(rule, pack) for rule in compiled.rules)
+        self._red_flag = tuple(rule.rule.red_flag for rule in compiled.rules)
+        self._capped = frozenset(
+            h for h, item in pack.hypotheses.items() if item.max_likelihood == "possible"
+        )
+        self._hypotheses = {
+            h: (item.label, EvidenceLevel(item.evidence)) for h, item in pack.hypotheses.items()
+        }
+        self._recs_info = {
+            rec_id: (item, RecommendationKind(item.kind), _KIND_ORDER[item.kind])
+            for rec_id, item in pack.recommendations.items()
+        }
+        self._referrals = {level.rank: rec for level, rec in pack.meta.referrals.items()}
+        # bounded caches of immutable parts (dict operations are atomic under the GIL)
+        self._parts: dict[int, _Parts] = {}
+        self._recs: dict[tuple[Any, ...], Recommendation] = {}
+        self._variants: dict[str, tuple[Variant, ...]] = {}
+
+    # ------------------------------------------------------------ confidences
+
+    def confidences(self, fired: Mapping[int, object]) -> dict[str, float]:
+        """Each hypothesis's combined confidence (rounded to 4 decimals) over ``fired``."""
+        pro: dict[str, list[float]] = {}
+        con: dict[str, list[float]] = {}
+        plans = self.plans
+        for index in fired:
+            plan = plans[index]
+            if not plan.weighs:
+                continue
+            for h, c in plan.supports:
+                got = pro.get(h)
+                if got is None:
+                    pro[h] = [c]
+                else:
+                    got.append(c)
+            for h, c in plan.against:
+                got = con.get(h)
+                if got is None:
+                    con[h] = [c]
+                else:
+                    got.append(c)
+        out: dict[str, float] = {}
+        capped = self._capped
+        for h in pro.keys() | con.keys():
+            against = con.get(h)
+            if against is None:
+                support = pro[h]
+                if len(support) == 1:
+                    c = support[0]
+                else:
+                    p = 0.0
+                    for a in sorted(support):
+                        p = p + a * (1.0 - p)
+                    c = min(1.0, p)
+            else:
+                c = combine(pro.get(h, ()), against)
+            if h in capped and c > POSSIBLE_CAP:
+                c = POSSIBLE_CAP
+            out[h] = round(c, 4)
+        return out
+
+    # ---------------------------------------------------------------- result
+
+    def _parts_of(self, index: int, facts: tuple[MatchedFact, ...]) -> _Parts:
+        cache = self._parts
+        key = id(facts)
+        got = cache.get(key)
+        if got is None or got.facts is not facts or got.plan is not self.plans[index]:
+            got = _Parts(self.plans[index], facts, self._red_flag[index])
+            if all(f.value is None for f in facts):  # such facts recur; measured ones do not
+                if len(cache) >= CACHE_LIMIT:
+                    cache.clear()
+                cache[key] = got  # the entry keeps ``facts`` alive: its id stays unique
+        return got
+
+    def result(
+        self,
+        facts: Facts,
+        fired: Mapping[int, tuple[MatchedFact, ...]],
+        confidences: dict[str, float] | None = None,
+    ) -> TriageResult:
+        """The result of a triage whose rules ``fired`` (index -> matched facts, in order)."""
+        if confidences is None:
+            confidences = self.confidences(fired)
+        parts = [self._parts_of(index, matched) for index, matched in fired.items()]
+
+        rank = _SELF_CARE
+        reasons: list[tuple[str, str]] = []
+        red_flags: list[RedFlag] = []
+        blocked: dict[str, BlockedExercise] = {}
+        evidence: dict[str, tuple[list[RuleEvidence], list[RuleEvidence]]] = {}
+        for part in parts:
+            plan = part.plan
+            if plan.escalations:
+                if plan.rank > rank:
+                    rank = plan.rank
+                reasons.extend(plan.escalations)
+                if part.red_flag is not None:
+                    red_flags.append(part.red_flag)
+            for h, ev in part.supporting:
+                evidence.setdefault(h, ([], []))[0].append(ev)
+            for h, ev in part.opposing:
+                evidence.setdefault(h, ([], []))[1].append(ev)
+            for target, label, reason in plan.blocks:
+                prior = blocked.get(target)
+                blocked[target] = _new_blocked(
+                    id=target,
+                    label=label,
+                    reason=reason if prior is None else prior.reason,
+                    rules=(plan.id,) if prior is None else (*prior.rules, plan.id),
+                )
+        level = _LEVELS[rank]
+        if len(red_flags) > 1:
+            red_flags.sort(key=lambda f: (-f.level.rank, f.id))
+
+        hypotheses: list[Hypothesis] = []
+        labels = self._hypotheses
+        for h, c in confidences.items():
+            if c < POSSIBLE:
+                continue
+            label, level_of_evidence = labels[h]
+            pro, con = evidence.get(h, ((), ()))
+            hypotheses.append(
+                _new_hypothesis(
+                    id=h,
+                    label=label,
+                    confidence=c,
+                    likelihood=Likelihood.LIKELY if c >= LIKELY else Likelihood.POSSIBLE,
+                    evidence=level_of_evidence,
+                    supporting=tuple(pro),
+                    opposing=tuple(con),
+                )
+            )
+        if len(hypotheses) > 1:
+            hypotheses.sort(key=lambda x: (-x.confidence, x.id))
+
+        return _new_result(
+            level=level,
+            hypotheses=tuple(hypotheses),
+            recommendations=self._recommendations(
+                parts, facts, confidences, rank, blocked, reasons, red_flags
+            ),
+            blocked_exercises=tuple(sorted(blocked.values(), key=lambda b: b.id))
+            if len(blocked) > 1
+            else tuple(blocked.values()),
+            red_flags=tuple(red_flags),
+            trace=tuple(part.fired for part in parts),
+            disclaimer=DISCLAIMER,
+            pack=self._info,
+        )
+
+    def _recommendations(
+        self,
+        parts: list[_Parts],
+        facts: Facts,
+        confidences: Mapping[str, float],
+        rank: int,
+        blocked: Mapping[str, BlockedExercise],
+        reasons: list[tuple[str, str]],
+        red_flags: list[RedFlag],
+    ) -> tuple[Recommendation, ...]:
+        found: dict[str, tuple[set[str], list[str]]] = {}
+        for part in parts:
+            plan = part.plan
+            for rec_id in plan.recommends:
+                got = found.get(rec_id)
+                if got is None:
+                    found[rec_id] = (set(plan.linked), [plan.id])
+                else:
+                    got[0].update(plan.linked)
+                    got[1].append(plan.id)
+        referring = rank >= _REFERRAL_RANK
+        referral = self._referrals.get(rank) if referring else None
+        present = facts.present
+        out: list[tuple[tuple[int, float, int, str], Recommendation]] = []
+        for rec_id, (hyps, by) in found.items():
+            if rec_id in blocked or rec_id == referral:
+                continue
+            item, kind, order = self._recs_info[rec_id]
+            if referring and kind is not RecommendationKind.REFERRAL:
+                continue
+            if item.contraindications and any(c in present for c in item.contraindications):
+                continue
+            best = max((confidences.get(h, 0.0) for h in hyps), default=0.0)
+            why_referral = None
+            if kind is RecommendationKind.REFERRAL:  # every referral says why
+                plans = {p.plan.id: p.plan for p in parts}
+                why_referral = " ".join(dict.fromkeys(plans[b].referral_text for b in by))
+            out.append(
+                ((1, -best, order, rec_id), self._recommendation(rec_id, hyps, by, why_referral))
+            )
+        if referral is not None:
+            why = [f.reason for f in red_flags] or [reason for _, reason in reasons]
+            escalating = list(dict.fromkeys(rid for rid, _ in reasons))
+            rec = self._recommendation(referral, set(), escalating, " ".join(dict.fromkeys(why)))
+            out.append(((0, 0.0, 0, referral), rec))
+        if len(out) > 1:
+            out.sort(key=lambda pair: pair[0])
+        return tuple(rec for _, rec in out)
+
+    def _recommendation(
+        self, rec_id: str, hyps: set[str], by: list[str], reason: str | None
+    ) -> Recommendation:
+        key = (rec_id, frozenset(hyps), tuple(by), reason)
+        cached = self._recs.get(key)
+        if cached is not None:
+            return cached
+        item, kind, _ = self._recs_info[rec_id]
+        variants = self._variants.get(rec_id)
+        if variants is None:
+            variants = self._variants[rec_id] = tuple(
+                _new_variant(id=v.id, label=v.label, instructions=v.instructions, dosage=v.dosage)
+                for v in item.variants
+            )
+        rec = _new_recommendation(
+            id=rec_id,
+            label=item.label,
+            kind=kind,
+            instructions=item.instructions,
+            dosage=item.dosage,
+            variants=variants,
+            hypotheses=tuple(sorted(hyps)),
+            rules=tuple(by),
+            reason=reason,
+            source=tuple(item.source or ()),
+        )
+        if len(self._recs) >= CACHE_LIMIT:
+            self._recs.clear()
+        self._recs[key] = rec
+        return rec
