@@ -34,7 +34,6 @@ from typing import Any
 
 from .errors import RuleIssue, RulePackError
 from .levels import EvidenceLevel, TriageLevel
-from .loader import iter_conditions
 from .pack import RulePack
 from .schema import (
     AbsentCond,
@@ -56,6 +55,7 @@ from .schema import (
     SexCond,
     SupportAction,
     SymptomCond,
+    iter_conditions,
 )
 
 __all__ = [
