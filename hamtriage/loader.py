@@ -7,15 +7,13 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
-from ._yaml import YamlDocument, read_yaml
 from .errors import RuleIssue, RulePackError, a_or_an, suggest
 from .levels import RecommendationKind, TriageLevel
 from .pack import Origin, RulePack, VocabKind, normalize_text
-from .safety import safety_issues
 from .schema import (
     ACTION_KEYS,
     CONDITION_KEYS,
@@ -43,6 +41,9 @@ from .schema import (
     SymptomItem,
     iter_conditions,
 )
+
+if TYPE_CHECKING:
+    from ._yaml import YamlDocument
 
 __all__ = ["MAX_FILES", "bundled_rules_path", "iter_conditions", "load_pack"]
 
@@ -241,21 +242,26 @@ def _display(root: Path, file: Path) -> str:
     return rel if not rel.startswith("..") else str(file)
 
 
-def _read_files(root: Path, col: _Collector) -> list[tuple[YamlDocument, _FileItems]]:
+def _rule_files(root: Path) -> list[Path] | RuleIssue:
+    """The pack's rule files in load order, or the issue that leaves it without any."""
     shown_root = _display(root, root)
     if not root.is_dir():
-        col.issues.append(RuleIssue(shown_root, 1, 1, "rule pack directory not found", code="io"))
-        return []
+        return RuleIssue(shown_root, 1, 1, "rule pack directory not found", code="io")
     files = sorted(p for p in root.iterdir() if p.suffix in {".yaml", ".yml"} and p.is_file())
     if not files:
-        col.issues.append(
-            RuleIssue(shown_root, 1, 1, "no .yaml rule files in the directory", code="empty")
-        )
-        return []
+        return RuleIssue(shown_root, 1, 1, "no .yaml rule files in the directory", code="empty")
     if len(files) > MAX_FILES:
-        col.issues.append(
-            RuleIssue(shown_root, 1, 1, f"more than {MAX_FILES} rule files", code="too_many")
-        )
+        return RuleIssue(shown_root, 1, 1, f"more than {MAX_FILES} rule files", code="too_many")
+    return files
+
+
+def _read_files(
+    root: Path, files: list[Path] | RuleIssue, col: _Collector
+) -> list[tuple[YamlDocument, _FileItems]]:
+    from ._yaml import read_yaml  # PyYAML is imported when a pack is parsed, not at import
+
+    if isinstance(files, RuleIssue):
+        col.issues.append(files)
         return []
     parsed: list[tuple[YamlDocument, _FileItems]] = []
     for file in files:
@@ -489,8 +495,17 @@ def load_pack(path: str | os.PathLike[str]) -> RulePack:
     ``file:line:col: error: message``.
     """
     root = Path(path)
+    return _check_pack(root, path, _rule_files(root))
+
+
+def _check_pack(
+    root: Path, path: str | os.PathLike[str], files: list[Path] | RuleIssue
+) -> RulePack:
+    """Parse, validate and cross-check the pack (``path`` as given, for the error)."""
+    from .safety import safety_issues  # it imports _yaml (PyYAML) too
+
     col = _Collector()
-    parsed = _read_files(root, col)
+    parsed = _read_files(root, files, col)
     tables: dict[str, dict[str, Any]] = {s: {} for s, _ in _SECTIONS}
     sources: dict[str, Any] = {}
     source_docs: list[tuple[YamlDocument, Loc, list[str]]] = []
