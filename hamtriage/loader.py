@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
+from . import _snapshot
 from .errors import RuleIssue, RulePackError, a_or_an, suggest
 from .levels import RecommendationKind, TriageLevel
 from .pack import Origin, RulePack, VocabKind, normalize_text
@@ -492,10 +493,22 @@ def load_pack(path: str | os.PathLike[str]) -> RulePack:
     """Load and check the rule pack in directory ``path``.
 
     Raises :class:`~hamtriage.RulePackError` listing every problem found, each as
-    ``file:line:col: error: message``.
+    ``file:line:col: error: message``. A pack whose files, loading code and libraries
+    are unchanged since it last loaded is read from its snapshot in the user's cache
+    (see :mod:`hamtriage._snapshot`); the result is the same.
     """
     root = Path(path)
-    return _check_pack(root, path, _rule_files(root))
+    files = _rule_files(root)
+    snapshot = None
+    if not isinstance(files, RuleIssue):
+        snapshot = _snapshot.locate(root, [(file, _display(root, file)) for file in files])
+        pack = snapshot.read() if snapshot is not None else None
+        if pack is not None:
+            return pack
+    pack = _check_pack(root, path, files)
+    if snapshot is not None:
+        snapshot.write(pack)
+    return pack
 
 
 def _check_pack(
