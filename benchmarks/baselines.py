@@ -14,7 +14,7 @@ import durable.engine as de
 import durable_rules_engine as dre
 
 from hamtriage import Engine, TriageResult
-from hamtriage.compiler import BOOT_RULE, engine_number
+from hamtriage.compiler import BOOT_RULE, engine_number, fact_json, marker_json
 from hamtriage.engine import _matched
 from hamtriage.report import Facts
 
@@ -22,7 +22,7 @@ __all__ = ["FLOOR_DEFINITION", "Floor", "StockDriver"]
 
 FLOOR_DEFINITION: dict[str, Any] = {
     "_boot": {"all": [{"m": {"$s": 1}}], "pri": 0},  # fires once per session
-    "never": {"all": [{"m": {"$and": [{"t": "__never__"}]}}], "dist": 0},
+    "never": {"all": [{"m": {"never:": 1}}], "dist": 0},
 }
 """Two rules: a boot rule that fires once, and a rule that never matches."""
 
@@ -123,7 +123,7 @@ class StockDriver:
         try:
             first = [json.loads(f) for f in engine._input_json(facts)]
             if 0 in compiled.stage_markers:  # as the engine does: last in the report's batch
-                first.append({"t": "st", "n": 0})
+                first.append(json.loads(marker_json(0)))
             self._stage(first, sid)
             absorb()
             for stage in range(1, compiled.max_stage + 1):
@@ -132,9 +132,9 @@ class StockDriver:
                 for hyp, hyp_stage in sorted(compiled.hypothesis_stage.items()):
                     c = confidences.get(hyp, 0.0)
                     if hyp_stage == stage - 1 and c > 0:
-                        batch.append({"t": "h", "k": hyp, "c": engine_number(c)})
+                        batch.append(json.loads(fact_json("h", hyp, engine_number(c))))
                 if stage in compiled.stage_markers:
-                    batch.append({"t": "st", "n": stage})
+                    batch.append(json.loads(marker_json(stage)))
                 if batch:
                     self._stage(batch, sid)
                     absorb()

@@ -60,8 +60,9 @@ MAX_FACT_PROPERTIES = 250
 """durable-rules keeps 255 property slots per fact (``sid`` and ``id`` included); at 300
 properties the 2.0.28 C core was seen to crash the process instead of returning error 302."""
 
-_MARKER = '{"t":"st"'
-"""How a stage marker's JSON starts: every rule with a negation waits for one."""
+_MARKER = '{"id":"st:'
+"""How a stage marker's JSON starts: every rule with a negation waits for one (the
+compiler's ``MARKER_PREFIX``; this module imports nothing of the compiler)."""
 
 
 def _free(handle: int, live: list[str]) -> None:
@@ -101,7 +102,7 @@ class Session:
         """Assert the JSON-encoded ``facts`` together, run the agenda to the end.
 
         Returns each action as durable's JSON text ``{"<rule>": {"<alias>": fact, ...}}``,
-        in firing order. Stage markers must be encoded compactly (``{"t":"st",...``).
+        in firing order. Stage markers must be encoded compactly (``{"id":"st:K",...``).
         """
         if not facts:
             return []  # the C core dereferences a missing session state: never assert nothing

@@ -3,14 +3,21 @@
 How the rule language maps onto the Rete engine, and why (see docs/engine-notes in
 ``../shared/reference/engine-notes.md`` for the measured hazards):
 
-* Facts are small flat objects with a type discriminator ``t`` first:
-  ``{"t": "y", "k": ID}`` present symptom or history item, ``{"t": "n", "k": ID}``
-  explicitly absent, ``{"t": "act", "k": ID}``, ``{"t": "m", "k": ID, "v": n}``,
-  ``{"t": "asym", "k": ID, "v": diff}``, ``{"t": "age", "v": n}``,
-  ``{"t": "sex", "v": ...}``, ``{"t": "h", "k": ID, "c": confidence}`` (a concluded
-  hypothesis) and ``{"t": "st", "n": k}`` (a stage marker). No fact uses ``id``,
-  ``sid`` or ``$s``: those are durable-rules' own keys (a fact's ``id`` is left out of
-  its identity, so two facts differing only there would be taken as duplicates).
+* Facts are flat objects whose one property is named after what they state, kind
+  and id joined by a colon, with a durable ``id`` equal to that name:
+  ``{"id": "y:ID", "y:ID": 1}`` present symptom or history item, ``"n:ID"``
+  explicitly absent, ``"act:ID"`` activity (value 1), ``"m:ID"`` and ``"asym:ID"``
+  with the measured value or left-right difference, ``"h:ID"`` with a concluded
+  hypothesis's confidence, ``"age"``, ``"sex"``, and ``{"id": "st:K", "st": K}``
+  (a stage marker). The C core indexes alpha tests by property *name* but compares
+  values one test at a time: naming the property after the id lets one hash probe
+  find the tests of a fact, where a shared ``k`` property made every fact try every
+  id's test (about a third of the engine's time). A session holds at most one fact
+  per name, so the names are also unique message ids (sparing durable the hashing
+  and formatting of one per fact). Names never contain ``.`` (a path in durable)
+  nor start with ``$``, and the compiler checks that their 32-bit FNV-1 hashes (how
+  durable tells properties apart) are distinct from each other and from ``id`` and
+  ``sid``.
 * ``when`` trees are put in disjunctive normal form; each conjunction becomes one
   durable rule (durable's own ``any`` fires extra combinations). The engine counts a
   rule once however many of its branches fire.
@@ -27,6 +34,7 @@ How the rule language maps onto the Rete engine, and why (see docs/engine-notes 
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -177,19 +185,47 @@ def _merge(conj: list[Atom]) -> list[Atom]:
     return positives + negatives
 
 
+def fact_name(t: str, key: str | None = None) -> str:
+    """The property (and message id) of a fact: ``y:low_back_spasms``, ``age``, ``st``."""
+    return t if key is None else f"{t}:{key}"
+
+
+def fact_json(t: str, key: str | None, value: float | int | str) -> str:
+    """One fact as compact JSON, e.g. ``{"id":"m:knee_to_wall_cm","m:knee_to_wall_cm":7.5}``."""
+    name = json.dumps(fact_name(t, key), ensure_ascii=False)
+    return f'{{"id":{name},{name}:{json.dumps(value, ensure_ascii=False)}}}'
+
+
+def marker_json(stage: int) -> str:
+    """The marker fact of ``stage``; every rule with a negation waits for its marker."""
+    return f'{{"id":"st:{stage}","st":{stage}}}'
+
+
+MARKER_PREFIX = '{"id":"st:'
+"""How a stage marker's JSON starts."""
+
+_VALUELESS = frozenset({"y", "n", "act"})
+"""Kinds whose facts carry the value 1 (their presence is the information)."""
+
+
 def _chain(atom: Atom) -> tuple[tuple[str, Any], ...]:
-    """The alpha-test chain of one pattern, discriminator first."""
-    t = atom.key[0]
-    chain: list[tuple[str, Any]] = [("t", t)]
-    if len(atom.key) > 1:
-        chain.append(("k", atom.key[1]))
-    prop = "c" if t == "h" else "v"
+    """The alpha-test chain of one pattern: tests on the fact's one named property."""
+    name = fact_name(*atom.key)
+    chain: list[tuple[str, Any]] = []
     for op, value in atom.tests:
         if op == "eq":
-            chain.append((prop, value))
+            chain.append((name, value))
         else:
-            chain.append((_OPS[op], (prop, engine_number(float(value)))))
+            chain.append((_OPS[op], (name, engine_number(float(value)))))
+    if not chain:
+        chain.append((name, 1) if atom.key[0] in _VALUELESS else ("$ex", (name, 1)))
     return tuple(chain)
+
+
+def _property(test: tuple[str, Any]) -> str:
+    """The property one alpha test reads."""
+    op, value = test
+    return str(value[0]) if op.startswith("$") else op
 
 
 def _pattern(chain: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
@@ -200,7 +236,7 @@ def _pattern(chain: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
             terms.append({name: {prop: number}})
         else:
             terms.append({name: value})
-    return {"$and": terms}
+    return terms[0] if len(terms) == 1 else {"$and": terms}
 
 
 @dataclass(frozen=True)
@@ -236,6 +272,9 @@ class CompiledPack:
     hypothesis_stage: dict[str, int]  # stage after which a hypothesis is final
     stage_markers: frozenset[int]  # stages whose marker fact must be asserted
     max_stage: int
+    matches: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    """Per engine rule: the (kind, id) of each fact it matches, in alias order (an
+    action names its rule, and a session holds one fact per kind and id)."""
 
 
 def _stages(pack: RulePack) -> tuple[list[int], dict[str, int]]:
@@ -325,14 +364,16 @@ def _check_alpha(
                         "engine_limit",
                     )
                 )
-    # all tests one fact can match at once: every node below its (t, id) prefix
-    per_fact: Counter[tuple[Any, ...]] = Counter()
+    # all tests one fact can match at once: every node on its property
+    per_fact: Counter[str] = Counter()
+    heads: dict[str, tuple[Any, ...]] = {}
     for node in owners:
-        head = node[:2] if len(node) >= 2 and node[1][0] == "k" else node[:1]
+        head = _property(node[0])
         per_fact[head] += 1
+        heads.setdefault(head, node[:1])
     for head, count in per_fact.items():
         if count > LIMITS["matches_per_fact"]:
-            rule = owners[head]
+            rule = owners[heads[head]]
             issues.append(
                 _issue(
                     pack,
@@ -357,6 +398,49 @@ def _check_alpha(
     return issues
 
 
+def fnv1_32(name: str) -> int:
+    """durable-rules' hash of a property name (32-bit FNV-1 over its UTF-8 bytes)."""
+    h = 0x811C9DC5
+    for byte in name.encode():
+        h ^= byte if byte < 0x80 else byte | 0xFFFFFF00  # the C code xors a signed char
+        h = (h * 16777619) & 0xFFFFFFFF
+    return h
+
+
+def _check_names(pack: RulePack) -> list[RuleIssue]:
+    """Every name a fact can carry must hash apart: durable tells properties by hash."""
+    names: dict[str, str] = {"id": "durable's own id", "sid": "durable's own sid"}
+    for t in ("age", "sex", "st"):
+        names[t] = f"the {t} fact"
+    for vid, kind in pack.kinds.items():
+        kinds = {
+            "symptom": ("y", "n"),
+            "history": ("y", "n"),
+            "activity": ("act",),
+            "measurement": ("m", "asym"),
+            "hypothesis": ("h",),
+        }.get(kind, ())
+        for t in kinds:
+            names[fact_name(t, vid)] = vid
+    seen: dict[int, str] = {}
+    issues: list[RuleIssue] = []
+    for name, owner in names.items():
+        other = seen.setdefault(fnv1_32(name), name)
+        if other != name:
+            origin = pack.origins.get(owner)
+            issues.append(
+                RuleIssue(
+                    origin.path if origin else pack.root or "<pack>",
+                    origin.line if origin else 1,
+                    origin.column if origin else 1,
+                    f"the engine cannot tell '{name}' from '{other}' (their 32-bit property "
+                    f"hashes collide); rename '{owner}'",
+                    code="engine_limit",
+                )
+            )
+    return issues
+
+
 def compile_pack(pack: RulePack) -> CompiledPack:
     """Compile ``pack``; raise :class:`RulePackError` if it exceeds an engine limit."""
     stages, hyp_stage = _stages(pack)
@@ -366,6 +450,7 @@ def compile_pack(pack: RulePack) -> CompiledPack:
     markers: set[int] = set()
     issues: list[RuleIssue] = []
     uses: list[tuple[Rule, tuple[tuple[str, Any], ...]]] = []
+    matches: dict[str, tuple[tuple[str, str], ...]] = {}
 
     for index, rule in enumerate(pack.rules):
         stage = stages[index]
@@ -387,15 +472,17 @@ def compile_pack(pack: RulePack) -> CompiledPack:
             atoms = _merge(conj)
             needs_marker = any(a.negated for a in atoms) or not any(not a.negated for a in atoms)
             patterns: list[dict[str, Any]] = []
+            keys: list[tuple[str, str, str]] = []
             for n, atom in enumerate(a for a in atoms if not a.negated):
                 chain = _chain(atom)
                 uses.append((rule, chain))
                 patterns.append({f"p{n}": _pattern(chain)})
+                keys.append((f"p{n}", atom.key[0], atom.key[-1]))
             if needs_marker:
                 # the marker comes before the negations: durable checks a $not only when a
                 # partial match reaches it, which must happen after every fact is in
                 markers.add(stage)
-                chain = (("t", "st"), ("n", stage))
+                chain = (("st", stage),)
                 uses.append((rule, chain))
                 patterns.append({"stage": _pattern(chain)})
             for n, atom in enumerate(a for a in atoms if a.negated):
@@ -416,6 +503,7 @@ def compile_pack(pack: RulePack) -> CompiledPack:
             name = f"r{index}" if len(conjunctions) == 1 else f"r{index}_{b}"
             definition[name] = {"all": patterns, "pri": 1 if rule.red_flag else 2, "dist": 0}
             branch_rule[name] = index
+            matches[name] = tuple((t, key) for _, t, key in sorted(keys))
         reads = tuple(
             sorted(
                 {
@@ -442,6 +530,7 @@ def compile_pack(pack: RulePack) -> CompiledPack:
             )
         )
     issues.extend(_check_alpha(pack, uses))
+    issues.extend(_check_names(pack))
     if issues:
         raise RulePackError(issues, pack=pack.root or pack.name)
     return CompiledPack(
@@ -451,4 +540,5 @@ def compile_pack(pack: RulePack) -> CompiledPack:
         hypothesis_stage=hyp_stage,
         stage_markers=frozenset(markers),
         max_stage=max(stages, default=0),
+        matches=matches,
     )

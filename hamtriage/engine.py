@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 from ._assemble import CACHE_LIMIT, LIKELY, POSSIBLE, POSSIBLE_CAP, Assembler, combine
 from ._construct import trusted
 from ._durable import Ruleset
-from .compiler import BOOT_RULE, CompiledPack, compile_pack, engine_number
+from .compiler import (
+    BOOT_RULE,
+    CompiledPack,
+    compile_pack,
+    engine_number,
+    fact_json,
+    fact_name,
+    marker_json,
+)
 from .errors import EngineError, HamtriageError, ReportError
 from .loader import bundled_rules_path, load_pack
 from .pack import RulePack
@@ -39,22 +47,27 @@ _KIND_OF_T = {
 
 
 def _matched(matched: dict[str, dict[str, Any]]) -> tuple[MatchedFact, ...]:
+    """The matched facts of one action, decoded from the engine's echo of them."""
     out: list[MatchedFact] = []
     for alias in sorted(matched):
         fact = matched[alias]
-        t = fact.get("t")
-        if alias == "stage" or t not in _KIND_OF_T:
+        name = fact.get("id")
+        if alias == "stage" or not isinstance(name, str):
             continue
-        value = fact.get("c") if t == "h" else fact.get("v")
+        t, _, k = name.partition(":")
+        if t not in _KIND_OF_T:
+            continue
+        value = None if t in ("y", "n", "act") else fact.get(name)
         if isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
-        fid = fact.get("k", t)
-        out.append(_new_matched(kind=_KIND_OF_T[t], id=str(fid), value=value))
+        out.append(_new_matched(kind=_KIND_OF_T[t], id=k or t, value=value))
     return tuple(out)
 
 
-def _text(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)
+def _prefix(t: str, key: str) -> str:
+    """A valued fact's JSON up to its value: ``{"id":"m:k","m:k":`` (value and ``}`` follow)."""
+    name = json.dumps(fact_name(t, key), ensure_ascii=False)
+    return f'{{"id":{name},{name}:'
 
 
 class Engine:
@@ -81,17 +94,17 @@ class Engine:
         self._reloaded: Engine | None = None  # the engine of the pack swapped in by reload()
         self._shapes = self._shape_table()
         compiled = self._compiled
-        self._first_marker = '{"t":"st","n":0}' if 0 in compiled.stage_markers else None
+        self._first_marker = marker_json(0) if 0 in compiled.stage_markers else None
         # per later stage: the hypotheses asserted before it (with their JSON prefix), and
         # its marker if a rule waits for one
         self._stages = tuple(
             (
                 tuple(
-                    (hyp, f'{{"t":"h","k":{_text(hyp)},"c":')
+                    (hyp, _prefix("h", hyp))
                     for hyp, hyp_stage in sorted(compiled.hypothesis_stage.items())
                     if hyp_stage == stage - 1
                 ),
-                f'{{"t":"st","n":{stage}}}' if stage in compiled.stage_markers else None,
+                marker_json(stage) if stage in compiled.stage_markers else None,
             )
             for stage in range(1, compiled.max_stage + 1)
         )
@@ -318,21 +331,13 @@ class Engine:
         self,
     ) -> dict[str, tuple[int, tuple[MatchedFact, ...] | None, tuple[tuple[str, str], ...]]]:
         """Per engine rule: its rule index, its matched facts when they never vary (no
-        value), and else the (type, id) of each fact it matches, in alias order."""
+        value), and else the (kind, id) of each fact it matches, in alias order."""
         table: dict[str, tuple[int, tuple[MatchedFact, ...] | None, tuple[tuple[str, str], ...]]]
         table = {}
         for name, index in self._compiled.branch_rule.items():
-            keys: list[tuple[str, str, str]] = []
-            for pattern in self._compiled.definition[name]["all"]:
-                ((alias, expr),) = pattern.items()
-                terms = expr["$and"]
-                t = terms[0]["t"]
-                if alias == "stage" or alias.endswith("$not") or t not in _KIND_OF_T:
-                    continue
-                k = terms[1]["k"] if len(terms) > 1 and "k" in terms[1] else t
-                keys.append((alias, t, str(k)))
-            keys.sort()
-            pairs = tuple((t, k) for _, t, k in keys)
+            pairs = self._compiled.matches.get(name)
+            if pairs is None:  # an engine rule the compiler did not describe: parse actions
+                continue
             static = None
             if all(t in ("y", "n", "act") for t, _ in pairs):
                 static = tuple(_new_matched(kind=_KIND_OF_T[t], id=k, value=None) for t, k in pairs)
@@ -342,8 +347,9 @@ class Engine:
     def _input_json(self, facts: Facts, marker: str | None = None) -> list[str]:
         """The report's facts, each encoded as compact JSON, in a fixed order (the hot path).
 
-        ``{"t": "y", "k": ID}`` present, ``"n"`` absent, ``"act"`` activity, ``"m"`` and
-        ``"asym"`` with their value ``"v"``, then ``"age"`` and ``"sex"``; then ``marker``.
+        Present (``y:ID``), absent (``n:ID``) and activity (``act:ID``) facts, then
+        measurements (``m:ID``) and asymmetries (``asym:ID``) with their values, then
+        ``age`` and ``sex`` (see :mod:`hamtriage.compiler`); then ``marker``.
         """
         frag = self._fragments
         out: list[str] = []
@@ -353,7 +359,7 @@ class Engine:
             for i in sorted(ids) if len(ids) > 1 else ids:
                 text = frag.get((t, i))
                 if text is None:
-                    text = frag[(t, i)] = f'{{"t":"{t}","k":{_text(i)}}}'
+                    text = frag[(t, i)] = fact_json(t, i, 1)
                 out.append(text)
         for t, values in (("m", facts.measurements), ("asym", facts.asymmetries)):
             if not values:
@@ -361,12 +367,12 @@ class Engine:
             for k in sorted(values) if len(values) > 1 else values:
                 prefix = frag.get((t, k))
                 if prefix is None:
-                    prefix = frag[(t, k)] = f'{{"t":"{t}","k":{_text(k)},"v":'
+                    prefix = frag[(t, k)] = _prefix(t, k)
                 out.append(f"{prefix}{engine_number(values[k])!r}}}")
         if facts.age is not None:
-            out.append(f'{{"t":"age","v":{facts.age!r}}}')
+            out.append(fact_json("age", None, facts.age))
         if facts.sex is not None:
-            out.append(f'{{"t":"sex","v":{_text(facts.sex)}}}')
+            out.append(fact_json("sex", None, facts.sex))
         if marker is not None:
             out.append(marker)
         return out

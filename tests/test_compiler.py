@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
-from _packs import tiny_pack
+from _packs import MINIMAL_PACK, tiny_pack, write_pack
 
-from hamtriage import RulePackError, load_pack
-from hamtriage.compiler import LIMITS, MAX_EXPANSION, compile_pack, dnf, engine_number
+from hamtriage import RulePackError, _durable, load_pack
+from hamtriage.compiler import (
+    LIMITS,
+    MARKER_PREFIX,
+    MAX_EXPANSION,
+    compile_pack,
+    dnf,
+    engine_number,
+    fact_json,
+    fnv1_32,
+    marker_json,
+)
 from hamtriage.schema import Rule
 
 
@@ -79,9 +90,9 @@ def test_compiled_definition_shape(tmp_path: Path) -> None:
     # one pattern for both bounds on k, the stage marker, then the negation
     assert merged == {
         "all": [
-            {"p0": {"$and": [{"t": "m"}, {"k": "k"}, {"$gt": {"v": 5}}, {"$lt": {"v": 10}}]}},
-            {"stage": {"$and": [{"t": "st"}, {"n": 0}]}},
-            {"x0$not": {"$and": [{"t": "y"}, {"k": "z"}]}},
+            {"p0": {"$and": [{"$gt": {"m:k": 5}}, {"$lt": {"m:k": 10}}]}},
+            {"stage": {"st": 0}},
+            {"x0$not": {"y:z": 1}},
         ],
         "pri": 2,
         "dist": 0,
@@ -91,6 +102,8 @@ def test_compiled_definition_shape(tmp_path: Path) -> None:
     assert compiled.hypothesis_stage["h1"] == 0
     assert compiled.stage_markers == {0}
     assert compiled.max_stage == 1
+    assert compiled.definition["r1"]["all"] == [{"p0": {"$gte": {"h:h1": 0.3}}}]
+    assert compiled.matches == {"r0": (("m", "k"),), "r1": (("h", "h1"),)}
     # no pattern uses durable's own keys
     text = str(compiled.definition)
     assert "'id'" not in text
@@ -161,3 +174,33 @@ def test_atoms_carry_their_position_but_compare_without_it() -> None:
     assert [a.loc for a in conj] == [("when", "all", 0), ("when", "all", 1, "not")]
     (other,) = dnf(_rule({"all": [{"not": {"symptom": "b"}}, {"symptom": "a"}]}).when)
     assert set(conj) == set(other)
+
+
+def test_fact_names_whose_engine_hashes_collide_are_a_pack_error(tmp_path: Path) -> None:
+    """durable tells a fact's properties apart by a 32-bit FNV-1 hash of their names:
+    two ids whose names collide would match each other's rules, so the pack is refused."""
+    assert fnv1_32("y:q422789") == fnv1_32("y:q639192")  # found by brute force
+    pack = MINIMAL_PACK.replace(
+        "  - {id: b, label: Symptom B}\n",
+        "  - {id: b, label: Symptom B}\n"
+        "  - {id: q422789, label: Symptom Q1}\n"
+        "  - {id: q639192, label: Symptom Q2}\n",
+    )
+    root = write_pack(tmp_path, {"pack.yaml": pack, "rules.yaml": "rules: []\n"})
+    loaded = load_pack(root)  # the files are valid; the engine cannot run them
+    with pytest.raises(RulePackError) as info:
+        compile_pack(loaded)
+    (issue,) = info.value.issues
+    assert issue.code == "engine_limit"
+    assert issue.path.endswith("pack.yaml")
+    assert issue.line == 11
+    assert "cannot tell 'y:q639192' from 'y:q422789'" in issue.message
+    assert "rename 'q639192'" in issue.message
+
+
+def test_the_adapter_knows_how_the_compiler_encodes_stage_markers() -> None:
+    assert _durable._MARKER == MARKER_PREFIX
+    assert marker_json(3).startswith(MARKER_PREFIX)
+    assert json.loads(marker_json(3)) == {"id": "st:3", "st": 3}
+    assert json.loads(fact_json("m", "k", 7.5)) == {"id": "m:k", "m:k": 7.5}
+    assert fnv1_32("id") == 926444256  # durable's HASH_ID

@@ -14,6 +14,7 @@ from _packs import tiny_pack
 import hamtriage
 from hamtriage import Engine, EngineError
 from hamtriage._durable import Ruleset
+from hamtriage.compiler import fnv1_32
 
 RULES = """
 rules:
@@ -70,19 +71,33 @@ def test_compiled_bundled_pack_avoids_every_quirk() -> None:
     assert "$mt" not in text
     assert "$imt" not in text  # no regex (alternation gives false negatives)
     assert all(set(rule) <= {"all", "pri", "dist"} for rule in definition.values())  # no 'any'
+    names = set()
     for alias, expr in _patterns(definition):
         if alias == "m":
             assert expr == {"$s": 1}  # the boot rule on the session state
             continue
-        terms = expr["$and"]
-        assert next(iter(terms[0])) == "t", f"pattern {alias} lacks its type discriminator first"
+        terms = expr.get("$and", [expr])
+        props = set()
         for term in terms:
             ((op, body),) = term.items()
             if op.startswith("$"):
                 ((prop, value),) = body.items()
-                assert prop in {"v", "c"}
                 assert isinstance(value, int | float)
                 assert not isinstance(value, bool)
+            else:
+                prop = op
+            props.add(prop)
+        # one fact per pattern, named after its kind and id; never a durable key
+        assert len(props) == 1, f"pattern {alias} tests several facts: {props}"
+        (prop,) = props
+        assert prop in {"age", "sex", "st"} or ":" in prop, prop
+        assert "." not in prop
+        assert not prop.startswith("$")
+        names.add(prop)
+    hashes = {fnv1_32(n) for n in names}
+    assert len(hashes) == len(names)
+    assert fnv1_32("id") == 926444256  # durable's HASH_ID
+    assert fnv1_32("sid") == 3593476751  # durable's HASH_SID
     assert "'id'" not in str(definition)
 
 

@@ -233,8 +233,9 @@ def test_ids_shaped_like_durable_keys_are_refused(tmp_path: Path, bad_id: str) -
 
 def test_ids_named_like_durable_keys_cannot_collide(tmp_path: Path) -> None:
     """``sid``, ``id``, ``t``, ``k``... are valid ids: the compiler uses ids only as
-    *values* (``{"t": "y", "k": "sid"}``) and names engine rules itself, so they can
-    never collide with durable-rules' keys; the results must still be exact."""
+    property names behind a kind prefix (``{"id": "y:sid", "y:sid": 1}``) and names
+    engine rules itself, so they can never collide with durable-rules' keys; the
+    results must still be exact."""
     names = ["sid", "id", "s", "t", "k", "v", "m", "c", "st", "all", "any", "pri", "run"]
     vocab = "\n".join(f"  - {{id: {n}, label: Item {n}}}" for n in names)
     rules = "\n".join(
@@ -284,7 +285,7 @@ def test_a_quoted_threshold_reaches_the_engine_as_a_number(tmp_path: Path) -> No
     vocab = "measurements:\n  - {id: w, label: W, unit: kg, range: [0, 200]}\n"
     rule = RULE.replace("when: {symptom: a}", "when: {measurement: w, gt: '5'}")
     engine = Engine.from_path(_pack(tmp_path, vocab=vocab, rules=rule))
-    assert '"$gt": {"v": 5}' in json.dumps(engine.compiled.definition)
+    assert '"$gt": {"m:w": 5}' in json.dumps(engine.compiled.definition)
     assert engine.triage({"measurements": {"w": 6}}).fired_rules == ("r1",)
     assert engine.triage({"measurements": {"w": 4}}).fired_rules == ()
 

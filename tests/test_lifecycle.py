@@ -31,6 +31,7 @@ from hamtriage import (
     load_pack,
 )
 from hamtriage._construct import trusted
+from hamtriage.compiler import fact_json
 from hamtriage.results import (
     BlockedExercise,
     FiredRule,
@@ -140,7 +141,7 @@ def test_a_failed_session_is_deleted_and_the_next_one_is_fresh() -> None:
 
     def fail_inside_a_session() -> None:
         with engine._ruleset.session() as session:
-            session.assert_json(['{"t":"y","k":"low_back_spasms"}'])
+            session.assert_json([fact_json("y", "low_back_spasms", 1)])  # left in the session
             raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError):
