@@ -4,8 +4,10 @@
 aliases and defaults in Python: on the triage hot path that was the largest single
 cost. :func:`trusted` returns a constructor that builds exactly what
 ``model_construct`` builds when *every* field is given as a keyword in declaration
-order (the same ``__dict__``, fields-set, extra and private slots), and falls back to
-``model_construct`` for any other call, so results are identical either way.
+order (the same ``__dict__``, fields-set, extra and private slots). It only checks the
+number of keywords (a call with fewer falls back to ``model_construct``); that the
+engine passes the fields by name and in order is asserted by the tests, which compare
+the ``repr`` of every result with its re-validated copy.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ _new = object.__new__
 def trusted(cls: type[M]) -> Callable[..., M]:
     """A constructor of ``cls`` from trusted values (all fields, in declaration order)."""
     names = tuple(cls.model_fields)
+    count = len(names)
     plain = (
         not cls.__pydantic_root_model__
         and cls.__pydantic_post_init__ is None
@@ -33,8 +36,11 @@ def trusted(cls: type[M]) -> Callable[..., M]:
         and all(f.alias is None and f.validation_alias is None for f in cls.model_fields.values())
     )
 
+    if not plain:
+        return cls.model_construct
+
     def make(**values: Any) -> M:
-        if not plain or tuple(values) != names:
+        if len(values) != count:
             return cls.model_construct(**values)
         m = _new(cls)
         _setattr(m, "__dict__", values)

@@ -82,7 +82,7 @@ class Engine:
         self._compiled: CompiledPack = compile_pack(pack)
         self._ruleset = Ruleset(pack.meta.name, self._compiled.definition)
         self._shared = False
-        self._pack_info = PackInfo(
+        self._pack_info = trusted(PackInfo)(
             name=pack.meta.name,
             version=pack.meta.version,
             content_hash=pack.content_hash,

@@ -49,7 +49,7 @@ Value = Annotated[float, Field(allow_inf_nan=False, strict=True)]
 class SidedValue(BaseModel):
     """A sided test's result: ``{"left": n, "right": n}`` (one side may be missing)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     left: Value | None = None
     right: Value | None = None
@@ -79,7 +79,7 @@ class Report(BaseModel):
     * ``activities``, ``history``: ids; ``age`` in years and ``sex`` are optional.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     symptoms: IdList = ()
     absent: IdList = ()

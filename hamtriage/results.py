@@ -33,7 +33,9 @@ DISCLAIMER = (
 
 
 class _Result(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # the engine builds results without validation (hamtriage._construct): the
+    # validators and serialisers are built on first use, not at import (cold start)
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class MatchedFact(_Result):

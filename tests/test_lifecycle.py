@@ -401,4 +401,6 @@ def test_results_round_trip_through_validation() -> None:
     engine = Engine.default()
     for report in make_reports(engine.pack, 100, seed=21):
         result = engine.triage(report)
-        assert TriageResult.model_validate_json(result.model_dump_json()) == result
+        validated = TriageResult.model_validate_json(result.model_dump_json())
+        assert validated == result
+        assert repr(validated) == repr(result)  # every field given, by name, in order
