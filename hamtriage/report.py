@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -41,8 +40,10 @@ MAX_TEXT = 120
 """At most this many characters in one id or synonym."""
 
 IdText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT)]
-IdList = Annotated[Sequence[IdText], Field(max_length=MAX_ITEMS), AfterValidator(tuple)]
-"""A list of ids; stored as a tuple so that a report is immutable."""
+IdList = Annotated[tuple[IdText, ...], Field(max_length=MAX_ITEMS)]
+"""A list of ids (a tuple or set is accepted too); stored as a tuple so that a report is
+immutable. Validated in pydantic-core: a ``Sequence`` type would run a Python-level check
+per field and report."""
 Value = Annotated[float, Field(allow_inf_nan=False, strict=True)]
 
 
@@ -121,7 +122,7 @@ def coerce_report(report: Report | Mapping[str, Any]) -> Report:
         first = errors[0]
         field = _field_name(tuple(first["loc"]))
         msg = str(first["msg"]).removeprefix("Value error, ")
-        if first["type"] in {"sequence_str", "is_instance_of"} and len(first["loc"]) == 1:
+        if first["type"] == "tuple_type" and len(first["loc"]) == 1:
             msg = 'expected a list of ids, e.g. ["tight_calves"]'
         if first["type"] == "extra_forbidden":
             msg = f"unknown key (allowed: {', '.join(Report.model_fields)})"
@@ -148,39 +149,47 @@ class Facts:
     report: Report
 
 
+_FINDINGS = ("symptom", "history")
+_HISTORY = ("history", "symptom")
+_ACTIVITIES = ("activity",)
+
+
 def _resolve_ids(
     pack: RulePack, field: str, values: Sequence[str], allowed: tuple[str, ...]
 ) -> list[str]:
     out: list[str] = []
+    kinds = pack.kinds
     for i, raw in enumerate(values):
-        where = f"{field}[{i}]"
-        vid = pack.resolve(raw)
+        vid = raw if raw in kinds else pack.resolve(raw)
         if vid is None:
-            candidates = [k for k, kind in pack.kinds.items() if kind in allowed]
+            candidates = [k for k, kind in kinds.items() if kind in allowed]
             raise ReportError(
                 f"unknown {' or '.join(allowed)} '{raw}'",
-                field=where,
+                field=f"{field}[{i}]",
                 value=raw,
                 suggestions=suggest(raw, candidates)
                 or suggest(raw.lower().replace(" ", "_"), candidates),
             )
-        kind = pack.kinds[vid]
+        kind = kinds[vid]
         if kind not in allowed:
             raise ReportError(
                 f"'{raw}' is {a_or_an(kind)}, not {a_or_an(' or '.join(allowed))}",
-                field=where,
+                field=f"{field}[{i}]",
                 value=raw,
             )
         if vid in out:
-            raise ReportError(f"'{raw}' is listed twice (as '{vid}')", field=where, value=raw)
+            raise ReportError(
+                f"'{raw}' is listed twice (as '{vid}')", field=f"{field}[{i}]", value=raw
+            )
         out.append(vid)
     return out
 
 
-def _check_value(pack: RulePack, mid: str, field: str, value: float) -> float:
+def _check_value(pack: RulePack, mid: str, raw: str, side: str, value: float) -> float:
     item = pack.measurements[mid]
     lo, hi = item.range
     if not math.isfinite(value) or not lo <= value <= hi:
+        field = f"measurements.{raw}{side}"
         raise ReportError(
             f"{value:g} {item.unit} is outside the valid range of {mid} [{lo:g}, {hi:g}] {item.unit}",
             field=field,
@@ -193,28 +202,31 @@ def _check_value(pack: RulePack, mid: str, field: str, value: float) -> float:
 def normalize(report: Report | Mapping[str, Any], pack: RulePack) -> Facts:
     """Resolve ids and synonyms, check ranges, reduce sided tests. Raises :class:`ReportError`."""
     rep = coerce_report(report)
-    present = _resolve_ids(pack, "symptoms", rep.symptoms, ("symptom", "history"))
-    history = _resolve_ids(pack, "history", rep.history, ("history", "symptom"))
+    present = _resolve_ids(pack, "symptoms", rep.symptoms, _FINDINGS) if rep.symptoms else []
+    history = _resolve_ids(pack, "history", rep.history, _HISTORY) if rep.history else []
     for i, h in enumerate(history):
         if h in present:
             raise ReportError(
                 f"'{h}' is listed under both symptoms and history", field=f"history[{i}]"
             )
-    absent = _resolve_ids(pack, "absent", rep.absent, ("symptom", "history"))
-    both = set(absent) & (set(present) | set(history))
-    if both:
-        name = sorted(both)[0]
-        raise ReportError(
-            f"'{name}' is reported both present and absent", field="absent", value=name
-        )
-    activities = _resolve_ids(pack, "activities", rep.activities, ("activity",))
+    absent = _resolve_ids(pack, "absent", rep.absent, _FINDINGS) if rep.absent else []
+    if absent:
+        both = set(absent) & (set(present) | set(history))
+        if both:
+            name = sorted(both)[0]
+            raise ReportError(
+                f"'{name}' is reported both present and absent", field="absent", value=name
+            )
+    activities = (
+        _resolve_ids(pack, "activities", rep.activities, _ACTIVITIES) if rep.activities else []
+    )
 
     values: dict[str, float] = {}
     sides: dict[str, tuple[float | None, float | None]] = {}
     asym: dict[str, float] = {}
     for raw, value in rep.measurements.items():
-        field = f"measurements.{raw}"
         mid = pack.resolve(raw)
+        field = f"measurements.{raw}"  # for messages
         if mid is None or pack.kinds[mid] != "measurement":
             raise ReportError(
                 f"unknown measurement '{raw}'",
@@ -230,13 +242,9 @@ def normalize(report: Report | Mapping[str, Any], pack: RulePack) -> Facts:
                 raise ReportError(
                     f"{mid} is not a sided test; give one number, not left/right", field=field
                 )
-            left = (
-                None if value.left is None else _check_value(pack, mid, f"{field}.left", value.left)
-            )
+            left = None if value.left is None else _check_value(pack, mid, raw, ".left", value.left)
             right = (
-                None
-                if value.right is None
-                else _check_value(pack, mid, f"{field}.right", value.right)
+                None if value.right is None else _check_value(pack, mid, raw, ".right", value.right)
             )
             known = [v for v in (left, right) if v is not None]
             values[mid] = min(known) if item.worse == "lower" else max(known)
@@ -246,9 +254,9 @@ def normalize(report: Report | Mapping[str, Any], pack: RulePack) -> Facts:
                 if diff > item.mdc:
                     asym[mid] = diff
         else:
-            values[mid] = _check_value(pack, mid, field, float(value))
+            values[mid] = _check_value(pack, mid, raw, "", float(value))
     return Facts(
-        present=frozenset(present) | frozenset(history),
+        present=frozenset(present + history),
         absent=frozenset(absent),
         activities=frozenset(activities),
         measurements=values,

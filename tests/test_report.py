@@ -118,3 +118,15 @@ def test_tiny_pack_fixture_is_independent(tmp_path: Path) -> None:
     other = Engine.from_path(tiny_pack(tmp_path, RULES))
     assert other.triage({"symptoms": ["a"]}).fired_rules == ("r_a",)
     other.close()
+
+
+def test_id_lists_are_stored_as_tuples_from_any_list_like(engine: Engine) -> None:
+    listed = engine.triage({"symptoms": ["a"], "activities": ["lift"]})
+    assert Report.model_validate({"symptoms": ["a", "b"]}).symptoms == ("a", "b")
+    assert Report.model_validate({"symptoms": ("a",)}).symptoms == ("a",)
+    assert Report.model_validate({"symptoms": {"a"}}).symptoms == ("a",)
+    assert engine.triage({"symptoms": {"a"}, "activities": ("lift",)}) == listed
+    with pytest.raises(ReportError) as info:
+        engine.triage({"symptoms": b"a"})
+    assert info.value.field == "symptoms"
+    assert "expected a list of ids" in str(info.value)
