@@ -85,6 +85,10 @@ def combine(supporting: Sequence[float], opposing: Sequence[float]) -> float:
     return max(0.0, min(1.0, cf))
 
 
+def _first_two(item: tuple[int, str, RedFlag]) -> tuple[int, str]:
+    return item[0], item[1]
+
+
 class _RulePlan:
     """What a triage needs to know about one rule, worked out once per engine."""
 
@@ -115,7 +119,7 @@ class _RulePlan:
         self.supports = rule.supports
         self.against = rule.against
         self.weighs = bool(rule.supports or rule.against)
-        self.escalations = tuple((rule.id, reason) for _, reason in rule.escalations)
+        self.escalations = tuple(reason for _, reason in rule.escalations)
         self.rank = max((lvl.rank for lvl, _ in rule.escalations), default=_SELF_CARE)
         self.flag_level: TriageLevel | None = None
         self.flag_reason = ""
@@ -158,12 +162,14 @@ class _Parts:
                 source=plan.source,
             )
         )
-        self.supporting = tuple(
-            (h, _new_evidence(rule_id=rid, certainty=c, facts=facts)) for h, c in plan.supports
-        )
-        self.opposing = tuple(
-            (h, _new_evidence(rule_id=rid, certainty=c, facts=facts)) for h, c in plan.against
-        )
+        supporting: tuple[tuple[str, RuleEvidence], ...] = ()
+        for h, c in plan.supports:
+            supporting += ((h, _new_evidence(rule_id=rid, certainty=c, facts=facts)),)
+        self.supporting = supporting
+        opposing: tuple[tuple[str, RuleEvidence], ...] = ()
+        for h, c in plan.against:
+            opposing += ((h, _new_evidence(rule_id=rid, certainty=c, facts=facts)),)
+        self.opposing = opposing
 
 
 class Assembler:
@@ -185,8 +191,10 @@ class Assembler:
             for rec_id, item in pack.recommendations.items()
         }
         self._referrals = {level.rank: rec for level, rec in pack.meta.referrals.items()}
-        # bounded caches of immutable parts (dict operations are atomic under the GIL)
-        self._parts: dict[int, _Parts] = {}
+        # parts of rules whose matched facts carry no value, by id of their facts tuple
+        # (built by prepare() when the engine is built: read-only afterwards); bounded
+        # caches of recommendations (dict operations are atomic under the GIL)
+        self._static: dict[int, _Parts] = {}
         self._recs: dict[tuple[Any, ...], Recommendation] = {}
         self._variants: dict[str, tuple[Variant, ...]] = {}
 
@@ -235,17 +243,10 @@ class Assembler:
 
     # ---------------------------------------------------------------- result
 
-    def _parts_of(self, index: int, facts: tuple[MatchedFact, ...]) -> _Parts:
-        cache = self._parts
-        key = id(facts)
-        got = cache.get(key)
-        if got is None or got.facts is not facts or got.plan is not self.plans[index]:
-            got = _Parts(self.plans[index], facts, self._red_flag[index])
-            if all(f.value is None for f in facts):  # such facts recur; measured ones do not
-                if len(cache) >= CACHE_LIMIT:
-                    cache.clear()
-                cache[key] = got  # the entry keeps ``facts`` alive: its id stays unique
-        return got
+    def prepare(self, index: int, facts: tuple[MatchedFact, ...]) -> None:
+        """Build once the parts of rule ``index`` firing on ``facts``, facts without values
+        that every triage firing it will pass (the same tuple object) again."""
+        self._static[id(facts)] = _Parts(self.plans[index], facts, self._red_flag[index])
 
     def result(
         self,
@@ -256,11 +257,20 @@ class Assembler:
         """The result of a triage whose rules ``fired`` (index -> matched facts, in order)."""
         if confidences is None:
             confidences = self.confidences(fired)
-        parts = [self._parts_of(index, matched) for index, matched in fired.items()]
+        static = self._static
+        plans = self.plans
+        flags = self._red_flag
+        parts: list[_Parts] = []
+        for index, matched in fired.items():
+            part = static.get(id(matched))
+            if part is None or part.facts is not matched:
+                part = _Parts(plans[index], matched, flags[index])
+            parts.append(part)
 
         rank = _SELF_CARE
-        reasons: list[tuple[str, str]] = []
-        red_flags: list[RedFlag] = []
+        reasons: list[str] = []
+        escalating: list[str] = []  # rules that raised the level (each fires once)
+        red_flags: list[tuple[int, str, RedFlag]] = []
         blocked: dict[str, BlockedExercise] = {}
         evidence: dict[str, tuple[list[RuleEvidence], list[RuleEvidence]]] = {}
         for part in parts:
@@ -269,8 +279,9 @@ class Assembler:
                 if plan.rank > rank:
                     rank = plan.rank
                 reasons.extend(plan.escalations)
+                escalating.append(plan.id)
                 if part.red_flag is not None:
-                    red_flags.append(part.red_flag)
+                    red_flags.append((-plan.rank, plan.id, part.red_flag))
             for h, ev in part.supporting:
                 evidence.setdefault(h, ([], []))[0].append(ev)
             for h, ev in part.opposing:
@@ -285,7 +296,8 @@ class Assembler:
                 )
         level = _LEVELS[rank]
         if len(red_flags) > 1:
-            red_flags.sort(key=lambda f: (-f.level.rank, f.id))
+            red_flags.sort(key=_first_two)
+        flags_found = [flag for _, _, flag in red_flags]
 
         hypotheses: list[Hypothesis] = []
         labels = self._hypotheses
@@ -312,12 +324,12 @@ class Assembler:
             level=level,
             hypotheses=tuple(hypotheses),
             recommendations=self._recommendations(
-                parts, facts, confidences, rank, blocked, reasons, red_flags
+                parts, facts, confidences, rank, blocked, (reasons, escalating), flags_found
             ),
             blocked_exercises=tuple(sorted(blocked.values(), key=lambda b: b.id))
             if len(blocked) > 1
             else tuple(blocked.values()),
-            red_flags=tuple(red_flags),
+            red_flags=tuple(flags_found),
             trace=tuple(part.fired for part in parts),
             disclaimer=DISCLAIMER,
             pack=self._info,
@@ -330,7 +342,7 @@ class Assembler:
         confidences: Mapping[str, float],
         rank: int,
         blocked: Mapping[str, BlockedExercise],
-        reasons: list[tuple[str, str]],
+        escalated: tuple[list[str], list[str]],
         red_flags: list[RedFlag],
     ) -> tuple[Recommendation, ...]:
         found: dict[str, tuple[set[str], list[str]]] = {}
@@ -364,8 +376,8 @@ class Assembler:
                 ((1, -best, order, rec_id), self._recommendation(rec_id, hyps, by, why_referral))
             )
         if referral is not None:
-            why = [f.reason for f in red_flags] or [reason for _, reason in reasons]
-            escalating = list(dict.fromkeys(rid for rid, _ in reasons))
+            reasons, escalating = escalated
+            why = [f.reason for f in red_flags] if red_flags else reasons
             rec = self._recommendation(referral, set(), escalating, " ".join(dict.fromkeys(why)))
             out.append(((0, 0.0, 0, referral), rec))
         if len(out) > 1:

@@ -341,6 +341,7 @@ class Engine:
             static = None
             if all(t in ("y", "n", "act") for t, _ in pairs):
                 static = tuple(_new_matched(kind=_KIND_OF_T[t], id=k, value=None) for t, k in pairs)
+                self._assembler.prepare(index, static)  # its result objects, built once
             table[name] = (index, static, pairs)
         return table
 
