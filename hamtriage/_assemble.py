@@ -197,6 +197,7 @@ class Assembler:
         self._static: dict[int, _Parts] = {}
         self._recs: dict[tuple[Any, ...], Recommendation] = {}
         self._variants: dict[str, tuple[Variant, ...]] = {}
+        self._blocks: dict[tuple[str, ...], BlockedExercise] = {}
 
     # ------------------------------------------------------------ confidences
 
@@ -271,7 +272,7 @@ class Assembler:
         reasons: list[str] = []
         escalating: list[str] = []  # rules that raised the level (each fires once)
         red_flags: list[tuple[int, str, RedFlag]] = []
-        blocked: dict[str, BlockedExercise] = {}
+        blocked: dict[str, tuple[str, str, list[str]]] = {}  # target -> label, reason, rules
         evidence: dict[str, tuple[list[RuleEvidence], list[RuleEvidence]]] = {}
         for part in parts:
             plan = part.plan
@@ -288,12 +289,10 @@ class Assembler:
                 evidence.setdefault(h, ([], []))[1].append(ev)
             for target, label, reason in plan.blocks:
                 prior = blocked.get(target)
-                blocked[target] = _new_blocked(
-                    id=target,
-                    label=label,
-                    reason=reason if prior is None else prior.reason,
-                    rules=(plan.id,) if prior is None else (*prior.rules, plan.id),
-                )
+                if prior is None:
+                    blocked[target] = (label, reason, [plan.id])
+                else:
+                    prior[2].append(plan.id)
         level = _LEVELS[rank]
         if len(red_flags) > 1:
             red_flags.sort(key=_first_two)
@@ -326,14 +325,30 @@ class Assembler:
             recommendations=self._recommendations(
                 parts, facts, confidences, rank, blocked, (reasons, escalating), flags_found
             ),
-            blocked_exercises=tuple(sorted(blocked.values(), key=lambda b: b.id))
-            if len(blocked) > 1
-            else tuple(blocked.values()),
+            blocked_exercises=self._blocked(blocked) if blocked else (),
             red_flags=tuple(flags_found),
             trace=tuple(part.fired for part in parts),
             disclaimer=DISCLAIMER,
             pack=self._info,
         )
+
+    def _blocked(
+        self, blocked: Mapping[str, tuple[str, str, list[str]]]
+    ) -> tuple[BlockedExercise, ...]:
+        """The blocked exercises, by id; each from the first rule's reason (cached)."""
+        out: list[BlockedExercise] = []
+        cache = self._blocks
+        for target in sorted(blocked):
+            label, reason, rules = blocked[target]
+            key = (target, reason, *rules)
+            got = cache.get(key)
+            if got is None:
+                got = _new_blocked(id=target, label=label, reason=reason, rules=tuple(rules))
+                if len(cache) >= CACHE_LIMIT:
+                    cache.clear()
+                cache[key] = got
+            out.append(got)
+        return tuple(out)
 
     def _recommendations(
         self,
@@ -341,7 +356,7 @@ class Assembler:
         facts: Facts,
         confidences: Mapping[str, float],
         rank: int,
-        blocked: Mapping[str, BlockedExercise],
+        blocked: Mapping[str, object],
         escalated: tuple[list[str], list[str]],
         red_flags: list[RedFlag],
     ) -> tuple[Recommendation, ...]:

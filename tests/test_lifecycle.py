@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import gc
 import json
 import os
@@ -395,6 +396,20 @@ def test_trusted_construction_is_model_construct() -> None:
         assert fast.model_fields_set == slow.model_fields_set
         assert fast.model_dump_json() == slow.model_dump_json()
         assert repr(fast) == repr(slow)
+
+
+def test_trusted_results_share_a_fields_set_that_copies_never_change() -> None:
+    make = trusted(MatchedFact)
+    first = make(kind="symptom", id="a", value=None)
+    second = make(kind="symptom", id="b", value=None)
+    assert first.model_fields_set is second.model_fields_set  # one set per constructor
+    changed = first.model_copy(update={"id": "c"})
+    assert changed.id == "c"
+    assert changed.model_fields_set is not first.model_fields_set
+    assert first.model_fields_set == {"kind", "id", "value"}
+    assert copy.copy(second).model_fields_set is not second.model_fields_set
+    assert copy.deepcopy(second) == second
+    assert pickle.loads(pickle.dumps(first)) == first
 
 
 def test_results_round_trip_through_validation() -> None:
