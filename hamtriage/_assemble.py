@@ -191,10 +191,11 @@ class Assembler:
             for rec_id, item in pack.recommendations.items()
         }
         self._referrals = {level.rank: rec for level, rec in pack.meta.referrals.items()}
-        # parts of rules whose matched facts carry no value, by id of their facts tuple
-        # (built by prepare() when the engine is built: read-only afterwards); bounded
-        # caches of recommendations (dict operations are atomic under the GIL)
-        self._static: dict[int, _Parts] = {}
+        # parts of rules whose matched facts carry no value, by rule index and id of the
+        # facts tuple (built by prepare() with the engine: read-only afterwards). The index
+        # is part of the key: tuples can be shared (every empty tuple is the same object).
+        # Bounded caches of recommendations (dict operations are atomic under the GIL).
+        self._static: dict[tuple[int, int], _Parts] = {}
         self._recs: dict[tuple[Any, ...], Recommendation] = {}
         self._variants: dict[str, tuple[Variant, ...]] = {}
         self._blocks: dict[tuple[str, ...], BlockedExercise] = {}
@@ -247,7 +248,7 @@ class Assembler:
     def prepare(self, index: int, facts: tuple[MatchedFact, ...]) -> None:
         """Build once the parts of rule ``index`` firing on ``facts``, facts without values
         that every triage firing it will pass (the same tuple object) again."""
-        self._static[id(facts)] = _Parts(self.plans[index], facts, self._red_flag[index])
+        self._static[(index, id(facts))] = _Parts(self.plans[index], facts, self._red_flag[index])
 
     def result(
         self,
@@ -263,7 +264,7 @@ class Assembler:
         flags = self._red_flag
         parts: list[_Parts] = []
         for index, matched in fired.items():
-            part = static.get(id(matched))
+            part = static.get((index, id(matched)))
             if part is None or part.facts is not matched:
                 part = _Parts(plans[index], matched, flags[index])
             parts.append(part)

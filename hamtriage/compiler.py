@@ -275,6 +275,12 @@ class CompiledPack:
     matches: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     """Per engine rule: the (kind, id) of each fact it matches, in alias order (an
     action names its rule, and a session holds one fact per kind and id)."""
+    tested: frozenset[str] = frozenset()
+    """Every fact name some pattern tests. A fact no pattern tests is dropped by the
+    engine unseen ("not handled"), so the engine need not assert it at all."""
+    hypothesis_floor: dict[str, float] = field(default_factory=dict)
+    """Per hypothesis read by a rule: the lowest confidence any test on it accepts (all
+    its tests are lower bounds); a concluded hypothesis below it matches nothing."""
 
 
 def _stages(pack: RulePack) -> tuple[list[int], dict[str, int]]:
@@ -396,6 +402,28 @@ def _check_alpha(
                 )
             )
     return issues
+
+
+def _tested(
+    chains: Iterable[tuple[tuple[str, Any], ...]],
+) -> tuple[frozenset[str], dict[str, float]]:
+    """The fact names the patterns test, and each hypothesis's lowest accepted confidence."""
+    names: set[str] = set()
+    floors: dict[str, float] = {}
+    unbounded: set[str] = set()
+    for chain in chains:
+        for test in chain:
+            name = _property(test)
+            names.add(name)
+            if not name.startswith("h:"):
+                continue
+            op, value = test
+            if op in ("$gte", "$gt") and name not in unbounded:
+                floors[name[2:]] = min(floors.get(name[2:], value[1]), value[1])
+            else:  # an equality, upper bound or existence test: always assert the fact
+                unbounded.add(name)
+                floors[name[2:]] = float("-inf")
+    return frozenset(names), floors
 
 
 def fnv1_32(name: str) -> int:
@@ -531,6 +559,7 @@ def compile_pack(pack: RulePack) -> CompiledPack:
         )
     issues.extend(_check_alpha(pack, uses))
     issues.extend(_check_names(pack))
+    tested, floors = _tested(chain for _, chain in uses)
     if issues:
         raise RulePackError(issues, pack=pack.root or pack.name)
     return CompiledPack(
@@ -541,4 +570,6 @@ def compile_pack(pack: RulePack) -> CompiledPack:
         stage_markers=frozenset(markers),
         max_stage=max(stages, default=0),
         matches=matches,
+        tested=tested,
+        hypothesis_floor=floors,
     )

@@ -100,9 +100,9 @@ class Engine:
         self._stages = tuple(
             (
                 tuple(
-                    (hyp, _prefix("h", hyp))
+                    (hyp, _prefix("h", hyp), compiled.hypothesis_floor.get(hyp, float("-inf")))
                     for hyp, hyp_stage in sorted(compiled.hypothesis_stage.items())
-                    if hyp_stage == stage - 1
+                    if hyp_stage == stage - 1 and fact_name("h", hyp) in compiled.tested
                 ),
                 marker_json(stage) if stage in compiled.stage_markers else None,
             )
@@ -296,9 +296,9 @@ class Engine:
                 batch: list[str] = []
                 confidences = self._assembler.confidences(fired)
                 last = (confidences, len(fired))
-                for hyp, prefix in stage_hyps:
+                for hyp, prefix, floor in stage_hyps:
                     c = confidences.get(hyp)
-                    if c:
+                    if c and c >= floor:  # below the floor it would match no test
                         hyps[hyp] = number = engine_number(c)
                         batch.append(f"{prefix}{number!r}}}")
                 if marker is not None:
@@ -350,7 +350,8 @@ class Engine:
 
         Present (``y:ID``), absent (``n:ID``) and activity (``act:ID``) facts, then
         measurements (``m:ID``) and asymmetries (``asym:ID``) with their values, then
-        ``age`` and ``sex`` (see :mod:`hamtriage.compiler`); then ``marker``.
+        ``age`` and ``sex`` (see :mod:`hamtriage.compiler`); then ``marker``. Facts that
+        no pattern tests are left out: the engine would drop them unseen.
         """
         frag = self._fragments
         out: list[str] = []
@@ -360,23 +361,30 @@ class Engine:
             for i in sorted(ids) if len(ids) > 1 else ids:
                 text = frag.get((t, i))
                 if text is None:
-                    text = frag[(t, i)] = fact_json(t, i, 1)
-                out.append(text)
+                    text = frag[(t, i)] = self._fragment(t, i, fact_json(t, i, 1))
+                if text:
+                    out.append(text)
         for t, values in (("m", facts.measurements), ("asym", facts.asymmetries)):
             if not values:
                 continue
             for k in sorted(values) if len(values) > 1 else values:
                 prefix = frag.get((t, k))
                 if prefix is None:
-                    prefix = frag[(t, k)] = _prefix(t, k)
-                out.append(f"{prefix}{engine_number(values[k])!r}}}")
-        if facts.age is not None:
+                    prefix = frag[(t, k)] = self._fragment(t, k, _prefix(t, k))
+                if prefix:
+                    out.append(f"{prefix}{engine_number(values[k])!r}}}")
+        tested = self._compiled.tested
+        if facts.age is not None and "age" in tested:
             out.append(fact_json("age", None, facts.age))
-        if facts.sex is not None:
+        if facts.sex is not None and "sex" in tested:
             out.append(fact_json("sex", None, facts.sex))
         if marker is not None:
             out.append(marker)
         return out
+
+    def _fragment(self, t: str, key: str, text: str) -> str:
+        """``text`` if some pattern tests the fact ``t:key``, else ``""`` (not asserted)."""
+        return text if fact_name(t, key) in self._compiled.tested else ""
 
     def _parse(self, message: str) -> tuple[tuple[int, tuple[MatchedFact, ...]], ...]:
         """The rules (by index) and matched facts of one action of the engine, cached."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from _packs import MINIMAL_PACK, tiny_pack, write_pack
 
-from hamtriage import RulePackError, _durable, load_pack
+from hamtriage import Engine, RulePackError, _durable, load_pack
 from hamtriage.compiler import (
     LIMITS,
     MARKER_PREFIX,
@@ -104,6 +104,9 @@ def test_compiled_definition_shape(tmp_path: Path) -> None:
     assert compiled.max_stage == 1
     assert compiled.definition["r1"]["all"] == [{"p0": {"$gte": {"h:h1": 0.3}}}]
     assert compiled.matches == {"r0": (("m", "k"),), "r1": (("h", "h1"),)}
+    # facts no pattern tests are never asserted; hypotheses below every threshold neither
+    assert compiled.tested == {"m:k", "st", "y:z", "h:h1"}
+    assert compiled.hypothesis_floor == {"h1": 0.3}
     # no pattern uses durable's own keys
     text = str(compiled.definition)
     assert "'id'" not in text
@@ -204,3 +207,14 @@ def test_the_adapter_knows_how_the_compiler_encodes_stage_markers() -> None:
     assert json.loads(marker_json(3)) == {"id": "st:3", "st": 3}
     assert json.loads(fact_json("m", "k", 7.5)) == {"id": "m:k", "m:k": 7.5}
     assert fnv1_32("id") == 926444256  # durable's HASH_ID
+
+
+def test_the_engine_asserts_only_facts_some_pattern_tests(tmp_path: Path) -> None:
+    engine = Engine.from_path(tiny_pack(tmp_path, RULES))
+    facts = engine.normalize(
+        {"symptoms": ["a", "z"], "absent": ["b"], "measurements": {"k": 7, "w": 3}, "age": 30}
+    )
+    names = [json.loads(f)["id"] for f in engine._input_json(facts)]
+    assert names == ["y:z", "m:k"]  # y:a, n:b, m:w and age are tested by no rule
+    result = engine.triage({"measurements": {"k": 7}})
+    assert result.fired_rules == ("merged", "chained")  # h1 0.5 >= 0.3: asserted, read

@@ -229,3 +229,46 @@ def test_closed_engine_raises_and_default_engine_is_shared(tmp_path: Path) -> No
     assert Engine.default() is Engine.default()
     with pytest.raises(HamtriageError, match="cannot be closed"):
         Engine.default().close()
+
+
+def test_rules_that_match_the_same_facts_are_each_reported(tmp_path: Path) -> None:
+    """Regression (found by the fuzz test): two rules whose matched facts are the same
+    tuple object (every rule matching no positive fact has the empty tuple) must not be
+    confused when their result parts are built once per engine."""
+    same = """
+rules:
+  - id: g0
+    title: Not lifting
+    evidence: research
+    source: S1
+    when: {not: {activity: lift}}
+    then: [{support: h1, certainty: 0.2}]
+  - id: g1
+    title: Not lifting either
+    evidence: research
+    source: S1
+    when: {not: {activity: lift}}
+    then: [{support: h2, certainty: 0.3}]
+  - id: a0
+    title: A
+    evidence: research
+    source: S1
+    when: {symptom: a}
+    then: [{support: h1, certainty: 0.2}]
+  - id: a1
+    title: A again
+    evidence: research
+    source: S1
+    when: {symptom: a}
+    then: [{support: h2, certainty: 0.1}]
+"""
+    engine = Engine.from_path(tiny_pack(tmp_path, same))
+    result = engine.triage({"symptoms": ["a"]})
+    assert sorted(result.fired_rules) == ["a0", "a1", "g0", "g1"]
+    assert [r.title for r in result.trace] == [
+        engine.pack.rule(r).title for r in result.fired_rules
+    ]
+    hyp = {h.id: h for h in result.hypotheses}
+    assert hyp["h1"].confidence == pytest.approx(0.36)
+    assert hyp["h2"].confidence == pytest.approx(0.37)
+    assert sorted(e.rule_id for e in hyp["h2"].supporting) == ["a1", "g1"]
