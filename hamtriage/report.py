@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -40,7 +40,10 @@ MAX_TEXT = 120
 """At most this many characters in one id or synonym."""
 
 IdText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT)]
-IdList = Annotated[tuple[IdText, ...], Field(max_length=MAX_ITEMS)]
+if TYPE_CHECKING:  # callers may pass any sequence of ids (a list, typically)
+    IdList = Sequence[str]
+else:
+    IdList = Annotated[tuple[IdText, ...], Field(max_length=MAX_ITEMS)]
 """A list of ids (a tuple or set is accepted too); stored as a tuple so that a report is
 immutable. Validated in pydantic-core: a ``Sequence`` type would run a Python-level check
 per field and report."""
