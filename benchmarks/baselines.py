@@ -38,6 +38,8 @@ class Floor:
         self._handle = dre.create_ruleset("floor", json.dumps(FLOOR_DEFINITION))
 
     def run(self, facts_json: list[str]) -> None:
+        if not facts_json:  # the C core crashes on an empty first batch (engine notes)
+            raise ValueError("the floor needs at least one fact (add the stage marker)")
         handle = self._handle
         _, offset = dre.assert_facts(handle, "[" + ",".join(facts_json) + "]")
         started = dre.start_action_for_state(handle, offset)

@@ -92,11 +92,12 @@ class Session:
     they may be given pre-encoded (:meth:`assert_json`, the fast path) or as dicts.
     """
 
-    __slots__ = ("_asserted", "_handle")
+    __slots__ = ("_asserted", "_handle", "_markers")
 
     def __init__(self, handle: int) -> None:
         self._handle = handle
         self._asserted: list[str] = []
+        self._markers: list[str] = []  # stage markers, which end their batch
 
     def assert_json(self, facts: list[str]) -> list[str]:
         """Assert the JSON-encoded ``facts`` together, run the agenda to the end.
@@ -106,7 +107,11 @@ class Session:
         """
         if not facts:
             return []  # the C core dereferences a missing session state: never assert nothing
-        self._asserted.extend(facts)
+        if facts[-1].startswith(_MARKER):  # the engine puts a batch's marker last
+            self._markers.append(facts[-1])
+            self._asserted.extend(facts[:-1])
+        else:
+            self._asserted.extend(facts)
         handle = self._handle
         try:
             _, offset = _dre.assert_facts(handle, "[" + ",".join(facts) + "]")
@@ -141,13 +146,20 @@ class Session:
         return fired
 
     def _clear(self) -> bool:
-        """Retract every asserted fact; True if the session is empty and idle again."""
+        """Retract every asserted fact; True if the session is empty and idle again.
+
+        Markers go first, then the other facts newest first, so no negation can start
+        to hold while facts leave (a marker placed elsewhere than last in its batch is
+        retracted with the facts; if anything fires, the caller deletes the session).
+        """
         facts = self._asserted
-        if not facts:
+        markers = self._markers
+        if not facts and not markers:
             return True
         self._asserted = []
-        ordered = [f for f in facts if f.startswith(_MARKER)]
-        ordered += [f for f in reversed(facts) if not f.startswith(_MARKER)]
+        self._markers = []
+        facts.reverse()
+        ordered = markers + facts if markers else facts
         handle = self._handle
         try:
             _, offset = _dre.retract_facts(handle, "[" + ",".join(ordered) + "]")

@@ -372,7 +372,8 @@ class Engine:
                 if prefix is None:
                     prefix = frag[(t, k)] = self._fragment(t, k, _prefix(t, k))
                 if prefix:
-                    out.append(f"{prefix}{engine_number(values[k])!r}}}")
+                    v = values[k]  # rounded to 4 decimals by normalize
+                    out.append(f"{prefix}{int(v) if v.is_integer() else v!r}}}")
         tested = self._compiled.tested
         if facts.age is not None and "age" in tested:
             out.append(fact_json("age", None, facts.age))
