@@ -10,6 +10,9 @@
   takes the invalid report's place in the returned list and the others are triaged.
 * In this process, the batch runs on one snapshot of the engine (a concurrent
   :meth:`~hamtriage.Engine.reload` does not split a batch across two packs).
+* Reports that state the same facts (after synonyms are resolved and sided tests
+  reduced) get the same result object: results are frozen, and stored check-ins repeat
+  a lot (most say the same few things). Only within one call: nothing is kept after it.
 * ``workers=N`` starts N worker processes (``spawn``: safe in threaded programs), sends
   each a pickled reference to the engine (its pack directory and content hash, see
   ``Engine.__reduce__``), and triages chunks of reports there; each worker loads and
@@ -131,10 +134,31 @@ def _triage_here(
 ) -> list[TriageResult | BatchReportError]:
     core = engine._current()  # one snapshot for the whole batch
     triage = core._triage_facts
-    return [
-        f if isinstance(f, BatchReportError) else triage(f)
-        for f in _normalized(core, reports, on_error, offset)
-    ]
+    seen: dict[tuple[Any, ...], TriageResult] = {}  # this call's results by stated facts
+    out: list[TriageResult | BatchReportError] = []
+    for f in _normalized(core, reports, on_error, offset):
+        if isinstance(f, BatchReportError):
+            out.append(f)
+            continue
+        key = fact_key(f)
+        result = seen.get(key)
+        if result is None:
+            result = seen[key] = triage(f)
+        out.append(result)
+    return out
+
+
+def fact_key(facts: Facts) -> tuple[Any, ...]:
+    """What a triage result depends on: equal keys, equal results."""
+    return (
+        facts.present,
+        facts.absent,
+        facts.activities,
+        tuple(sorted(facts.measurements.items())),
+        tuple(sorted(facts.asymmetries.items())),
+        facts.age,
+        facts.sex,
+    )
 
 
 def _worker_chunk(

@@ -292,6 +292,26 @@ def test_triage_many_keeps_order_and_equals_single_triage() -> None:
     assert engine.triage_many(iter(reports[:3])) == [engine.triage(r) for r in reports[:3]]
 
 
+def test_triage_many_shares_results_between_reports_stating_the_same_facts() -> None:
+    engine = Engine.default()
+    one = {"symptoms": ["low_back_spasms"], "measurements": {"knee_to_wall_cm": 7}}
+    synonym = {"symptoms": ["Low back spasms"], "measurements": {"knee_to_wall_cm": 7.0}}
+    other = {"symptoms": ["low_back_spasms"], "measurements": {"knee_to_wall_cm": 7.5}}
+    sided = {"measurements": {"active_knee_extension_deficit_deg": {"left": 30, "right": 20}}}
+    mirrored = {"measurements": {"active_knee_extension_deficit_deg": {"left": 20, "right": 30}}}
+    results = engine.triage_many([one, synonym, other, one, sided, mirrored])
+    assert results[0] is results[1] is results[3]  # the same facts: one triage
+    assert results[0] == engine.triage(one) == engine.triage(synonym)
+    assert results[2] is not results[0]
+    assert results[2] == engine.triage(other) != results[0]
+    assert results[4] is results[5]  # same worse side and asymmetry
+    assert results[5] == engine.triage(mirrored)
+    # every input to the result is in the key: fuzzed reports agree with single triage
+    reports = make_reports(engine.pack, 400, seed=77)
+    reports += reports[:100]
+    assert engine.triage_many(reports) == [engine.triage(r) for r in reports]
+
+
 def test_triage_many_names_the_invalid_report() -> None:
     engine = Engine.default()
     reports = make_reports(engine.pack, 5, seed=12)
