@@ -4,22 +4,26 @@ It drives the C module ``durable_rules_engine`` directly (never ``durable.lang``
 never the stock ``Host``, whose timer threads race request threads and never stop),
 which makes each known hazard of durable-rules 2.0.28 impossible by construction:
 
-* one live session per ruleset at a time (a per-ruleset lock): the 1024-session cap
-  and session-hash collisions cannot occur. Creating a session costs more than the
-  rules' work (the C core allocates every beta node's memory), so a session that
-  ended cleanly is *reused*: every fact asserted into it is retracted (stage markers
-  first, so no negation can fire) and the next triage starts from the empty session.
-  A session that failed in any way is deleted instead;
+* a small pool of sessions per ruleset (at most :data:`MAX_SESSIONS`, with fixed sids
+  whose hashes are distinct): the 1024-session cap and session-hash collisions cannot
+  occur, and concurrent triages from several threads each take a session of their
+  own instead of queueing on one lock (the C core holds the GIL, so they interleave
+  only between calls). Creating a session costs more than the rules' work (the C core
+  allocates every beta node's memory), so a session that ended cleanly is *reused*:
+  every fact asserted into it is retracted (stage markers first, so no negation can
+  fire) and the next triage starts from the empty session. A session that failed in
+  any way is deleted instead;
 * the compiler's boot rule fires in every session, so no session is ever deleted with
   no action run (the uninitialised-free crash);
 * rulesets are freed with ``delete_ruleset`` when their owner is closed or collected,
-  after their live session is deleted (``delete_ruleset`` does not free sessions);
+  after their live sessions are deleted (``delete_ruleset`` does not free sessions);
 * unmatched (code 1) and duplicate (code 2) facts are normal; any other engine error
   becomes :class:`~hamtriage.EngineError` carrying the engine's code.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import sys
@@ -66,19 +70,25 @@ compiler's ``MARKER_PREFIX``; this module imports nothing of the compiler)."""
 
 
 def _free(handle: int, live: list[str]) -> None:
-    try:
-        if live:
+    while live:
+        with contextlib.suppress(Exception):  # a finaliser must not raise
             _dre.delete_state(handle, live.pop())
-    except Exception:  # noqa: BLE001 - a finaliser must not raise
-        pass
     try:
         _dre.delete_ruleset(handle)
     except Exception:  # noqa: BLE001 - a finaliser must not raise; the handle is gone either way
         return
 
 
-_SID = "0"
-"""Every session of a ruleset uses this sid: there is at most one at a time."""
+MAX_SESSIONS = 2
+"""Sessions a ruleset keeps at most; a third concurrent triage waits for a free one.
+
+Under the GIL more sessions add no throughput (8 threads ran at 0.8-0.9x the sequential
+rate with 1, 2 or 4 sessions, within the noise), and each holds its own beta memories
+(about 3 MB for the bundled pack). A second one means a thread that is descheduled
+in the middle of a triage does not stall every other thread's triages."""
+
+SIDS = tuple(str(i) for i in range(MAX_SESSIONS))
+"""The sessions' ids. ``"0"`` is durable's default: its facts need no ``sid``."""
 
 
 def _dumps(fact: dict[str, Any]) -> str:
@@ -88,14 +98,18 @@ def _dumps(fact: dict[str, Any]) -> str:
 class Session:
     """One triage's session: assert facts in stages and collect what fired.
 
-    Facts are small JSON objects without ``sid`` or ``id`` (durable-rules' own keys);
-    they may be given pre-encoded (:meth:`assert_json`, the fast path) or as dicts.
+    Facts are small flat JSON objects without ``sid`` (the session adds its own); they
+    may be given pre-encoded as compact JSON (:meth:`assert_json`, the fast path) or as
+    dicts. A fact's ``id`` (durable's message id) must be unique within the session.
     """
 
-    __slots__ = ("_asserted", "_handle", "_markers")
+    __slots__ = ("_asserted", "_handle", "_markers", "_prefix", "sid")
 
-    def __init__(self, handle: int) -> None:
+    def __init__(self, handle: int, sid: str = "0") -> None:
         self._handle = handle
+        self.sid = sid
+        # facts of any other session carry its sid: '{"sid":"1",' + the rest of the fact
+        self._prefix = "" if sid == "0" else f'{{"sid":"{sid}",'
         self._asserted: list[str] = []
         self._markers: list[str] = []  # stage markers, which end their batch
 
@@ -107,7 +121,11 @@ class Session:
         """
         if not facts:
             return []  # the C core dereferences a missing session state: never assert nothing
-        if facts[-1].startswith(_MARKER):  # the engine puts a batch's marker last
+        marked = facts[-1].startswith(_MARKER)  # the engine puts a batch's marker last
+        prefix = self._prefix
+        if prefix:
+            facts = [prefix + f[1:] if f != "{}" else prefix[:-1] + "}" for f in facts]
+        if marked:
             self._markers.append(facts[-1])
             self._asserted.extend(facts[:-1])
         else:
@@ -180,33 +198,43 @@ class _Scope:
 
     def __enter__(self) -> Session:
         ruleset = self._ruleset
-        ruleset._lock.acquire()
-        handle = ruleset._handle
-        if handle is None:
-            ruleset._lock.release()
-            raise EngineError("the engine is closed")
-        live = ruleset._live
-        if live:
-            live.pop()
-        self._session = session = Session(handle)
+        with ruleset._cond:
+            while True:
+                handle = ruleset._handle
+                if handle is None or ruleset._closing:
+                    raise EngineError("the engine is closed")
+                if ruleset._live:  # an idle session, cleared for reuse
+                    sid = ruleset._live.pop()
+                    break
+                if len(ruleset._sids) < MAX_SESSIONS:  # a new one (created on first assert)
+                    sid = next(s for s in SIDS if s not in ruleset._sids)
+                    ruleset._sids.add(sid)
+                    break
+                ruleset._cond.wait()
+            ruleset._busy += 1
+        self._session = session = Session(handle, sid)
         return session
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         ruleset = self._ruleset
         session = self._session
+        self._session = None
+        if session is None:
+            return
+        clean = False
         try:
-            clean = False
-            if session is not None:
-                try:
-                    clean = exc_type is None and session._clear()
-                finally:
-                    if clean:
-                        ruleset._live.append(_SID)
-                    else:
-                        ruleset._delete(session._handle, _SID)
+            clean = exc_type is None and session._clear()
         finally:
-            self._session = None
-            ruleset._lock.release()
+            with ruleset._cond:
+                ruleset._busy -= 1
+                try:
+                    if clean:
+                        ruleset._live.append(session.sid)
+                    else:
+                        ruleset._sids.discard(session.sid)
+                        ruleset._delete(session._handle, session.sid)
+                finally:
+                    ruleset._cond.notify_all()
 
 
 class Ruleset:
@@ -220,8 +248,11 @@ class Ruleset:
                 f"the rule engine refused the ruleset: {exc}", code=_code(exc)
             ) from exc
         self._handle: int | None = handle
-        self._lock = threading.Lock()
-        self._live: list[str] = []  # the sid of the idle session kept for reuse, if any
+        self._cond = threading.Condition(threading.Lock())
+        self._live: list[str] = []  # sids of idle sessions, cleared for reuse
+        self._sids: set[str] = set()  # sids of every session that may exist (idle or busy)
+        self._busy = 0
+        self._closing = False
         self._finalizer = weakref.finalize(self, _free, handle, self._live)
 
     @property
@@ -232,7 +263,7 @@ class Ruleset:
     def session(self) -> _Scope:
         """An empty session, cleared (or deleted) on exit: ``with ruleset.session() as s``.
 
-        Sessions never overlap: the scope holds the ruleset's lock.
+        Each scope has a session of its own (at most :data:`MAX_SESSIONS` at a time).
         """
         return _Scope(self)
 
@@ -245,8 +276,13 @@ class Ruleset:
                 raise EngineError(f"could not delete a session: {exc}", code=_code(exc)) from exc
 
     def close(self) -> None:
-        """Free the ruleset in the C engine. Waits for a running triage to finish."""
-        with self._lock:
+        """Free the ruleset in the C engine. Waits for running triages to finish; later
+        ones raise :class:`~hamtriage.EngineError`."""
+        with self._cond:
+            self._closing = True
+            while self._busy:
+                self._cond.wait()
             if self._handle is not None:
                 self._handle = None
+                self._sids.clear()
                 self._finalizer()

@@ -15,7 +15,7 @@ How the rule language maps onto the Rete engine, and why (see docs/engine-notes 
   id's test (about a third of the engine's time). A session holds at most one fact
   per name, so the names are also unique message ids (sparing durable the hashing
   and formatting of one per fact). Names never contain ``.`` (a path in durable)
-  nor start with ``$``, and the compiler checks that their 32-bit FNV-1 hashes (how
+  nor start with ``$``, and the compiler checks that their 32-bit FNV-1a hashes (how
   durable tells properties apart) are distinct from each other and from ``id`` and
   ``sid``.
 * ``when`` trees are put in disjunctive normal form; each conjunction becomes one
@@ -427,7 +427,7 @@ def _tested(
 
 
 def fnv1_32(name: str) -> int:
-    """durable-rules' hash of a property name (32-bit FNV-1 over its UTF-8 bytes)."""
+    """durable-rules' hash of a property name (32-bit FNV-1a over its UTF-8 bytes, as its fnv1Hash32 computes it)."""
     h = 0x811C9DC5
     for byte in name.encode():
         h ^= byte if byte < 0x80 else byte | 0xFFFFFF00  # the C code xors a signed char

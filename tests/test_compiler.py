@@ -180,7 +180,7 @@ def test_atoms_carry_their_position_but_compare_without_it() -> None:
 
 
 def test_fact_names_whose_engine_hashes_collide_are_a_pack_error(tmp_path: Path) -> None:
-    """durable tells a fact's properties apart by a 32-bit FNV-1 hash of their names:
+    """durable tells a fact's properties apart by a 32-bit FNV-1a hash of their names:
     two ids whose names collide would match each other's rules, so the pack is refused."""
     assert fnv1_32("y:q422789") == fnv1_32("y:q639192")  # found by brute force
     pack = MINIMAL_PACK.replace(

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import random
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from benchmarks.workload import make_reports
-from hamtriage import Engine, ReportError, TriageResult
+from hamtriage import Engine, EngineError, ReportError, TriageResult
+from hamtriage._durable import MAX_SESSIONS, SIDS, Ruleset
+from hamtriage.compiler import fnv1_32
 
 THREADS = 8
 PER_THREAD = 400  # 8 x 400 = 3,200 triages (a few seconds)
@@ -88,3 +93,83 @@ def test_threads_on_two_engines_and_batches_do_not_interfere(tmp_path: Any) -> N
     assert _run_threads(work) == []
     assert wrong == []
     two.close()
+
+
+def test_interleaved_threads_take_sessions_of_their_own() -> None:
+    """With the GIL switched every microsecond, triages interleave inside their session:
+    each thread must get a session of its own, and every answer must stay exact."""
+    engine = Engine(Engine.default().pack)
+    reports = make_reports(engine.pack, 200, seed=31)
+    expected = [engine.triage(r) for r in reports]
+    wrong: list[int] = []
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+
+        def work(n: int) -> None:
+            for i, r in enumerate(reports[n::THREADS]):
+                if engine.triage(r) != expected[n + i * THREADS]:
+                    wrong.append(n)
+
+        errors = _run_threads(work)
+    finally:
+        sys.setswitchinterval(old)
+    assert errors == []
+    assert wrong == []
+    ruleset = engine._ruleset
+    assert 1 < len(ruleset._sids) <= MAX_SESSIONS  # interleaved, yet within the pool
+    assert sorted(ruleset._live) == sorted(ruleset._sids)  # all idle and reusable again
+    engine.close()
+    assert ruleset._live == []  # the sessions were freed with the ruleset
+
+
+def test_session_pool_nests_waits_and_closes() -> None:
+    definition = {
+        "_boot": {"all": [{"m": {"$s": 1}}], "pri": 0},
+        "r": {"all": [{"p0": {"y:a": 1}}], "dist": 0},
+    }
+    ruleset = Ruleset("pool_test", definition)
+    fact = '{"id":"y:a","y:a":1}'
+    with ruleset.session() as first, ruleset.session() as second:
+        assert first.sid != second.sid
+        # separate sessions: the same fact fires the rule in each (no duplicate)
+        assert any('"r"' in m for m in first.assert_json([fact]))
+        assert any('"r"' in m for m in second.assert_json([fact]))
+    assert sorted(ruleset._live) == sorted({first.sid, second.sid})
+
+    # a scope beyond the pool waits for a session to come back
+    scopes = [ruleset.session() for _ in range(MAX_SESSIONS)]
+    for scope in scopes:
+        scope.__enter__()
+    entered = threading.Event()
+
+    def late() -> None:
+        with ruleset.session() as session:
+            assert session.assert_json([fact])  # an empty, reused session: the rule fires
+            entered.set()
+
+    waiter = threading.Thread(target=late)
+    waiter.start()
+    assert not entered.wait(0.2)  # all sessions busy
+    scopes[0].__exit__(None, None, None)
+    assert entered.wait(5)
+    waiter.join(5)
+
+    # close waits for the busy sessions; later scopes are refused
+    closer = threading.Thread(target=ruleset.close)
+    closer.start()
+    closer.join(0.2)
+    assert closer.is_alive()  # sessions still busy
+    for scope in scopes[1:]:
+        scope.__exit__(None, None, None)
+    closer.join(5)
+    assert ruleset.closed
+    assert ruleset._live == []
+    with pytest.raises(EngineError, match="closed"), ruleset.session():
+        pass
+
+
+def test_pool_sids_are_told_apart_by_the_engine() -> None:
+    # durable keys sessions by the 32-bit FNV-1a hash of their sid only
+    assert len({fnv1_32(sid) for sid in SIDS}) == len(SIDS) == MAX_SESSIONS
+    assert SIDS[0] == "0"  # durable's default session: facts need no sid
