@@ -210,7 +210,11 @@ class _Scope:
                     sid = next(s for s in SIDS if s not in ruleset._sids)
                     ruleset._sids.add(sid)
                     break
-                ruleset._cond.wait()
+                ruleset._waiting += 1
+                try:
+                    ruleset._cond.wait()
+                finally:
+                    ruleset._waiting -= 1
             ruleset._busy += 1
         self._session = session = Session(handle, sid)
         return session
@@ -234,7 +238,8 @@ class _Scope:
                         ruleset._sids.discard(session.sid)
                         ruleset._delete(session._handle, session.sid)
                 finally:
-                    ruleset._cond.notify_all()
+                    if ruleset._waiting:  # notify_all is Python code: only when needed
+                        ruleset._cond.notify_all()
 
 
 class Ruleset:
@@ -252,6 +257,7 @@ class Ruleset:
         self._live: list[str] = []  # sids of idle sessions, cleared for reuse
         self._sids: set[str] = set()  # sids of every session that may exist (idle or busy)
         self._busy = 0
+        self._waiting = 0  # scopes (and close()) waiting for a session to come back
         self._closing = False
         self._finalizer = weakref.finalize(self, _free, handle, self._live)
 
@@ -281,7 +287,11 @@ class Ruleset:
         with self._cond:
             self._closing = True
             while self._busy:
-                self._cond.wait()
+                self._waiting += 1
+                try:
+                    self._cond.wait()
+                finally:
+                    self._waiting -= 1
             if self._handle is not None:
                 self._handle = None
                 self._sids.clear()

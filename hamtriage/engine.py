@@ -95,6 +95,7 @@ class Engine:
         self._shapes = self._shape_table()
         compiled = self._compiled
         self._first_marker = marker_json(0) if 0 in compiled.stage_markers else None
+        self._age_tested = "age" in compiled.tested
         # per later stage: the hypotheses asserted before it (with their JSON prefix), and
         # its marker if a rule waits for one
         self._stages = tuple(
@@ -314,11 +315,12 @@ class Engine:
 
     @staticmethod
     def _value(facts: Facts, hyps: Mapping[str, float | int], t: str, k: str) -> float | str | None:
-        """The value a matched fact carries, exactly as the engine echoes it back."""
+        """The value a matched fact carries, exactly as the engine echoes it back (the
+        report's numbers are rounded to 4 decimals by normalize, as the engine gets them)."""
         if t == "m":
-            return float(engine_number(facts.measurements[k]))
+            return float(facts.measurements[k])
         if t == "asym":
-            return float(engine_number(facts.asymmetries[k]))
+            return float(facts.asymmetries[k])
         if t == "h":
             return float(hyps[k])
         if t == "age":
@@ -374,18 +376,24 @@ class Engine:
                 if prefix:
                     v = values[k]  # rounded to 4 decimals by normalize
                     out.append(f"{prefix}{int(v) if v.is_integer() else v!r}}}")
-        tested = self._compiled.tested
-        if facts.age is not None and "age" in tested:
-            out.append(fact_json("age", None, facts.age))
-        if facts.sex is not None and "sex" in tested:
-            out.append(fact_json("sex", None, facts.sex))
+        if facts.age is not None and self._age_tested:
+            out.append(f'{{"id":"age","age":{int(facts.age)}}}')
+        if facts.sex is not None:
+            text = frag.get(("sex", facts.sex))
+            if text is None:
+                text = frag[("sex", facts.sex)] = self._fragment(
+                    "sex", "", fact_json("sex", None, facts.sex)
+                )
+            if text:
+                out.append(text)
         if marker is not None:
             out.append(marker)
         return out
 
     def _fragment(self, t: str, key: str, text: str) -> str:
-        """``text`` if some pattern tests the fact ``t:key``, else ``""`` (not asserted)."""
-        return text if fact_name(t, key) in self._compiled.tested else ""
+        """``text`` if some pattern tests the fact ``t:key`` (``t`` when ``key`` is empty),
+        else ``""`` (not asserted)."""
+        return text if fact_name(t, key or None) in self._compiled.tested else ""
 
     def _parse(self, message: str) -> tuple[tuple[int, tuple[MatchedFact, ...]], ...]:
         """The rules (by index) and matched facts of one action of the engine, cached."""
