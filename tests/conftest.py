@@ -3,6 +3,13 @@
 ``HAMTRIAGE_CACHE_DIR`` points at a temporary directory for the whole run, set before
 any test module is collected so that subprocesses, worker processes and engines built
 at import time all use it too.
+
+PyYAML is imported here, before any test runs: hamtriage imports it only when it parses
+a pack, and pytester's in-process runs (``tests/test_bdd_plugin.py``) drop the modules
+first imported during a run from ``sys.modules``. A re-imported ``yaml`` package then has
+new node and error classes while its C parser, which cannot be re-imported, still
+builds the old ones, and every pack parsed afterwards fails ("unsupported YAML node").
+Run alone, that test file failed this way.
 """
 
 from __future__ import annotations
@@ -11,6 +18,8 @@ import shutil
 import tempfile
 
 import pytest
+
+import hamtriage._yaml  # noqa: F401 - see the module docstring
 
 _CACHE_DIR = pytest.StashKey[tuple[pytest.MonkeyPatch, str]]()
 
