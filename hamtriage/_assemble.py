@@ -6,9 +6,11 @@ hypotheses a recommendation is linked to, the text of a referral. A triage then 
 combines certainties and builds the objects that carry this call's values, with the
 trusted constructors of :mod:`hamtriage._construct` (no re-validation).
 
-Objects that depend only on the vocabulary (a rule's trace entry when it matched facts
-without values, a recommendation with its variants) are kept in small per-engine caches
-(bounded, cleared when full); results are frozen, so sharing them is safe.
+Objects that depend only on the vocabulary are shared between results, which are frozen:
+the trace entry, evidence and red flag of a rule whose matched facts carry no value are
+built once when the engine is built (:meth:`Assembler.prepare`); recommendations with
+their variants and blocked exercises are kept in small per-engine caches (bounded,
+cleared when full).
 """
 
 from __future__ import annotations
