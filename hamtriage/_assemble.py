@@ -228,18 +228,11 @@ class Assembler:
         out: dict[str, float] = {}
         capped = self._capped
         for h in pro.keys() | con.keys():
-            against = con.get(h)
-            if against is None:
-                support = pro[h]
-                if len(support) == 1:
-                    c = support[0]
-                else:
-                    p = 0.0
-                    for a in sorted(support):
-                        p = p + a * (1.0 - p)
-                    c = min(1.0, p)
-            else:
-                c = combine(pro.get(h, ()), against)
+            support = pro.get(h, ())
+            against = con.get(h, ())
+            # one certainty and nothing against: it is the combination (certainties are
+            # in (0, 1]); spares the call on the commonest case
+            c = support[0] if len(support) == 1 and not against else combine(support, against)
             if h in capped and c > POSSIBLE_CAP:
                 c = POSSIBLE_CAP
             out[h] = round(c, 4)

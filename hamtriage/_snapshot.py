@@ -35,7 +35,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .pack import RulePack
+from .pack import RulePack, content_hash
 
 __all__ = ["Snapshot", "cache_dir", "locate"]
 
@@ -198,20 +198,21 @@ def locate(root: Path, files: list[tuple[Path, str]]) -> Snapshot | None:
         for _, display in files:
             where.update(b"\0" + display.encode())
         # its key: that, the loading code and the files' bytes (as the content hash reads them)
-        content = hashlib.sha256()
+        digests: list[tuple[str, bytes]] = []
         for file, _ in files:
             data = _read_capped(file)
             if data is None:
                 return None
-            content.update(file.name.encode() + b"\0" + hashlib.sha256(data).digest())
-        key = hashlib.sha256(where.digest() + _code() + content.digest()).digest()
+            digests.append((file.name, hashlib.sha256(data).digest()))
+        content = content_hash(digests)  # what the loaded pack's content_hash will be
+        key = hashlib.sha256(where.digest() + _code() + content.encode()).digest()
     except (OSError, UnicodeError, ValueError):
         return None
     return Snapshot(
         path=directory / f"pack-{where.hexdigest()[:32]}.pickle",
         key=key,
         root=resolved,
-        content_hash=content.hexdigest(),
+        content_hash=content,
         displays=frozenset(display for _, display in files),
     )
 

@@ -382,7 +382,7 @@ class Engine:
             text = frag.get(("sex", facts.sex))
             if text is None:
                 text = frag[("sex", facts.sex)] = self._fragment(
-                    "sex", "", fact_json("sex", None, facts.sex)
+                    "sex", None, fact_json("sex", None, facts.sex)
                 )
             if text:
                 out.append(text)
@@ -390,10 +390,10 @@ class Engine:
             out.append(marker)
         return out
 
-    def _fragment(self, t: str, key: str, text: str) -> str:
-        """``text`` if some pattern tests the fact ``t:key`` (``t`` when ``key`` is empty),
-        else ``""`` (not asserted)."""
-        return text if fact_name(t, key or None) in self._compiled.tested else ""
+    def _fragment(self, t: str, key: str | None, text: str) -> str:
+        """``text`` if some pattern tests the fact named ``t:key`` (or ``t``), else ``""``
+        (such a fact is not asserted)."""
+        return text if fact_name(t, key) in self._compiled.tested else ""
 
     def _parse(self, message: str) -> tuple[tuple[int, tuple[MatchedFact, ...]], ...]:
         """The rules (by index) and matched facts of one action of the engine, cached."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from . import _snapshot
 from .errors import RuleIssue, RulePackError, a_or_an, suggest
 from .levels import RecommendationKind, TriageLevel
-from .pack import Origin, RulePack, VocabKind, normalize_text
+from .pack import Origin, RulePack, VocabKind, content_hash, normalize_text
 from .schema import (
     ACTION_KEYS,
     CONDITION_KEYS,
@@ -639,11 +638,6 @@ def _check_pack(
             sorted(col.issues, key=lambda i: (i.path, i.line, i.column)), pack=str(path)
         )
 
-    digest = hashlib.sha256()
-    for doc, _ in parsed:
-        digest.update(Path(doc.path).name.encode())
-        digest.update(b"\0")
-        digest.update(doc.digest)
     freeze = MappingProxyType
     return RulePack(
         meta=meta,
@@ -656,7 +650,7 @@ def _check_pack(
         recommendations=freeze(tables["recommendations"]),
         rules=tuple(r for _, r, _ in rules),
         origins=freeze(col.origins),
-        content_hash=digest.hexdigest(),
+        content_hash=content_hash((Path(doc.path).name, doc.digest) for doc, _ in parsed),
         root=str(root.resolve()),
         kinds=freeze(col.kinds),
         synonyms=freeze(synonyms),

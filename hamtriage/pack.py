@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
@@ -20,7 +21,7 @@ from .schema import (
     SymptomItem,
 )
 
-__all__ = ["Origin", "RulePack", "VocabKind", "normalize_text"]
+__all__ = ["Origin", "RulePack", "VocabKind", "content_hash", "normalize_text"]
 
 VocabKind = Literal["symptom", "history", "activity", "measurement", "hypothesis", "recommendation"]
 VocabItem = (
@@ -28,6 +29,15 @@ VocabItem = (
 )
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def content_hash(files: Iterable[tuple[str, bytes]]) -> str:
+    """A pack's content hash from its files' names and the SHA-256 of their bytes, in
+    load order (the loader's ``RulePack.content_hash``, and the snapshot's check of it)."""
+    digest = hashlib.sha256()
+    for name, file_digest in files:
+        digest.update(name.encode() + b"\0" + file_digest)
+    return digest.hexdigest()
 
 
 def normalize_text(text: str) -> str:
