@@ -14,9 +14,9 @@ import durable.engine as de
 import durable_rules_engine as dre
 
 from hamtriage import Engine, TriageResult
-from hamtriage.compiler import BOOT_RULE, engine_number, fact_json, marker_json
-from hamtriage.engine import _matched
 from hamtriage.report import Facts
+from hamtriage.runtime.compiler import BOOT_RULE, engine_number, fact_json, marker_json
+from hamtriage.runtime.engine import _matched
 
 __all__ = ["FLOOR_DEFINITION", "Floor", "StockDriver"]
 

@@ -38,8 +38,8 @@ if str(ROOT) not in sys.path:  # run as a script: make ``benchmarks`` importable
 from benchmarks.baselines import Floor, StockDriver  # noqa: E402
 from benchmarks.workload import PlainEvaluator, make_reports  # noqa: E402
 from hamtriage import Engine, TriageResult  # noqa: E402
-from hamtriage.compiler import marker_json  # noqa: E402
 from hamtriage.report import Facts  # noqa: E402
+from hamtriage.runtime.compiler import marker_json  # noqa: E402
 
 DOC = ROOT / "docs" / "benchmarks.md"
 START = "<!-- results:start (written by benchmarks/run.py) -->"
@@ -489,7 +489,7 @@ def _dask(res: Results, engine: Engine, config: Config) -> None:
     client: Any = distributed.Client
     from_sequence: Any = dask.bag.from_sequence
 
-    from hamtriage.distributed import triage_bag
+    from hamtriage.flows.distributed import triage_bag
 
     reports = make_reports(engine.pack, config.worker_reports, seed=9000)
     expected = [r.model_dump(mode="json") for r in engine.triage_many(reports)]

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from hamtriage.levels import TriageLevel
-from hamtriage.pack import RulePack
 from hamtriage.report import Facts
-from hamtriage.schema import (
+from hamtriage.rules.pack import RulePack
+from hamtriage.rules.schema import (
     AbsentCond,
     ActivityCond,
     AgainstAction,

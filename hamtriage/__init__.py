@@ -13,8 +13,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from ._api import triage
-from .engine import Engine
+from .api import triage
 from .errors import (
     EngineError,
     EngineUnavailableError,
@@ -24,8 +23,6 @@ from .errors import (
     RulePackError,
 )
 from .levels import EvidenceLevel, Likelihood, RecommendationKind, TriageLevel
-from .loader import bundled_rules_path, load_pack
-from .pack import RulePack
 from .report import Report, SidedValue
 from .results import (
     DISCLAIMER,
@@ -39,24 +36,27 @@ from .results import (
     RuleEvidence,
     TriageResult,
 )
+from .rules.loader import bundled_rules_path, load_pack
+from .rules.pack import RulePack
+from .runtime.engine import Engine
 
 if TYPE_CHECKING:
-    from .batch import BatchReportError
-    from .explain import Explanation, HypothesisExplanation
-    from .intake import ParsedText, parse_text
-    from .interview import Interview, Question
+    from .flows.batch import BatchReportError
+    from .flows.explain import Explanation, HypothesisExplanation
+    from .flows.intake import ParsedText, parse_text
+    from .flows.interview import Interview, Question
 
 __version__ = "0.1.0"
 
 # imported on first use: they are not on the triage path, and cold start counts
 _LAZY = {
-    "BatchReportError": "batch",
-    "Explanation": "explain",
-    "HypothesisExplanation": "explain",
-    "Interview": "interview",
-    "ParsedText": "intake",
-    "Question": "interview",
-    "parse_text": "intake",
+    "BatchReportError": "flows.batch",
+    "Explanation": "flows.explain",
+    "HypothesisExplanation": "flows.explain",
+    "Interview": "flows.interview",
+    "ParsedText": "flows.intake",
+    "Question": "flows.interview",
+    "parse_text": "flows.intake",
 }
 
 

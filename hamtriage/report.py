@@ -19,7 +19,7 @@ from pydantic import (
 )
 
 from .errors import ReportError, a_or_an, suggest
-from .pack import RulePack
+from .rules.pack import RulePack
 
 __all__ = [
     "MAX_ITEMS",

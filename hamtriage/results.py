@@ -33,7 +33,7 @@ DISCLAIMER = (
 
 
 class _Result(BaseModel):
-    # the engine builds results without validation (hamtriage._construct): the
+    # the engine builds results without validation (hamtriage.runtime._construct): the
     # validators and serialisers are built on first use, not at import (cold start)
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from _packs import MINIMAL_PACK, tiny_pack, write_pack
 
-from hamtriage import Engine, RulePackError, _durable, load_pack
-from hamtriage.compiler import (
+from hamtriage import Engine, RulePackError, load_pack
+from hamtriage.rules.schema import Rule
+from hamtriage.runtime import _durable
+from hamtriage.runtime.compiler import (
     LIMITS,
     MARKER_PREFIX,
     MAX_EXPANSION,
@@ -20,7 +22,6 @@ from hamtriage.compiler import (
     fnv1_32,
     marker_json,
 )
-from hamtriage.schema import Rule
 
 
 def _rule(when: object) -> Rule:

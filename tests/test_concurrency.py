@@ -12,8 +12,8 @@ import pytest
 
 from benchmarks.workload import make_reports
 from hamtriage import Engine, EngineError, ReportError, TriageResult
-from hamtriage._durable import MAX_SESSIONS, SIDS, Ruleset
-from hamtriage.compiler import fnv1_32
+from hamtriage.runtime._durable import MAX_SESSIONS, SIDS, Ruleset
+from hamtriage.runtime.compiler import fnv1_32
 
 THREADS = 8
 PER_THREAD = 400  # 8 x 400 = 3,200 triages (a few seconds)

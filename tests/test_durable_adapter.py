@@ -13,8 +13,8 @@ from _packs import tiny_pack
 
 import hamtriage
 from hamtriage import Engine, EngineError
-from hamtriage._durable import Ruleset
-from hamtriage.compiler import fnv1_32
+from hamtriage.runtime._durable import Ruleset
+from hamtriage.runtime.compiler import fnv1_32
 
 RULES = """
 rules:

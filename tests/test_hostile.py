@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from hamtriage import Engine, ReportError, RulePackError, load_pack
-from hamtriage._yaml import MAX_DEPTH, MAX_FILE_BYTES
 from hamtriage.report import MAX_ITEMS, MAX_MEASUREMENTS, MAX_TEXT
+from hamtriage.rules._yaml import MAX_DEPTH, MAX_FILE_BYTES
 
 # --------------------------------------------------------------------------- reports
 

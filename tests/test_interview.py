@@ -9,7 +9,7 @@ import pytest
 from _packs import write_pack
 
 import hamtriage
-from hamtriage.interview import Interview, next_questions, red_flag_items
+from hamtriage.flows.interview import Interview, next_questions, red_flag_items
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "reports"
 

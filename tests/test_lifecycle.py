@@ -31,8 +31,6 @@ from hamtriage import (
     TriageResult,
     load_pack,
 )
-from hamtriage._construct import trusted
-from hamtriage.compiler import fact_json
 from hamtriage.results import (
     BlockedExercise,
     FiredRule,
@@ -43,6 +41,8 @@ from hamtriage.results import (
     RuleEvidence,
     Variant,
 )
+from hamtriage.runtime._construct import trusted
+from hamtriage.runtime.compiler import fact_json
 
 linux_only = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc/self/statm")
 

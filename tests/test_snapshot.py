@@ -29,11 +29,9 @@ from hamtriage import (
     RuleIssue,
     RulePack,
     RulePackError,
-    _snapshot,
-    _yaml,
     load_pack,
-    loader,
 )
+from hamtriage.rules import _snapshot, _yaml, loader
 
 RULES = """
 rules:
@@ -358,26 +356,34 @@ def test_the_key_covers_the_loading_code() -> None:
     pack holds) is hashed into the key: a changed module is a miss."""
     package = Path(hamtriage.__file__).parent
     hashed = set(_snapshot._SOURCES)
+
+    def source(base: Path, dotted: str) -> str:
+        target = base.joinpath(*dotted.split(".")) if dotted else base
+        path = target / "__init__.py" if target.is_dir() else target.with_suffix(".py")
+        return path.relative_to(package).as_posix()
+
     for name in sorted(hashed - {"__init__.py"}):
         tree = ast.parse((package / name).read_text(encoding="utf-8"))
+        here = (package / name).parent
         for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.level == 1:
+            if isinstance(node, ast.ImportFrom) and node.level >= 1:
+                base = here.parents[node.level - 2] if node.level > 1 else here
                 if node.module is None:  # from . import name: a module, or a name of __init__
                     imported = {
-                        f"{alias.name}.py"
-                        if (package / f"{alias.name}.py").exists()
-                        else "__init__.py"
+                        source(base, alias.name)
+                        if (base / f"{alias.name}.py").exists()
+                        else source(base, "")
                         for alias in node.names
                     }
                 else:
-                    imported = {f"{node.module.split('.')[0]}.py"}
+                    imported = {source(base, node.module)}
                 assert imported <= hashed, (name, imported - hashed)
 
 
 WARM = """
 import json, sys
 import hamtriage
-from hamtriage import schema
+from hamtriage.rules import schema
 engine = hamtriage.Engine.default()
 result = engine.triage({"symptoms": ["tight_calves"]})
 models = [m for m in vars(schema).values() if isinstance(m, type) and issubclass(m, schema._Model)]
@@ -426,7 +432,7 @@ def test_import_alone_builds_no_rule_models() -> None:
             sys.executable,
             "-c",
             (
-                "import sys, hamtriage; from hamtriage import schema; "
+                "import sys, hamtriage; from hamtriage.rules import schema; "
                 "print('yaml' in sys.modules, schema.Rule.__pydantic_complete__)"
             ),
         ],

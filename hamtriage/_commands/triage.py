@@ -7,9 +7,9 @@ import json
 import sys
 from typing import Any
 
-from ..engine import Engine
 from ..errors import ReportError
-from ..render import render_markdown, render_text
+from ..flows.render import render_markdown, render_text
+from ..runtime.engine import Engine
 
 __all__ = ["add_parser", "build_report", "engine_for", "run"]
 
@@ -113,7 +113,7 @@ def build_report(args: argparse.Namespace, engine: Engine | None = None) -> dict
 
 
 def _merge_text(report: dict[str, Any], text: str, engine: Engine) -> None:
-    from ..intake import parse_text
+    from ..flows.intake import parse_text
 
     parsed = parse_text(text, engine.pack)
     found = parsed.report.model_dump(exclude_defaults=True)

@@ -1,7 +1,7 @@
 """Pydantic models of the rule file format (see ``docs/rule-format.md``).
 
 These models check the *shape* of one file. Cross-file checks (unknown ids, cycles,
-red-flag invariants) are done by :mod:`hamtriage.loader` on the merged pack.
+red-flag invariants) are done by :mod:`hamtriage.rules.loader` on the merged pack.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from .levels import EvidenceLevel, RecommendationKind, TriageLevel
+from ..levels import EvidenceLevel, RecommendationKind, TriageLevel
 
 __all__ = [
     "ID_PATTERN",

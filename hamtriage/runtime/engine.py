@@ -8,9 +8,14 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-from ._assemble import CACHE_LIMIT, LIKELY, POSSIBLE, POSSIBLE_CAP, Assembler, combine
+from ..errors import EngineError, HamtriageError, ReportError
+from ..report import Facts, Report, normalize
+from ..results import MatchedFact, PackInfo, TriageResult
+from ..rules.loader import bundled_rules_path, load_pack
+from ..rules.pack import RulePack
 from ._construct import trusted
 from ._durable import Ruleset
+from .assemble import CACHE_LIMIT, LIKELY, POSSIBLE, POSSIBLE_CAP, Assembler, combine
 from .compiler import (
     BOOT_RULE,
     CompiledPack,
@@ -20,15 +25,10 @@ from .compiler import (
     fact_name,
     marker_json,
 )
-from .errors import EngineError, HamtriageError, ReportError
-from .loader import bundled_rules_path, load_pack
-from .pack import RulePack
-from .report import Facts, Report, normalize
-from .results import MatchedFact, PackInfo, TriageResult
 
 if TYPE_CHECKING:
-    from .explain import Explanation
-    from .interview import Interview
+    from ..flows.explain import Explanation
+    from ..flows.interview import Interview
 
 __all__ = ["LIKELY", "POSSIBLE", "POSSIBLE_CAP", "Engine", "combine"]
 
@@ -175,7 +175,7 @@ class Engine:
         The receiving process loads and compiles the pack once and checks that its
         content hash is unchanged.
         """
-        from .batch import restore_engine
+        from ..flows.batch import restore_engine
 
         pack = self.pack
         if self._shared:
@@ -236,14 +236,14 @@ class Engine:
         workers: int | None = None,
         on_error: Literal["raise", "return"] = "raise",
     ) -> list[TriageResult] | list[TriageResult | ReportError]:
-        """Triage many reports; results come back in order (see :mod:`hamtriage.batch`).
+        """Triage many reports; results come back in order (see :mod:`hamtriage.flows.batch`).
 
         ``workers=N`` spreads the reports over N worker processes, each building this
         engine's pack once. An invalid report raises :class:`~hamtriage.BatchReportError`
         (a ``ReportError`` whose ``field`` starts with ``reports[i]``) before any report is
         triaged; with ``on_error="return"`` that error takes the report's place instead.
         """
-        from .batch import triage_many
+        from ..flows.batch import triage_many
 
         results: list[Any] = triage_many(self, reports, workers=workers, on_error=on_error)
         return results
@@ -352,7 +352,7 @@ class Engine:
 
         Present (``y:ID``), absent (``n:ID``) and activity (``act:ID``) facts, then
         measurements (``m:ID``) and asymmetries (``asym:ID``) with their values, then
-        ``age`` and ``sex`` (see :mod:`hamtriage.compiler`); then ``marker``. Facts that
+        ``age`` and ``sex`` (see :mod:`hamtriage.runtime.compiler`); then ``marker``. Facts that
         no pattern tests are left out: the engine would drop them unseen.
         """
         frag = self._fragments
@@ -429,15 +429,15 @@ class Engine:
 
     def explain(self, report: Report | Mapping[str, Any]) -> Explanation:
         """Why and why not: each hypothesis the report touches, with evidence for,
-        against and missing (see :mod:`hamtriage.explain`)."""
-        from .explain import explain_report
+        against and missing (see :mod:`hamtriage.flows.explain`)."""
+        from ..flows.explain import explain_report
 
         return explain_report(self._current(), report)  # one pack even during a reload
 
     def next_questions(self, report: Report | Mapping[str, Any], limit: int = 3) -> Interview:
         """The questions whose answers could change the result most, red flags first,
-        and ``should_stop`` (see :mod:`hamtriage.interview`). Stateless."""
-        from .interview import next_questions
+        and ``should_stop`` (see :mod:`hamtriage.flows.interview`). Stateless."""
+        from ..flows.interview import next_questions
 
         return next_questions(report, limit, engine=self._current())
 

@@ -28,10 +28,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import RuleIssue, RulePackError
+from ..flows.explain import describe_tests
+from ..runtime.compiler import Atom, compile_pack, dnf
 from ._yaml import YamlDocument, read_yaml
-from .compiler import Atom, compile_pack, dnf
-from .errors import RuleIssue, RulePackError
-from .explain import describe_tests
 from .loader import iter_conditions, load_pack
 from .pack import RulePack
 from .schema import (
@@ -129,7 +129,7 @@ def _dnf(cond: Condition, loc: Loc, negate: bool = False) -> list[list[LocAtom]]
 
 def _max_confidence(pack: RulePack) -> dict[str, float]:
     """The highest confidence each hypothesis can reach (all its support, no opposition)."""
-    from .engine import POSSIBLE_CAP, combine
+    from ..runtime.engine import POSSIBLE_CAP, combine
 
     support: dict[str, list[float]] = {}
     for rule in pack.rules:

@@ -4,7 +4,7 @@ Everything that depends only on the pack is worked out once per engine, in a
 :class:`_RulePlan` per rule: labels, sources, the highest level a rule escalates to, the
 hypotheses a recommendation is linked to, the text of a referral. A triage then only
 combines certainties and builds the objects that carry this call's values, with the
-trusted constructors of :mod:`hamtriage._construct` (no re-validation).
+trusted constructors of :mod:`hamtriage.runtime._construct` (no re-validation).
 
 Objects that depend only on the vocabulary are shared between results, which are frozen:
 the trace entry, evidence and red flag of a rule whose matched facts carry no value are
@@ -18,12 +18,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ._construct import trusted
-from .compiler import CompiledPack, CompiledRule
-from .levels import EvidenceLevel, Likelihood, RecommendationKind, TriageLevel
-from .pack import RulePack
-from .report import Facts
-from .results import (
+from ..levels import EvidenceLevel, Likelihood, RecommendationKind, TriageLevel
+from ..report import Facts
+from ..results import (
     DISCLAIMER,
     BlockedExercise,
     FiredRule,
@@ -36,6 +33,9 @@ from .results import (
     TriageResult,
     Variant,
 )
+from ..rules.pack import RulePack
+from ._construct import trusted
+from .compiler import CompiledPack, CompiledRule
 
 __all__ = ["LIKELY", "POSSIBLE", "POSSIBLE_CAP", "Assembler", "combine"]
 

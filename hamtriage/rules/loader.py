@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
+from ..errors import RuleIssue, RulePackError, a_or_an, suggest
+from ..levels import RecommendationKind, TriageLevel
 from . import _snapshot
-from .errors import RuleIssue, RulePackError, a_or_an, suggest
-from .levels import RecommendationKind, TriageLevel
 from .pack import Origin, RulePack, VocabKind, content_hash, normalize_text
 from .schema import (
     ACTION_KEYS,
@@ -76,11 +76,11 @@ def _known_keys() -> set[str]:
 
 def bundled_rules_path() -> Path:
     """The bundled rule pack: inside the installed package, or ``rules/`` of a source checkout."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "_rules"
+    package = Path(__file__).resolve().parent.parent
+    packaged = package / "_rules"
     if packaged.is_dir():
         return packaged
-    return here.parent / "rules"
+    return package.parent / "rules"
 
 
 @dataclass
@@ -494,7 +494,7 @@ def load_pack(path: str | os.PathLike[str]) -> RulePack:
     Raises :class:`~hamtriage.RulePackError` listing every problem found, each as
     ``file:line:col: error: message``. A pack whose files, loading code and libraries
     are unchanged since it last loaded is read from its snapshot in the user's cache
-    (see :mod:`hamtriage._snapshot`); the result is the same.
+    (see :mod:`hamtriage.rules._snapshot`); the result is the same.
     """
     root = Path(path)
     files = _rule_files(root)

@@ -29,12 +29,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any, Literal
 
-from .errors import HamtriageError, ReportError
-from .report import Facts, Report, normalize
-from .results import TriageResult
+from ..errors import HamtriageError, ReportError
+from ..report import Facts, Report, normalize
+from ..results import TriageResult
 
 if TYPE_CHECKING:
-    from .engine import Engine
+    from ..runtime.engine import Engine
 
 __all__ = ["BatchReportError", "process_engine", "restore_engine", "triage_many"]
 
@@ -88,7 +88,7 @@ def _rebuild_error(
 def process_engine(root: str | None) -> Engine:
     """This process's engine for the pack in ``root`` (``None``: the bundled pack), built
     once. Worker processes (``workers=N``, Dask) share it across all their chunks."""
-    from .engine import Engine
+    from ..runtime.engine import Engine
 
     return Engine.default() if root is None else Engine.from_path(root)
 

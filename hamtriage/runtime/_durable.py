@@ -31,7 +31,7 @@ import threading
 import weakref
 from typing import Any
 
-from .errors import EngineError, EngineUnavailableError
+from ..errors import EngineError, EngineUnavailableError
 
 REINSTALL_HINT = (
     "reinstall it with: CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject "

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from .errors import RuleIssue
+from ..errors import RuleIssue
 
 __all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "Mark", "Positions", "YamlDocument", "read_yaml"]
 
