@@ -17,6 +17,7 @@ __all__ = [
     "EngineUnavailableError",
     "HamtriageError",
     "ReportError",
+    "ReportProblem",
     "RuleIssue",
     "RulePackError",
     "a_or_an",
@@ -80,8 +81,26 @@ class RulePackError(HamtriageError):
         return "\n".join([head, *(str(i) for i in self.issues)])
 
 
+@dataclass(frozen=True, slots=True)
+class ReportProblem:
+    """One problem of a report: the field path, what is wrong, and close ids."""
+
+    field: str
+    message: str
+    suggestions: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        where = f"{self.field}: " if self.field else ""
+        return f"{where}{self.message}{_did_you_mean(self.suggestions)}"
+
+
 class ReportError(HamtriageError, ValueError):
-    """A report is invalid: :attr:`field` names the place, :attr:`suggestions` close ids."""
+    """A report is invalid: :attr:`field` names the place, :attr:`suggestions` close ids.
+
+    :attr:`problems` holds every problem found at once (the first is the one the
+    message, :attr:`field` and :attr:`suggestions` describe), as data a web back end
+    can turn into a 422 answer.
+    """
 
     def __init__(
         self,
@@ -90,13 +109,45 @@ class ReportError(HamtriageError, ValueError):
         field: str = "",
         value: object = None,
         suggestions: tuple[str, ...] = (),
+        problems: Iterable[ReportProblem] = (),
     ) -> None:
         self.field = field
         self.value = value
         self.suggestions = suggestions
         self.message = message
+        self.problems: tuple[ReportProblem, ...] = tuple(problems) or (
+            ReportProblem(field, message, suggestions),
+        )
         where = f"{field}: " if field else ""
-        super().__init__(f"{where}{message}{_did_you_mean(suggestions)}")
+        more = len(self.problems) - 1
+        tail = f" (and {more} more problem{'s' if more > 1 else ''})" if more > 0 else ""
+        super().__init__(f"{where}{message}{_did_you_mean(suggestions)}{tail}")
+
+    @classmethod
+    def of(cls, problems: Iterable[ReportProblem], value: object = None) -> ReportError:
+        """One error for all ``problems`` (at least one), described by the first."""
+        listed = tuple(problems)
+        first = listed[0]
+        return cls(
+            first.message,
+            field=first.field,
+            value=value,
+            suggestions=first.suggestions,
+            problems=listed,
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # keyword-only arguments: rebuild from the attributes, for any subclass
+        return (_restore, (type(self), self.args, dict(self.__dict__)))
+
+
+def _restore(
+    cls: type[ReportError], args: tuple[object, ...], state: dict[str, object]
+) -> ReportError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class EngineError(HamtriageError):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -12,13 +11,15 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    PrivateAttr,
     StringConstraints,
     Tag,
     ValidationError,
     model_validator,
 )
 
-from .errors import ReportError, a_or_an, suggest
+from ._report_check import Check, fold
+from .errors import ReportError, ReportProblem
 from .rules.pack import RulePack
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "SidedValue",
     "coerce_report",
     "normalize",
+    "validate",
 ]
 
 MAX_ITEMS = 100
@@ -64,6 +66,20 @@ class SidedValue(BaseModel):
             raise ValueError("give at least one of left, right")
         return self
 
+    if not TYPE_CHECKING:  # type checkers keep the typed signature pydantic synthesises
+
+        def __init__(self, **data: Any) -> None:
+            # SidedValue(...) in code raises ReportError like every other bad input;
+            # model_validate keeps raising pydantic's ValidationError (web frameworks use it)
+            try:
+                super().__init__(**data)
+            except ValidationError as exc:
+                raise _translate(exc) from None
+
+        # pydantic's own marker (RootModel sets it too): validation must not call this
+        # __init__, or model_validate would see a ReportError inside a ValidationError
+        __init__.__pydantic_base_init__ = True
+
 
 def _value_kind(v: Any) -> str:
     return "sided" if isinstance(v, dict | SidedValue) else "number"
@@ -95,8 +111,34 @@ class Report(BaseModel):
     age: Annotated[int, Field(ge=0, le=120, strict=True)] | None = None
     sex: Literal["female", "male"] | None = None
 
+    _notes: tuple[str, ...] = PrivateAttr(default=())
+
+    if not TYPE_CHECKING:  # type checkers keep the typed signature pydantic synthesises
+
+        def __init__(self, **data: Any) -> None:
+            try:
+                super().__init__(**data)
+            except ValidationError as exc:
+                raise _translate(exc) from None
+
+        __init__.__pydantic_base_init__ = True  # as for SidedValue
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """On a report returned by :func:`validate` (``engine.validate``): each id that
+        was read only after folding compatibility characters (fullwidth letters, ligatures),
+        e.g. ``symptoms[0]: 'ｌｏｗ_back_spasms' was read as 'low_back_spasms' ...``."""
+        return self._notes
+
 
 _UNION_LABELS = {"number", "sided"}
+_LIST_NOUNS = {
+    "symptoms": "symptoms",
+    "absent": "absent items",
+    "activities": "activities",
+    "history": "history items",
+    "measurements": "measurements",
+}
 
 
 def _field_name(loc: tuple[int | str, ...]) -> str:
@@ -110,36 +152,51 @@ def _field_name(loc: tuple[int | str, ...]) -> str:
     return out
 
 
+def _problem(error: Any) -> ReportProblem:
+    """One pydantic error as a problem in the terms of the report."""
+    loc = tuple(error["loc"])
+    msg = str(error["msg"]).removeprefix("Value error, ")
+    kind = error["type"]
+    if kind == "tuple_type" and len(loc) == 1:
+        msg = 'expected a list of ids, e.g. ["tight_calves"]'
+    elif kind == "extra_forbidden":
+        msg = f"unknown key (allowed: {', '.join(Report.model_fields)})"
+    elif kind == "too_long" and len(loc) == 1 and str(loc[0]) in _LIST_NOUNS:
+        limit = (error.get("ctx") or {}).get("max_length")
+        msg = f"at most {limit} {_LIST_NOUNS[str(loc[0])]} per report"
+    return ReportProblem(_field_name(loc), msg)
+
+
+def _translate(exc: ValidationError) -> ReportError:
+    errors = exc.errors(include_url=False)
+    return ReportError.of([_problem(e) for e in errors], value=errors[0].get("input"))
+
+
 def coerce_report(report: Report | Mapping[str, Any]) -> Report:
-    """Validate a mapping (e.g. parsed JSON) into a :class:`Report`, raising :class:`ReportError`."""
+    """Validate a mapping (e.g. parsed JSON) into a :class:`Report`, raising :class:`ReportError`.
+
+    A :class:`Report` is validated again: ``Report.model_construct`` skips validation.
+    """
     if isinstance(report, Report):
-        return report
-    if not isinstance(report, Mapping):
+        data: Mapping[str, Any] = report.__dict__
+    elif isinstance(report, Mapping):
+        data = report
+    else:
         raise ReportError(
             f"a report must be a mapping or a Report, not {type(report).__name__}", value=report
         )
     try:
-        return Report.model_validate(dict(report))
+        return Report.model_validate(dict(data))
     except ValidationError as exc:
-        errors = exc.errors(include_url=False)
-        first = errors[0]
-        field = _field_name(tuple(first["loc"]))
-        msg = str(first["msg"]).removeprefix("Value error, ")
-        if first["type"] == "tuple_type" and len(first["loc"]) == 1:
-            msg = 'expected a list of ids, e.g. ["tight_calves"]'
-        if first["type"] == "extra_forbidden":
-            msg = f"unknown key (allowed: {', '.join(Report.model_fields)})"
-        more = (
-            f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
-            if len(errors) > 1
-            else ""
-        )
-        raise ReportError(msg + more, field=field, value=first.get("input")) from None
+        raise _translate(exc) from None
 
 
 @dataclass(frozen=True, slots=True)
 class Facts:
-    """A report resolved against a pack: ids only, sided tests reduced to their worse side."""
+    """A report resolved against a pack: ids only, sided tests reduced to their worse side.
+
+    ``notes`` says which ids were read only after folding compatibility characters.
+    """
 
     present: frozenset[str]
     absent: frozenset[str]
@@ -150,6 +207,7 @@ class Facts:
     age: int | None
     sex: str | None
     report: Report
+    notes: tuple[str, ...] = ()
 
 
 _FINDINGS = ("symptom", "history")
@@ -157,98 +215,45 @@ _HISTORY = ("history", "symptom")
 _ACTIVITIES = ("activity",)
 
 
-def _resolve_ids(
-    pack: RulePack, field: str, values: Sequence[str], allowed: tuple[str, ...]
-) -> list[str]:
-    out: list[str] = []
-    kinds = pack.kinds
-    for i, raw in enumerate(values):
-        vid = raw if raw in kinds else pack.resolve(raw)
-        if vid is None:
-            candidates = [k for k, kind in kinds.items() if kind in allowed]
-            raise ReportError(
-                f"unknown {' or '.join(allowed)} '{raw}'",
-                field=f"{field}[{i}]",
-                value=raw,
-                suggestions=suggest(raw, candidates)
-                or suggest(raw.lower().replace(" ", "_"), candidates),
-            )
-        kind = kinds[vid]
-        if kind not in allowed:
-            raise ReportError(
-                f"'{raw}' is {a_or_an(kind)}, not {a_or_an(' or '.join(allowed))}",
-                field=f"{field}[{i}]",
-                value=raw,
-            )
-        if vid in out:
-            raise ReportError(
-                f"'{raw}' is listed twice (as '{vid}')", field=f"{field}[{i}]", value=raw
-            )
-        out.append(vid)
-    return out
-
-
-def _check_value(pack: RulePack, mid: str, raw: str, side: str, value: float) -> float:
-    item = pack.measurements[mid]
-    lo, hi = item.range
-    if not math.isfinite(value) or not lo <= value <= hi:
-        field = f"measurements.{raw}{side}"
-        raise ReportError(
-            f"{value:g} {item.unit} is outside the valid range of {mid} [{lo:g}, {hi:g}] {item.unit}",
-            field=field,
-            value=value,
-        )
-    rounded = round(value, 4)
-    return 0.0 if rounded == 0 else rounded
-
-
 def normalize(report: Report | Mapping[str, Any], pack: RulePack) -> Facts:
-    """Resolve ids and synonyms, check ranges, reduce sided tests. Raises :class:`ReportError`."""
+    """Resolve ids and synonyms, check ranges, reduce sided tests.
+
+    Raises :class:`ReportError` with every problem found (``problems``): all of the
+    report's shape if it has any, else all of its ids and values against the pack.
+    """
     rep = coerce_report(report)
-    present = _resolve_ids(pack, "symptoms", rep.symptoms, _FINDINGS) if rep.symptoms else []
-    history = _resolve_ids(pack, "history", rep.history, _HISTORY) if rep.history else []
+    check = Check(pack)
+    present = check.ids("symptoms", rep.symptoms, _FINDINGS) if rep.symptoms else []
+    history = check.ids("history", rep.history, _HISTORY) if rep.history else []
     for i, h in enumerate(history):
         if h in present:
-            raise ReportError(
-                f"'{h}' is listed under both symptoms and history", field=f"history[{i}]"
-            )
-    absent = _resolve_ids(pack, "absent", rep.absent, _FINDINGS) if rep.absent else []
+            check.add(f"history[{i}]", f"'{h}' is listed under both symptoms and history", h)
+    absent = check.ids("absent", rep.absent, _FINDINGS) if rep.absent else []
     if absent:
-        both = set(absent) & (set(present) | set(history))
-        if both:
-            name = sorted(both)[0]
-            raise ReportError(
-                f"'{name}' is reported both present and absent", field="absent", value=name
-            )
-    activities = (
-        _resolve_ids(pack, "activities", rep.activities, _ACTIVITIES) if rep.activities else []
-    )
+        for name in sorted(set(absent) & (set(present) | set(history))):
+            check.add("absent", f"'{name}' is reported both present and absent", name)
+    activities = check.ids("activities", rep.activities, _ACTIVITIES) if rep.activities else []
 
     values: dict[str, float] = {}
     sides: dict[str, tuple[float | None, float | None]] = {}
     asym: dict[str, float] = {}
     for raw, value in rep.measurements.items():
-        mid = pack.resolve(raw)
+        mid = check.measurement(raw)
+        if mid is None:
+            continue
         field = f"measurements.{raw}"  # for messages
-        if mid is None or pack.kinds[mid] != "measurement":
-            raise ReportError(
-                f"unknown measurement '{raw}'",
-                field=field,
-                value=raw,
-                suggestions=suggest(raw, pack.measurements),
-            )
         if mid in values:
-            raise ReportError(f"'{raw}' is given twice (as '{mid}')", field=field, value=raw)
+            check.add(field, f"'{raw}' is given twice (as '{mid}')", raw)
+            continue
         item = pack.measurements[mid]
         if isinstance(value, SidedValue):
             if not item.sided:
-                raise ReportError(
-                    f"{mid} is not a sided test; give one number, not left/right", field=field
-                )
-            left = None if value.left is None else _check_value(pack, mid, raw, ".left", value.left)
-            right = (
-                None if value.right is None else _check_value(pack, mid, raw, ".right", value.right)
-            )
+                check.add(field, f"{mid} is not a sided test; give one number, not left/right", raw)
+                continue
+            left = None if value.left is None else check.value(mid, raw, ".left", value.left)
+            right = None if value.right is None else check.value(mid, raw, ".right", value.right)
+            if (left is None) != (value.left is None) or (right is None) != (value.right is None):
+                continue  # a side out of range: reported
             known = [v for v in (left, right) if v is not None]
             values[mid] = min(known) if item.worse == "lower" else max(known)
             sides[mid] = (left, right)
@@ -257,7 +262,11 @@ def normalize(report: Report | Mapping[str, Any], pack: RulePack) -> Facts:
                 if diff > item.mdc:
                     asym[mid] = diff
         else:
-            values[mid] = _check_value(pack, mid, raw, "", float(value))
+            number = check.value(mid, raw, "", float(value))
+            if number is not None:
+                values[mid] = number
+    if check.problems:
+        raise ReportError.of(check.problems, value=check.first_value)
     return Facts(
         present=frozenset(present + history),
         absent=frozenset(absent),
@@ -268,4 +277,36 @@ def normalize(report: Report | Mapping[str, Any], pack: RulePack) -> Facts:
         age=rep.age,
         sex=rep.sex,
         report=rep,
+        notes=tuple(check.notes),
     )
+
+
+def validate(report: Report | Mapping[str, Any], pack: RulePack) -> Report:
+    """``report`` checked against ``pack`` and normalised: every id the pack's own id,
+    measurements under their ids. Raises :class:`ReportError` with every problem.
+
+    The result's :attr:`Report.notes` says which ids were read after folding characters.
+    """
+    facts = normalize(report, pack)
+    rep = facts.report
+    measurements: dict[str, float | SidedValue] = {}
+    for raw, value in rep.measurements.items():
+        vid = pack.resolve(fold(raw))
+        measurements[vid or raw] = value
+    out = Report.model_validate(
+        {
+            "symptoms": _ids(pack, rep.symptoms),
+            "absent": _ids(pack, rep.absent),
+            "measurements": measurements,
+            "activities": _ids(pack, rep.activities),
+            "history": _ids(pack, rep.history),
+            "age": rep.age,
+            "sex": rep.sex,
+        }
+    )
+    out._notes = facts.notes
+    return out
+
+
+def _ids(pack: RulePack, values: Sequence[str]) -> list[str]:
+    return [v if v in pack.kinds else pack.resolve(fold(v)) or v for v in values]

@@ -59,7 +59,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
         ({"history": {"x": 1}}, "history", "expected a list of ids"),
         ({"symptoms": [["a"]]}, "symptoms[0]", "valid string"),
         ({"symptoms": ["x" * 121]}, "symptoms[0]", "at most 120 characters"),
-        ({"symptoms": ["a"] * 101}, "symptoms", "at most 100 items"),
+        ({"symptoms": ["a"] * 101}, "symptoms", "at most 100 symptoms"),
         ({"age": 130}, "age", "less than or equal to 120"),
         ({"age": 52.5}, "age", "valid integer"),
         ({"sex": "x"}, "sex", "'female' or 'male'"),

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from ..errors import EngineError, HamtriageError, ReportError
-from ..report import Facts, Report, normalize
+from ..report import Facts, Report, normalize, validate
 from ..results import MatchedFact, PackInfo, TriageResult
 from ..rules.loader import bundled_rules_path, load_pack
 from ..rules.pack import RulePack
@@ -199,6 +199,11 @@ class Engine:
     def normalize(self, report: Report | Mapping[str, Any]) -> Facts:
         """Check ``report`` against the pack and resolve synonyms (raises ReportError)."""
         return normalize(report, self._current()._pack)
+
+    def validate(self, report: Report | Mapping[str, Any]) -> Report:
+        """Check ``report`` against the pack without triaging it: the normalised report
+        (ids resolved), or :class:`~hamtriage.ReportError` with every problem in ``problems``."""
+        return validate(report, self.pack)
 
     def triage(self, report: Report | Mapping[str, Any]) -> TriageResult:
         """Triage one report. Raises :class:`~hamtriage.ReportError` for bad input."""
