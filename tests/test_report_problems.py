@@ -94,7 +94,7 @@ def test_error_and_problems_survive_pickling(engine: Engine) -> None:
     problem = pickle.loads(pickle.dumps(info.value.problems[0]))
     assert problem == info.value.problems[0]
     with pytest.raises(AttributeError):
-        setattr(problem, "field", "x")
+        problem.field = "x"
 
 
 @pytest.mark.parametrize(
