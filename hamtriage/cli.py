@@ -25,10 +25,22 @@ def _parser() -> argparse.ArgumentParser:
         prog="hamtriage",
         description="Rule-based triage of athletes' movement complaints. Suggestions, not a diagnosis.",
     )
+    parser.add_argument("--version", action="version", version=f"hamtriage {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
         importlib.import_module(f"hamtriage._commands.{name}").add_parser(sub)
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("hamtriage")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        from . import __version__
+
+        return __version__
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -41,7 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.func(args)
     except ReportError as exc:
-        print(f"hamtriage: invalid report: {exc}", file=sys.stderr)
+        # one line per problem, so that a report with several mistakes is fixed in one go
+        lines = [str(exc)] if len(exc.problems) == 1 else [str(p) for p in exc.problems]
+        for line in lines:
+            print(f"hamtriage: invalid report: {line}", file=sys.stderr)
         return 2
     except RulePackError as exc:
         print(f"hamtriage: {exc}", file=sys.stderr)

@@ -87,21 +87,28 @@ def test_import_pulls_in_no_test_or_cluster_libraries() -> None:
     assert proc.stdout.strip() == "[]"
 
 
-def test_broken_engine_extension_fails_import_with_reinstall_hint() -> None:
+def test_broken_engine_extension_fails_first_use_with_reinstall_hint() -> None:
+    # a plain `pip install` on Python 3.13 builds durable-rules without the flag it needs:
+    # `import hamtriage` works, building an engine names the fix, and the command line
+    # says it in one line (exit 2) instead of a chained import traceback
     proc = _run(
         """
         import sys
         sys.modules["durable_rules_engine"] = None  # what a failed build looks like to the importer
+        import hamtriage, hamtriage.cli
         try:
-            import hamtriage
+            hamtriage.triage({"symptoms": ["tight_calves"]})
         except ImportError as exc:
             print(type(exc).__name__)
             print(exc)
+        print("exit", hamtriage.cli.main(["triage", "--symptom", "tight_calves"]))
         """
     )
     assert proc.returncode == 0, proc.stderr
-    name, message = proc.stdout.split("\n", 1)
+    name, message, code = proc.stdout.strip().split("\n")
     assert name == "EngineUnavailableError"
     assert "durable-rules engine extension cannot be imported" in message
     assert "CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject" in message
     assert "pip install --no-cache-dir --force-reinstall durable-rules==2.0.28" in message
+    assert code == "exit 2"
+    assert proc.stderr == f"hamtriage: {message}\n"

@@ -136,7 +136,7 @@ def _main(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str
 def test_more_exit_codes_in_process(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = _main(capsys, "triage", "no/such/report.json")
     assert (code, out) == (2, "")
-    assert err.startswith("hamtriage: invalid report: report: cannot read no/such/report.json")
+    assert err.startswith("hamtriage: cannot read no/such/report.json")
     assert _main(capsys, "ask", HINGE, "--limit", "-1")[::2] == (
         2,
         "hamtriage: --limit must be 0 or more, got -1\n",

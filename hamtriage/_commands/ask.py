@@ -17,7 +17,7 @@ from ..errors import HamtriageError
 from ..flows.interview import Interview, Question
 from ..flows.render import render_text
 from ..runtime.engine import Engine
-from .triage import add_report_arguments, build_report, engine_for
+from .triage import add_report_arguments, build_report, checked, engine_for
 
 __all__ = ["add_parser", "apply_answer", "run"]
 
@@ -124,7 +124,7 @@ def _interactive(engine: Engine, report: dict[str, Any], args: argparse.Namespac
 
 def run(args: argparse.Namespace) -> int:
     engine = engine_for(args.rules)
-    report = build_report(args, engine)
+    report = checked(engine, build_report(args, engine))  # no input: an interview from scratch
     if args.limit < 0:
         raise HamtriageError(f"--limit must be 0 or more, got {args.limit}")
     interactive = (

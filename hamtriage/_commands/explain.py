@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .triage import add_report_arguments, build_report, engine_for
+from .triage import add_report_arguments, build_report, checked, engine_for, require_input
 
 __all__ = ["add_parser", "run"]
 
@@ -26,8 +26,9 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    require_input(args)
     engine = engine_for(args.rules)
-    explanation = engine.explain(build_report(args, engine))
+    explanation = engine.explain(checked(engine, build_report(args, engine)))
     if args.format == "json":
         print(explanation.model_dump_json(indent=2))
     elif args.format == "markdown":

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
-from ..errors import ReportError
+from ..errors import HamtriageError
 from ..flows.render import render_markdown, render_text
 from ..runtime.engine import Engine
+from ._input import has_input, merge_flags, read_report
 
 __all__ = ["add_parser", "build_report", "engine_for", "run"]
 
@@ -33,7 +33,7 @@ def add_report_arguments(p: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="ID=VALUE",
-        help="a measurement, e.g. knee_to_wall_cm=6.5",
+        help="a measurement, e.g. knee_to_wall_cm=6.5, or per side: knee_to_wall_cm=left:6,right:11",
     )
     p.add_argument("--activity", action="append", default=[], metavar="ID", help="an activity")
     p.add_argument("--history", action="append", default=[], metavar="ID", help="a history item")
@@ -50,7 +50,7 @@ def add_parser(sub: Any) -> None:
     p = sub.add_parser(
         "triage",
         help="triage a report",
-        description="Triage a report (JSON file, - for stdin, and/or flags).",
+        description="Triage a report: a JSON file, - for standard input, and/or flags.",
     )
     add_report_arguments(p)
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
@@ -62,50 +62,8 @@ def build_report(args: argparse.Namespace, engine: Engine | None = None) -> dict
 
     What ``--text`` matched and what it could not use are printed on standard error.
     """
-    report: dict[str, Any] = {}
-    if args.report:
-        try:
-            if args.report == "-":
-                text = sys.stdin.read()
-            else:
-                with open(args.report, encoding="utf-8") as handle:
-                    text = handle.read()
-        except OSError as exc:
-            raise ReportError(
-                f"cannot read {args.report}: {exc.strerror}", field="report"
-            ) from None
-        try:
-            loaded = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ReportError(
-                f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
-                field=args.report,
-            ) from None
-        if not isinstance(loaded, dict):
-            raise ReportError("the report must be a JSON object", field=args.report)
-        report = loaded
-    for key, flag in (
-        ("symptoms", "symptom"),
-        ("absent", "absent"),
-        ("activities", "activity"),
-        ("history", "history"),
-    ):
-        values = getattr(args, flag)
-        if values:
-            report[key] = [*report.get(key, []), *values]
-    for item in args.measure:
-        name, sep, value = item.partition("=")
-        if not sep:
-            raise ReportError(f"--measure needs ID=VALUE, got '{item}'", field="--measure")
-        try:
-            number = float(value)
-        except ValueError:
-            raise ReportError(
-                f"--measure {name}: '{value}' is not a number", field="--measure"
-            ) from None
-        report.setdefault("measurements", {})[name] = number
-    if args.age is not None:
-        report["age"] = args.age
+    report: dict[str, Any] = read_report(args.report) if args.report else {}
+    merge_flags(report, args)
     text = getattr(args, "text", None)
     if text is not None:
         _merge_text(report, text, engine or engine_for(getattr(args, "rules", None)))
@@ -138,9 +96,26 @@ def _merge_text(report: dict[str, Any], text: str, engine: Engine) -> None:
         print(f"hamtriage: --text: {note}", file=sys.stderr)
 
 
+def require_input(args: argparse.Namespace) -> None:
+    """Refuse to run on nothing: flags alone never wait on standard input."""
+    if not has_input(args):
+        raise HamtriageError(
+            f"no report given: name a JSON file, - for standard input, or give flags such "
+            f'as --symptom ID or --text "..." (see: hamtriage {args.command} --help)'
+        )
+
+
+def checked(engine: Engine, report: dict[str, Any]) -> dict[str, Any]:
+    """``report``, once checked against the pack; ids read after folding are noted on stderr."""
+    for note in engine.normalize(report).notes:
+        print(f"hamtriage: note: {note}", file=sys.stderr)
+    return report
+
+
 def run(args: argparse.Namespace) -> int:
+    require_input(args)
     engine = engine_for(args.rules)
-    result = engine.triage(build_report(args, engine))
+    result = engine.triage(checked(engine, build_report(args, engine)))
     if args.format == "json":
         print(result.model_dump_json(indent=2))
     elif args.format == "markdown":

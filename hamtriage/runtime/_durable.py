@@ -24,6 +24,7 @@ which makes each known hazard of durable-rules 2.0.28 impossible by construction
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import re
 import sys
@@ -38,13 +39,17 @@ REINSTALL_HINT = (
     "pip install --no-cache-dir --force-reinstall durable-rules==2.0.28"
 )
 
+_dre: Any
+_UNAVAILABLE = ""  # why the extension cannot be imported, said when an engine is built
 try:
-    import durable_rules_engine as _dre
+    _dre = importlib.import_module("durable_rules_engine")
 except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
-    raise EngineUnavailableError(
+    # `import hamtriage` still works (the command line can then say this in one line)
+    _dre = None
+    _UNAVAILABLE = (
         f"the durable-rules engine extension cannot be imported on Python "
         f"{sys.version.split()[0]} ({exc}); {REINSTALL_HINT}"
-    ) from exc
+    )
 
 __all__ = ["Fired", "Ruleset", "Session"]
 
@@ -246,6 +251,8 @@ class Ruleset:
     """A compiled ruleset in the C engine, owned by one :class:`~hamtriage.Engine`."""
 
     def __init__(self, name: str, definition: dict[str, Any]) -> None:
+        if _dre is None:
+            raise EngineUnavailableError(_UNAVAILABLE)
         try:
             handle = _dre.create_ruleset(name, json.dumps(definition, ensure_ascii=False))
         except _dre.error as exc:
