@@ -2,6 +2,9 @@
 
 Results are triage suggestions, never a diagnosis; red flags always win.
 
+(PYTEST_DONT_REWRITE: pytest, loading the ``hamtriage.bdd`` entry point, would warn
+that this package was imported before it could rewrite its asserts; it has none.)
+
 >>> import hamtriage
 >>> result = hamtriage.triage({"symptoms": ["cannot_touch_floor"]})
 >>> result.level

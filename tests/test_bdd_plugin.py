@@ -317,8 +317,8 @@ def test_rule_pack_in_the_ini_file_and_coverage(pytester: pytest.Pytester) -> No
     result.stdout.fnmatch_lines(
         [
             "*= hamtriage rule coverage =*",
-            "Rule pack wrist-pack@1.0.0#* 1 of 2 rules fired in 1 triaged reports.",
-            "1 rules no scenario fired:",
+            "Rule pack wrist-pack@1.0.0#* 1 of 2 rules fired in 1 triaged report.",
+            "1 rule no scenario fired:",
             "  tingling_needs_physio  wrist_rules/pack.yaml:49:*  Tingling fingers need a physio",
         ]
     )

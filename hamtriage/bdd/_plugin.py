@@ -7,6 +7,7 @@ the pytest ``Config`` stash, never in module globals.
 from __future__ import annotations
 
 import os
+import sys
 import types
 from collections.abc import Generator
 from dataclasses import dataclass, field
@@ -27,13 +28,14 @@ from ..rules.pack import RulePack
 from ..runtime.engine import Engine
 from ._describe import display_path, rule_origin
 from ._scenario import ScenarioFailure, ScenarioState
-from .steps import STEP_PHRASES
+from .steps import STEP_PHRASES, nearest_steps
 
 __all__ = [
     "FeatureFile",
     "hamtriage_engine",
     "hamtriage_scenario",
     "pytest_addoption",
+    "pytest_bdd_before_step",
     "pytest_bdd_step_error",
     "pytest_bdd_step_func_lookup_error",
     "pytest_collect_file",
@@ -50,6 +52,7 @@ class _Run:
 
     rules: Path | None
     coverage: bool
+    active: bool = False  # asked for by this run (see _active); passive until then
     engine: Engine | None = None
     packs: dict[str, RulePack] = field(default_factory=dict)
     fired: dict[str, set[str]] = field(default_factory=dict)
@@ -117,6 +120,27 @@ def _rules_path(config: pytest.Config) -> Path | None:
     return None
 
 
+def _active(config: pytest.Config) -> bool:
+    """Whether this run asked for the plugin, not just has it installed (the ``pytest11``
+    entry point loads it into every run): its options or ini keys, ``-p hamtriage.bdd``,
+    or a ``conftest.py`` naming it (non-root conftests load during collection, so this
+    is asked when needed, not once at configure)."""
+    run = config.stash.get(_RUN, None)
+    if run is None:
+        return False
+    if not run.active:
+        manager = config.pluginmanager
+        requested = "hamtriage.bdd" in (getattr(config.option, "plugins", None) or ())
+        # imported by name rather than through the entry point (autoload disabled)
+        requested |= manager.get_plugin("hamtriage.bdd") is sys.modules.get("hamtriage.bdd")
+        for plugin in manager.get_plugins():
+            declared = getattr(plugin, "pytest_plugins", ())
+            declared = [declared] if isinstance(declared, str) else declared
+            requested |= isinstance(declared, list | tuple) and "hamtriage.bdd" in declared
+        run.active = requested or run.rules is not None or run.coverage
+    return run.active
+
+
 def pytest_configure(config: pytest.Config) -> None:
     coverage = bool(config.getoption("hamtriage_coverage")) or bool(
         config.getini("hamtriage_coverage")
@@ -172,6 +196,13 @@ class FeatureFile(pytest.Module):
             exec(code, namespace)
         except GherkinParseError as exc:
             raise self.CollectError(f"cannot read {self.path.name}: {exc}") from None
+        except KeyError as exc:  # pytest-bdd's parser on a file without a Feature
+            if exc.args != ("feature",):
+                raise
+            raise self.CollectError(
+                f"cannot read {self.path.name}: it has no 'Feature:' line "
+                "(a feature file starts with 'Feature: <name>', then its scenarios)"
+            ) from None
         except NoScenariosFound:
             pass
         return module
@@ -198,7 +229,11 @@ class FeatureFile(pytest.Module):
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    if file_path.suffix == ".feature" and parent.config.getini("hamtriage_collect_features"):
+    if (
+        file_path.suffix == ".feature"
+        and parent.config.getini("hamtriage_collect_features")
+        and _active(parent.config)
+    ):
         collector: pytest.Collector = FeatureFile.from_parent(parent, path=file_path)
         return collector
     return None
@@ -214,6 +249,25 @@ def _where(config: pytest.Config, filename: str) -> str:
         return filename
 
 
+def _step_text(config: pytest.Config, feature: object, step: object) -> str:
+    """``Given an athlete reports "x"  (coach.feature:4)``."""
+    where = _where(config, str(getattr(feature, "filename", "")))
+    return (
+        f"{getattr(step, 'keyword', '').strip()} {getattr(step, 'name', '')}  "
+        f"({where}:{getattr(step, 'line_number', '?')})"
+    )
+
+
+def pytest_bdd_before_step(
+    request: pytest.FixtureRequest, feature: object, scenario: object, step: object
+) -> None:
+    # tell the scenario which step runs, so a bad id is blamed on the Given that gave it
+    if _active(request.config) and getattr(step, "type", "") == "given":
+        state = request.getfixturevalue("hamtriage_scenario")
+        if isinstance(state, ScenarioState):
+            state.step = _step_text(request.config, feature, step)
+
+
 def pytest_bdd_step_error(
     request: pytest.FixtureRequest,
     feature: object,
@@ -223,9 +277,9 @@ def pytest_bdd_step_error(
 ) -> None:
     if isinstance(exception, ScenarioFailure):
         where = _where(request.config, str(getattr(feature, "filename", "")))
+        failed = exception.at_step or _step_text(request.config, feature, step)
         exception.location = (
-            f"Failed step: {getattr(step, 'keyword', '').strip()} {getattr(step, 'name', '')}  "
-            f"({where}:{getattr(step, 'line_number', '?')})\n"
+            f"Failed step: {failed}\n"
             f"Scenario:    {getattr(scenario, 'name', '')}  "
             f"({where}:{getattr(scenario, 'line_number', '?')})\n"
         )
@@ -236,10 +290,13 @@ def pytest_bdd_step_func_lookup_error(
 ) -> None:
     where = _where(request.config, str(getattr(feature, "filename", "")))
     phrases = "\n".join(f"  {p}" for p in STEP_PHRASES)
+    nearest = nearest_steps(str(getattr(step, "name", "")))
+    closest = "".join(f"  {p}\n" for p in nearest)
     request.node.stash[_UNKNOWN_STEP] = (
         f"Unknown step: {getattr(step, 'keyword', '').strip()} {getattr(step, 'name', '')}\n"
         f"  in scenario '{getattr(scenario, 'name', '')}' ({where}:{getattr(step, 'line_number', '?')})\n"
-        "No step definition matches this text. The steps hamtriage knows are:\n"
+        + (f"Did you mean:\n{closest}" if nearest else "")
+        + "No step definition matches this text. The steps hamtriage knows are:\n"
         f"{phrases}\n"
         "Ids and synonyms go in double quotes, numbers without quotes."
     )
@@ -251,7 +308,7 @@ def pytest_runtest_makereport(
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
     excinfo = call.excinfo
-    if report.failed and excinfo is not None:
+    if report.failed and excinfo is not None and _active(item.config):
         if isinstance(excinfo.value, ScenarioFailure):
             report.longrepr = str(excinfo.value)
         elif isinstance(excinfo.value, StepDefinitionNotFoundError):
@@ -259,11 +316,21 @@ def pytest_runtest_makereport(
     return report
 
 
+def _count(n: int, noun: str) -> str:
+    """``1 rule``, ``2 rules``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def pytest_terminal_summary(
     terminalreporter: pytest.TerminalReporter, config: pytest.Config
 ) -> None:
     run = config.stash.get(_RUN, None)
     if run is None or not run.coverage:
+        return
+    if terminalreporter.stats.get("error"):
+        # a feature file that cannot be read (or a broken pack) already said what is wrong;
+        # a list of every rule "not fired" would only bury it
+        terminalreporter.write_sep("=", "hamtriage rule coverage: not counted (errors above)")
         return
     tr = terminalreporter
     tr.write_sep("=", "hamtriage rule coverage")
@@ -278,14 +345,15 @@ def pytest_terminal_summary(
         total = len(pack.rules)
         missed = [rule for rule in pack.rules if rule.id not in fired]
         where = f" ({display_path(pack.root)})" if pack.root else ""
+        triaged = run.triages.get(key, 0)
         tr.write_line(
-            f"Rule pack {key}{where}: {total - len(missed)} of {total} rules fired "
-            f"in {run.triages.get(key, 0)} triaged reports."
+            f"Rule pack {key}{where}: {total - len(missed)} of {_count(total, 'rule')} fired "
+            f"in {_count(triaged, 'triaged report')}."
         )
         if not missed:
             tr.write_line("Every rule of the pack fired in at least one scenario.", green=True)
             continue
-        tr.write_line(f"{len(missed)} rules no scenario fired:", yellow=True)
+        tr.write_line(f"{_count(len(missed), 'rule')} no scenario fired:", yellow=True)
         width = max(len(rule.id) for rule in missed)
         for rule in missed:
             tr.write_line(f"  {rule.id:<{width}}  {rule_origin(pack, rule.id)}  {rule.title}")

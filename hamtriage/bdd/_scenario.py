@@ -34,10 +34,11 @@ class ScenarioFailure(AssertionError):
     (feature file, scenario, step) and prints it without a Python traceback.
     """
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, at_step: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.location = ""
+        self.at_step = at_step  # the Given step to blame, when it is not the failing one
 
     def __str__(self) -> str:
         return f"{self.location}\n{self.message}" if self.location else self.message
@@ -85,6 +86,8 @@ class ScenarioState:
     sex: str | None = None
     result: TriageResult | None = None
     error: ReportError | None = None
+    step: str = ""  # the step running now, with its file:line (set by the plugin)
+    given_at: dict[str, str] = field(default_factory=dict)  # report field -> its Given step
 
     # ------------------------------------------------------------------ Given
 
@@ -101,6 +104,8 @@ class ScenarioState:
             "history": self.history,
         }
         lists[kind].append(item)
+        key = {"symptom": "symptoms", "activity": "activities"}.get(kind, kind)
+        self.given_at[f"{key}[{len(lists[kind]) - 1}]"] = self.step
         self._changed()
 
     def measure(self, item: str, value: float, side: str | None = None) -> None:
@@ -129,16 +134,20 @@ class ScenarioState:
                     f"Problem in the scenario: the {side} side of '{item}' is given twice."
                 )
             self.measurements[item] = {**sides, side: value}
+        self.given_at[f"measurements.{item}" + (f".{side}" if side else "")] = self.step
+        self.given_at.setdefault(f"measurements.{item}", self.step)
         self._changed()
 
     def set_age(self, age: int) -> None:
         """Set the athlete's age in years."""
         self.age = age
+        self.given_at["age"] = self.step
         self._changed()
 
     def set_sex(self, sex: str) -> None:
         """Set the athlete's sex (``female`` or ``male``)."""
         self.sex = sex.strip().lower()
+        self.given_at["sex"] = self.step
         self._changed()
 
     def add_table(self, rows: Sequence[Sequence[str]]) -> None:
@@ -224,7 +233,8 @@ class ScenarioState:
             self.triage()
         if self.error is not None:
             raise ScenarioFailure(
-                f"The report was rejected: {self.error}\n\nReport: {self._report_json()}"
+                f"The report was rejected: {self.error}\n\nReport: {self._report_json()}",
+                at_step=self.given_at.get(self.error.field, ""),
             )
         assert self.result is not None
         return self.result

@@ -7,11 +7,14 @@ parse their text: the work is done by :class:`~hamtriage.bdd._scenario.ScenarioS
 
 from __future__ import annotations
 
+import difflib
+import re
+
 from pytest_bdd import given, parsers, then, when
 
 from ._scenario import ScenarioState, parse_number
 
-__all__ = ["STEP_PHRASES"]
+__all__ = ["STEP_PHRASES", "nearest_steps"]
 
 STEP_PHRASES: tuple[str, ...] = (
     'Given an athlete reports "<symptom>"',
@@ -45,6 +48,22 @@ STEP_PHRASES: tuple[str, ...] = (
     'Then the report is rejected with a message containing "<text>"',
 )
 """Every step phrase, as a coach writes it (shown when a step is not recognised)."""
+
+
+def _shape(text: str) -> str:
+    """A step's text with its ids and numbers blanked, for comparing it with the phrases."""
+    text = re.sub(r'["“][^"“”]*["”]|"<[^>]+>"', '"…"', text)
+    return re.sub(r"-?\d+(?:\.\d+)?|<number>", "#", text).lower().strip()
+
+
+def nearest_steps(text: str, n: int = 3) -> list[str]:
+    """The step phrases closest to ``text`` (a step no definition matched), best first."""
+    shapes: dict[str, str] = {}
+    for phrase in STEP_PHRASES:
+        body = re.sub(r"\s+\(.*\)$", "", phrase.split(" ", 1)[1])
+        shapes.setdefault(_shape(body), phrase)
+    close = difflib.get_close_matches(_shape(text), list(shapes), n=n, cutoff=0.6)
+    return [shapes[c] for c in close]
 
 
 def _quoted(name: str) -> str:
