@@ -27,11 +27,13 @@ import math
 import multiprocessing
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import HamtriageError, ReportError
 from ..report import Facts, Report, normalize
 from ..results import TriageResult
+from ._spawn import GUARD_HINT, check_main_guard
 
 if TYPE_CHECKING:
     from ..runtime.engine import Engine
@@ -184,14 +186,21 @@ def triage_many(
         return _triage_here(engine, items, on_error)
     if on_error == "raise":
         _normalized(engine._current(), items, "raise", 0)  # fail before starting processes
+    check_main_guard(f"triage_many(workers={workers})")
     size = max(1, min(MAX_CHUNK, math.ceil(len(items) / (workers * 4))))
     starts = range(0, len(items), size)
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        chunks = pool.map(
-            _worker_chunk,
-            [engine] * len(starts),
-            [items[s : s + size] for s in starts],
-            list(starts),
-        )
-        return [result for chunk in chunks for result in chunk]
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            chunks = pool.map(
+                _worker_chunk,
+                [engine] * len(starts),
+                [items[s : s + size] for s in starts],
+                list(starts),
+            )
+            return [result for chunk in chunks for result in chunk]
+    except BrokenProcessPool as exc:
+        raise HamtriageError(
+            f"a worker process of triage_many(workers={workers}) died ({exc}); if this "
+            f"runs from a script, {GUARD_HINT}"
+        ) from exc

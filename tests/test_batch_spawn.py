@@ -1,0 +1,89 @@
+"""``triage_many(workers=N)`` at a script's top level: a clear HamtriageError with the fix,
+before any process starts, instead of BrokenProcessPool (run as real scripts)."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from hamtriage.flows._spawn import _guarded
+
+CALL = """\
+import hamtriage
+
+engine = hamtriage.Engine.default()
+reports = [{"symptoms": ["tight_calves"]}, {"symptoms": ["low_back_spasms"]}] * 2
+"""
+
+
+def _script(tmp_path: Path, body: str) -> subprocess.CompletedProcess[str]:
+    path = tmp_path / "batch_job.py"
+    path.write_text(CALL + textwrap.dedent(body), encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, str(path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "results = engine.triage_many(reports, workers=2)\n",
+        "def main() -> None:\n    engine.triage_many(reports, workers=2)\n\nmain()\n",
+    ],
+)
+def test_top_level_workers_call_names_the_fix(tmp_path: Path, body: str) -> None:
+    proc = _script(tmp_path, body)
+    assert proc.returncode == 1
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("hamtriage.errors.HamtriageError: triage_many(workers=2) was called ")
+    assert "batch_job.py (line " in last
+    assert 'put the code that calls it under `if __name__ == "__main__":`' in last
+    assert "BrokenProcessPool" not in proc.stderr
+    assert "bootstrapping phase" not in proc.stderr  # no child process was started
+
+
+@pytest.mark.slow
+def test_the_guarded_script_runs_on_workers(tmp_path: Path) -> None:
+    proc = _script(
+        tmp_path,
+        """\
+        def main() -> None:
+            results = engine.triage_many(reports, workers=2)
+            print([r.hypotheses[0].id for r in results])
+
+        if __name__ == "__main__":
+            main()
+        """,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == (
+        "['calf_tightness', 'nonspecific_lumbar_strain', 'calf_tightness', "
+        "'nonspecific_lumbar_strain']"
+    )
+
+
+def test_guard_detection_on_syntax() -> None:
+    source = textwrap.dedent(
+        """\
+        x = 1
+        if __name__ == "__main__":
+            a = 1
+            b = 2
+        if "__main__" == __name__:
+            c = 3
+        if __name__ != "__main__":
+            d = 4
+        """
+    )
+    tree = ast.parse(source)
+    assert [line for line in range(1, 9) if _guarded(tree, line)] == [3, 4, 6]
