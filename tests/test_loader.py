@@ -124,16 +124,16 @@ def test_schema_errors_are_all_reported_with_positions(tmp_path: Path) -> None:
             "'expert_opinion', 'research' or 'guideline'"
         ),
         (
-            "pack.yaml:18:44: error: rules[0].when.all[1]: unknown condition 'foo' (expected one of: "
+            "pack.yaml:18:44: error: rule 'r1': when.all[1]: unknown condition 'foo' (expected one of: "
             "all, any, not, symptom, history, absent, activity, measurement, asymmetry, age, sex, "
             "hypothesis)"
         ),
-        "pack.yaml:20:34: error: rules[0].then[0].certainty: Input should be less than or equal to 1",
+        "pack.yaml:20:34: error: rule 'r1': then[0].certainty: Input should be less than or equal to 1",
         (
-            "pack.yaml:21:10: error: rules[0].then[1]: unknown action 'supportt' (expected one of: "
+            "pack.yaml:21:10: error: rule 'r1': then[1]: unknown action 'supportt' (expected one of: "
             "support, against, recommend, escalate, block) (did you mean 'support'?)"
         ),
-        "pack.yaml:26:5: error: rules[1].urgncy: unknown key 'urgncy'",
+        "pack.yaml:26:5: error: rule 'r2': urgncy: unknown key 'urgncy'",
         (
             "pack.yaml:29:1: error: unknown section 'rulez' (sections: pack, sources, symptoms, "
             "history, activities, measurements, hypotheses, recommendations, rules) (did you mean "

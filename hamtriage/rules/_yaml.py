@@ -152,6 +152,23 @@ class _Builder:
         raise _Fail(_pos(node), "unsupported YAML node", "yaml_node")  # pragma: no cover
 
 
+def _in_plain_words(exc: yaml.MarkedYAMLError, problem: str) -> str:
+    """The parser's message in a coach's terms where it is about indentation."""
+    start = exc.context_mark
+    if problem.startswith("expected <block end>") and start is not None:
+        return (
+            "wrong indentation: this line does not line up with the block it belongs to, "
+            f"which starts at line {start.line + 1}, column {start.column + 1}; indent it "
+            "exactly like the other keys (or '- ' items) of that block"
+        )
+    if problem == "mapping values are not allowed here":
+        return (
+            "wrong indentation or a missing value: a 'key: value' cannot go here; check "
+            "that this line is indented like its neighbours"
+        )
+    return f"invalid YAML: {problem}"
+
+
 def read_yaml(path: Path, display: str) -> YamlDocument | RuleIssue:
     """Parse one rule file; return the document or the issue that stopped it."""
     try:
@@ -182,7 +199,7 @@ def read_yaml(path: Path, display: str) -> YamlDocument | RuleIssue:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
-        return RuleIssue(display, line, col, f"invalid YAML: {problem}", code="yaml_syntax")
+        return RuleIssue(display, line, col, _in_plain_words(exc, problem), code="yaml_syntax")
     except (yaml.YAMLError, ValueError, RecursionError) as exc:
         return RuleIssue(display, 1, 1, f"invalid YAML: {exc}", code="yaml_syntax")
     return YamlDocument(display, data, builder.positions, hashlib.sha256(raw).digest())

@@ -127,6 +127,20 @@ def _describe_loc(doc: YamlDocument, loc: Loc) -> str:
     return out
 
 
+def _by_rule_id(doc: YamlDocument, where: str) -> str:
+    """``rules[1].then[0].certainty`` -> ``rule 'calf_rule': then[0].certainty``."""
+    head, _, rest = where.partition("]")
+    if not head.startswith("rules[") or not head[6:].isdigit():
+        return where
+    rules = doc.data.get("rules") if isinstance(doc.data, dict) else None
+    index = int(head[6:])
+    item = rules[index] if isinstance(rules, list) and index < len(rules) else None
+    rid = item.get("id") if isinstance(item, dict) else None
+    if not isinstance(rid, str) or not rid:
+        return where
+    return f"rule '{rid}': {rest.removeprefix('.')}" if rest else f"rule '{rid}'"
+
+
 _FRIENDLY = {
     "string_pattern_mismatch": "ids are lower snake case: a letter, then letters, digits or _",
 }
@@ -136,10 +150,20 @@ def _pydantic_issues(doc: YamlDocument, exc: ValidationError, col: _Collector, p
     known = _known_keys()
     for err in exc.errors(include_url=False):
         loc: Loc = (*prefix, *err["loc"])
-        where = _describe_loc(doc, loc)
+        where = _by_rule_id(doc, _describe_loc(doc, loc))
         kind = err["type"]
         given = err.get("input")
-        if kind == "extra_forbidden":
+        if kind == "extra_forbidden" and str(loc[-1]) in known:
+            # a key that exists, one level off: do not suggest the word being rejected
+            col.add(
+                doc,
+                loc,
+                f"{where}: '{loc[-1]}' does not belong here; is it indented to the wrong "
+                "level? (it must line up with the keys of the block it belongs to)",
+                code="unknown_key",
+                key=True,
+            )
+        elif kind == "extra_forbidden":
             bad = str(loc[-1])
             col.add(
                 doc,
