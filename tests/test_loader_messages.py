@@ -41,8 +41,10 @@ def _issues(
 
 def test_a_rule_is_named_by_its_id_not_its_index(tmp_path: Path) -> None:
     assert _issues(tmp_path, certainty="        certainty: 7") == [
-        "rules.yaml:17:20: error: rule 'calf_rule': then[0].certainty: Input should be less "
-        "than or equal to 1"
+        (
+            "rules.yaml:17:20: error: rule 'calf_rule': then[0].certainty: Input should be less "
+            "than or equal to 1"
+        )
     ]
 
 
