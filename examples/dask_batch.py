@@ -1,6 +1,6 @@
 """Re-triage stored check-ins on a local Dask cluster.
 
-    pip install "hamtriage[dask]"
+    pip install -e '.[dask]'      # in a hamtriage checkout
     python examples/dask_batch.py [N_REPORTS] [N_WORKERS]
 
 Every worker process builds the engine once and triages whole partitions. On a real

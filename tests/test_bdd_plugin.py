@@ -549,7 +549,7 @@ def test_core_import_and_cli_work_without_pytest_bdd() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "plugin: hamtriage.bdd needs pytest and pytest-bdd" in done.stdout
-    assert "pip install 'hamtriage[bdd]'" in done.stdout
+    assert "pip install pytest 'pytest-bdd>=8'" in done.stdout
     assert "exit: 2" in done.stdout
     assert "the scenarios command needs pytest and pytest-bdd" in done.stderr
     assert "triage: 0" in done.stdout

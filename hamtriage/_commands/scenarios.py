@@ -79,7 +79,8 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         raise HamtriageError(
             f"the scenarios command needs pytest and pytest-bdd ({', '.join(missing)} not "
-            "installed); install them with: pip install 'hamtriage[bdd]'"
+            "installed); install them with: pip install pytest 'pytest-bdd>=8' (what the "
+            "bdd extra holds: pip install -e '.[bdd]' in a hamtriage checkout)"
         )
     # Import pytest only now, and leave hamtriage.bdd to pytest (so it can rewrite asserts).
     import pytest

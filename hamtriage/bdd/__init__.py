@@ -10,8 +10,10 @@ file pytest finds runs as scenarios on the bundled rule pack, or on the pack nam
 the rules of the pack that no scenario fired. The step phrases are listed in
 :data:`hamtriage.bdd.steps.STEP_PHRASES` and in ``docs/scenarios.md``.
 
-This module needs the optional ``bdd`` extra (``pip install 'hamtriage[bdd]'``); the
-core library never imports it.
+This module needs the optional ``bdd`` extra (``pip install -e '.[bdd]'`` in a checkout:
+pytest and pytest-bdd); the core library never imports it. Installed with them, pytest
+loads it by itself (a ``pytest11`` entry point named ``hamtriage.bdd``), so the one-line
+``conftest.py`` above is needed only where plugin autoloading is turned off.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from importlib.util import find_spec
 
 MISSING_MESSAGE = (
     "hamtriage.bdd needs pytest and pytest-bdd, which are not installed; "
-    "install them with: pip install 'hamtriage[bdd]'"
+    "install them with: pip install pytest 'pytest-bdd>=8' (what the bdd extra holds: "
+    "pip install -e '.[bdd]' in a hamtriage checkout)"
 )
 
 

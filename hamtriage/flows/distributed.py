@@ -1,4 +1,4 @@
-"""Batch triage on a Dask cluster (optional: ``pip install hamtriage[dask]``).
+"""Batch triage on a Dask cluster (optional: the ``dask`` extra, ``pip install -e '.[dask]'`` in a checkout).
 
 The core library never imports Dask; this module imports it when called.
 
