@@ -14,7 +14,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from .api import triage
+from .engine import Engine
 from .errors import (
+    BatchReportError,
     EngineError,
     EngineUnavailableError,
     HamtriageError,
@@ -38,19 +40,16 @@ from .results import (
 )
 from .rules.loader import bundled_rules_path, load_pack
 from .rules.pack import RulePack
-from .runtime.engine import Engine
 
 if TYPE_CHECKING:
-    from .flows.batch import BatchReportError
     from .flows.explain import Explanation, HypothesisExplanation
     from .flows.intake import ParsedText, parse_text
     from .flows.interview import Interview, Question
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 # imported on first use: they are not on the triage path, and cold start counts
 _LAZY = {
-    "BatchReportError": "flows.batch",
     "Explanation": "flows.explain",
     "HypothesisExplanation": "flows.explain",
     "Interview": "flows.interview",

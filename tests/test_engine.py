@@ -9,7 +9,7 @@ import pytest
 from _packs import tiny_pack
 
 from hamtriage import Engine, EngineError, HamtriageError, TriageLevel
-from hamtriage.runtime.engine import POSSIBLE_CAP, combine
+from hamtriage.scoring import POSSIBLE_CAP, combine
 
 RULES = """
 rules:

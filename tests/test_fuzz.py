@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from benchmarks.workload import PlainEvaluator
 from hamtriage import Engine, ReportError, RulePackError, TriageResult
-from hamtriage.runtime.engine import combine
+from hamtriage.scoring import combine
 
 SCALE = float(os.environ.get("HAMTRIAGE_FUZZ_SCALE", "1"))
 

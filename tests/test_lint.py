@@ -6,7 +6,7 @@ from pathlib import Path
 
 from _packs import tiny_pack
 
-from hamtriage.rules.lint import lint
+from hamtriage.flows.lint import lint
 
 
 def _lines(root: Path) -> list[str]:

@@ -7,9 +7,9 @@ import json
 import sys
 from typing import Any
 
+from ..engine import Engine
 from ..errors import ReportError
 from ..flows.render import render_markdown, render_text
-from ..runtime.engine import Engine
 
 __all__ = ["add_parser", "build_report", "engine_for", "run"]
 

@@ -393,9 +393,9 @@ def parse_text(text: str, pack: RulePack | None = None) -> ParsedText:
             f"free text is {len(text)} characters; the limit is {MAX_INPUT}", field="text"
         )
     if pack is None:
-        from ..runtime.engine import Engine
+        from ..runtime.run import default_compiled
 
-        pack = Engine.default().pack
+        pack = default_compiled().pack
     work = _split_units(text)
     # map positions in ``work`` back to ``text`` (only spaces were inserted)
     back: list[int] = []

@@ -37,13 +37,13 @@ from ..levels import TriageLevel
 from ..report import Facts, Report, SidedValue
 from ..results import TriageResult
 from ..rules.loader import iter_conditions
+from ..rules.logic import FactKind, dnf
 from ..rules.pack import RulePack
 from ..rules.schema import EscalateAction, HistoryCond, SymptomCond
-from ..runtime.compiler import dnf
 from .explain import atom_state
 
 if TYPE_CHECKING:
-    from ..runtime.engine import Engine
+    from ..runtime.run import Runner
 
 __all__ = ["Interview", "Question", "next_questions", "red_flag_items"]
 
@@ -161,7 +161,7 @@ def _answers(pack: RulePack, vid: str, kind: str) -> list[tuple[str, dict[str, A
     for rule in pack.rules:
         for conj in dnf(rule.when):
             for atom in conj:
-                if atom.key[0] == "m" and atom.key[1] == vid:
+                if atom.key[0] == FactKind.MEASUREMENT and atom.key[1] == vid:
                     bounds.update(float(v) for _, v in atom.tests if lo <= float(v) <= hi)
     cuts = sorted(bounds)
     # one value per region between the thresholds the rules use, and each threshold
@@ -253,18 +253,18 @@ def _effect(
 
 
 def next_questions(
-    report: Report | Mapping[str, Any], limit: int = 3, *, engine: Engine | None = None
+    report: Report | Mapping[str, Any], limit: int = 3, *, engine: Runner | None = None
 ) -> Interview:
     """Up to ``limit`` questions whose answers could change the result most, red flags first.
 
     Raises :class:`~hamtriage.ReportError` for an invalid report (and for ``limit < 0``).
     """
     from ..errors import ReportError
-    from ..runtime.engine import Engine
+    from ..runtime.run import default_compiled
 
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
         raise ReportError(f"limit must be a whole number >= 0, got {limit!r}", field="limit")
-    eng = engine if engine is not None else Engine.default()
+    eng = engine if engine is not None else default_compiled()
     pack = eng.pack
     facts = eng.normalize(report)
     rep = facts.report
@@ -338,7 +338,13 @@ def next_questions(
             if any(s is False for _, s in states):
                 continue
             for atom, state in states:
-                if state is not None or atom.key[0] not in ("y", "n", "act", "m", "asym"):
+                if state is not None or atom.key[0] not in (
+                    FactKind.PRESENT,
+                    FactKind.ABSENT,
+                    FactKind.ACTIVITY,
+                    FactKind.MEASUREMENT,
+                    FactKind.ASYMMETRY,
+                ):
                     continue
                 vid = atom.key[1]
                 if vid in known or vid in flags:
