@@ -286,6 +286,12 @@ def next_questions(
     # 1. red-flag screening for the report's regions
     flags = red_flag_items(pack)
     regions = _regions(pack, facts)
+    # screens a reported item names in its `screen_first` (pack data) come before all others
+    first: dict[str, int] = {}
+    for vid in sorted(facts.present):
+        named = pack.item(vid)
+        for n, sid in enumerate(named.screen_first if named is not None else ()):
+            first[sid] = min(first.get(sid, n), n)
     screened: list[tuple[tuple[int, int, int], Question]] = []
     for order, (vid, rule_ids) in enumerate(flags.items()):
         if vid in answered:
@@ -295,7 +301,7 @@ def next_questions(
             continue
         region = item.region
         in_region = not regions or region in regions
-        if not in_region and region not in (None, "any"):
+        if not in_region and region not in (None, "any") and vid not in first:
             continue
         level = max(_rule_level(pack, r) for r in rule_ids)
         kind = pack.kinds[vid]
@@ -309,7 +315,7 @@ def next_questions(
         why += f" (red-flag rule {', '.join(rule_ids)}, up to {level.value})."
         screened.append(
             (
-                (0 if region in regions else 1, -level.rank, order),
+                (first.get(vid, len(first)), 0 if region in regions else 1, -level.rank, order),
                 Question(
                     id=vid,
                     kind="history" if kind == "history" else "symptom",
