@@ -10,7 +10,9 @@ How questions are chosen:
    a ``red_flag: true`` rule is a screening question. The ones of the report's body
    regions (the ``region:`` of the items reported present or measured) that have not been
    answered (neither present nor absent) come first, most urgent rule first; a
-   report that names no region is screened for every region.
+   report that names no region is screened for every region. Screens that a reported
+   item names in its ``screen_first`` (pack data: a calf complaint names the DVT signs)
+   come before all of them, in the order listed, whatever their region.
 2. **What could change the result.** Every other unknown symptom, history item,
    activity or measurement that appears in a rule that has not fired (and whose other
    conditions the report does not contradict) is tried: the report is triaged again
@@ -292,7 +294,7 @@ def next_questions(
         named = pack.item(vid)
         for n, sid in enumerate(named.screen_first if named is not None else ()):
             first[sid] = min(first.get(sid, n), n)
-    screened: list[tuple[tuple[int, int, int], Question]] = []
+    screened: list[tuple[tuple[int, int, int, int], Question]] = []
     for order, (vid, rule_ids) in enumerate(flags.items()):
         if vid in answered:
             continue
