@@ -10,7 +10,9 @@ How questions are chosen:
    a ``red_flag: true`` rule is a screening question. The ones of the report's body
    regions (the ``region:`` of the items reported present or measured) that have not been
    answered (neither present nor absent) come first, most urgent rule first; a
-   report that names no region is screened for every region.
+   report that names no region is screened for every region. Screens that a reported
+   item names in its ``screen_first`` (pack data: a calf complaint names the DVT signs)
+   come before all of them, in the order listed, whatever their region.
 2. **What could change the result.** Every other unknown symptom, history item,
    activity or measurement that appears in a rule that has not fired (and whose other
    conditions the report does not contradict) is tried: the report is triaged again
@@ -286,7 +288,13 @@ def next_questions(
     # 1. red-flag screening for the report's regions
     flags = red_flag_items(pack)
     regions = _regions(pack, facts)
-    screened: list[tuple[tuple[int, int, int], Question]] = []
+    # screens a reported item names in its `screen_first` (pack data) come before all others
+    first: dict[str, int] = {}
+    for vid in sorted(facts.present):
+        named = pack.item(vid)
+        for n, sid in enumerate(named.screen_first if named is not None else ()):
+            first[sid] = min(first.get(sid, n), n)
+    screened: list[tuple[tuple[int, int, int, int], Question]] = []
     for order, (vid, rule_ids) in enumerate(flags.items()):
         if vid in answered:
             continue
@@ -295,7 +303,7 @@ def next_questions(
             continue
         region = item.region
         in_region = not regions or region in regions
-        if not in_region and region not in (None, "any"):
+        if not in_region and region not in (None, "any") and vid not in first:
             continue
         level = max(_rule_level(pack, r) for r in rule_ids)
         kind = pack.kinds[vid]
@@ -309,7 +317,7 @@ def next_questions(
         why += f" (red-flag rule {', '.join(rule_ids)}, up to {level.value})."
         screened.append(
             (
-                (0 if region in regions else 1, -level.rank, order),
+                (first.get(vid, len(first)), 0 if region in regions else 1, -level.rank, order),
                 Question(
                     id=vid,
                     kind="history" if kind == "history" else "symptom",

@@ -649,6 +649,23 @@ def _check_pack(
                             ),
                         )
                     )
+    for section, _ in _SECTIONS:
+        for item in tables[section].values():
+            for c in item.screen_first:
+                if col.kinds.get(c) not in ("symptom", "history"):
+                    origin = col.origins[item.id]
+                    col.issues.append(
+                        RuleIssue(
+                            origin.path,
+                            origin.line,
+                            origin.column,
+                            f"'{item.id}': screen_first '{c}' is not a symptom or history item",
+                            code="unknown_id",
+                            suggestions=suggest(
+                                c, [i for i, k in col.kinds.items() if k in ("symptom", "history")]
+                            ),
+                        )
+                    )
     _check_cycles(rules, col)
 
     if parsed and meta is None and not any(i.severity == "error" for i in col.issues):

@@ -108,6 +108,8 @@ class _Vocab(_Model):
     question: Text | None = None
     region: Id | None = None
     source: SourceKeys | None = None
+    screen_first: list[Id] = Field(default_factory=list)
+    """Red-flag items an interview asks before anything else when this item is reported."""
 
 
 class SymptomItem(_Vocab):
