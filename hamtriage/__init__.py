@@ -37,14 +37,18 @@ from .results import (
     RedFlag,
     RuleEvidence,
     TriageResult,
+    Variant,
 )
-from .rules.loader import bundled_rules_path, load_pack
+from .rules.loader import bundled_rules_path, load_pack, load_pack_from_texts
 from .rules.pack import RulePack
 
 if TYPE_CHECKING:
+    from .flows.distributed import triage_bag
     from .flows.explain import Explanation, HypothesisExplanation
     from .flows.intake import ParsedText, parse_text
     from .flows.interview import Interview, Question
+    from .flows.lint import lint
+    from .flows.render import render_markdown, render_text
 
 from ._version import __version__
 
@@ -56,6 +60,10 @@ _LAZY = {
     "ParsedText": "flows.intake",
     "Question": "flows.interview",
     "parse_text": "flows.intake",
+    "lint": "flows.lint",
+    "render_markdown": "flows.render",
+    "render_text": "flows.render",
+    "triage_bag": "flows.distributed",
 }
 
 
@@ -64,6 +72,10 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module 'hamtriage' has no attribute {name!r}")
     return getattr(importlib.import_module(f"hamtriage.{module}"), name)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
 
 
 __all__ = (
@@ -97,9 +109,15 @@ __all__ = (
     "SidedValue",
     "TriageLevel",
     "TriageResult",
+    "Variant",
     "__version__",
     "bundled_rules_path",
+    "lint",
     "load_pack",
+    "load_pack_from_texts",
     "parse_text",
+    "render_markdown",
+    "render_text",
     "triage",
+    "triage_bag",
 )

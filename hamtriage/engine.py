@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from .errors import EngineError, HamtriageError, ReportError
-from .report import Facts, Report
+from .report import Facts, Report, validate_report
 from .results import TriageResult
 from .rules.loader import load_pack, load_pack_from_texts
 from .rules.pack import RulePack
@@ -130,7 +130,7 @@ class Engine:
         Raises :class:`~hamtriage.ReportError` naming the field (for a web framework: a
         422). Nothing is triaged.
         """
-        return self._state.normalize(report).report
+        return validate_report(report, self._state.pack)
 
     def triage(self, report: Report | Mapping[str, Any]) -> TriageResult:
         """Triage one report. Raises :class:`~hamtriage.ReportError` for bad input."""

@@ -30,6 +30,7 @@ __all__ = [
     "SidedValue",
     "coerce_report",
     "normalize",
+    "validate_report",
 ]
 
 MAX_ITEMS = 100
@@ -268,4 +269,24 @@ def normalize(report: Report | Mapping[str, Any], pack: RulePack) -> Facts:
         age=rep.age,
         sex=rep.sex,
         report=rep,
+    )
+
+
+def validate_report(report: Report | Mapping[str, Any], pack: RulePack) -> Report:
+    """``report`` checked against ``pack`` (every check of :func:`normalize`) and returned
+    with every label and synonym replaced by its id; values and order are kept."""
+    facts = normalize(report, pack)
+    rep = facts.report
+
+    def ids(items: Sequence[str]) -> list[str]:
+        return [pack.resolve(item) or item for item in items]
+
+    return Report(
+        symptoms=ids(rep.symptoms),
+        absent=ids(rep.absent),
+        history=ids(rep.history),
+        activities=ids(rep.activities),
+        measurements={pack.resolve(k) or k: v for k, v in rep.measurements.items()},
+        age=rep.age,
+        sex=rep.sex,
     )
