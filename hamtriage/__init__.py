@@ -34,6 +34,7 @@ from .results import (
     Recommendation,
     RedFlag,
     RuleEvidence,
+    Screen,
     TriageResult,
 )
 from .rules.loader import bundled_rules_path, load_pack
@@ -95,6 +96,7 @@ __all__ = (
     "RuleIssue",
     "RulePack",
     "RulePackError",
+    "Screen",
     "SidedValue",
     "TriageLevel",
     "TriageResult",

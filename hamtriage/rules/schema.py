@@ -110,11 +110,16 @@ class _Vocab(_Model):
     source: SourceKeys | None = None
 
 
-class SymptomItem(_Vocab):
+class _Phrased(_Vocab):
+    # patterns for free-text intake (see hamtriage.rules.phrases); the loader checks them
+    phrases: list[ShortText] = Field(default_factory=list)
+
+
+class SymptomItem(_Phrased):
     """A symptom or observation, reported present, absent or unknown."""
 
 
-class HistoryItem(_Vocab):
+class HistoryItem(_Phrased):
     """Something in the athlete's history (prior injuries, illnesses)."""
 
 
@@ -122,7 +127,7 @@ class ActivityItem(_Vocab):
     """A sport, lift or exercise the athlete does."""
 
 
-class MeasurementItem(_Vocab):
+class MeasurementItem(_Phrased):
     """A field test with a numeric result."""
 
     unit: ShortText

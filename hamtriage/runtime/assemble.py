@@ -36,6 +36,7 @@ from ..results import (
 from ..rules.pack import RulePack
 from ._construct import trusted
 from .compiler import CompiledPack, CompiledRule
+from .screening import Screener
 
 __all__ = ["LIKELY", "POSSIBLE", "POSSIBLE_CAP", "Assembler", "combine"]
 
@@ -193,6 +194,7 @@ class Assembler:
             for rec_id, item in pack.recommendations.items()
         }
         self._referrals = {level.rank: rec for level, rec in pack.meta.referrals.items()}
+        self.screener = Screener(pack)
         # parts of rules whose matched facts carry no value, by rule index and id of the
         # facts tuple (built by prepare() with the engine: read-only afterwards). The index
         # is part of the key: tuples can be shared (every empty tuple is the same object).
@@ -324,6 +326,8 @@ class Assembler:
             blocked_exercises=self._blocked(blocked) if blocked else (),
             red_flags=tuple(flags_found),
             trace=tuple(part.fired for part in parts),
+            to_confirm=self.screener.to_confirm(facts),
+            unscreened=self.screener.unscreened(facts),
             disclaimer=DISCLAIMER,
             pack=self._info,
         )
