@@ -34,7 +34,7 @@ SLOTS = ("number", "side")
 FILLERS = frozenset(
     "a an the my me i im ive id its it is are am was were be been being really very so "
     "just quite pretty bit little kind sort of always often sometimes usually also too "
-    "like get gets got getting feel feels felt feeling in on at to for with from by this "
+    "like get gets got getting in on at to for with from by this "
     "that these those some any lot lots have has had having do does did then now again "
     "still up think guess maybe kinda sorta literally totally super honestly basically "
     "actually definitely properly abit".split()
@@ -62,6 +62,7 @@ _KEY_FIXES = {
         "peeing": "pee",
         "weeing": "wee",
         "bruising": "bruise",
+        "doms": "doms",
     },
 }
 
@@ -89,7 +90,7 @@ def word_key(word: str, lang: str = "en", cache: dict[str, str] | None = None) -
             # imported here: its dictionaries take ~0.5 s to load, and only intake needs them
             import simplemma
 
-            key = simplemma.lemmatize(folded, lang=lang)
+            key = simplemma.lemmatize(folded, lang=lang).lower()
         key = fixes.get(key, key)
     if cache is not None and len(cache) < 50_000:
         cache[word] = key

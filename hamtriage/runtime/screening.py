@@ -25,8 +25,20 @@ CACHE_LIMIT = 1024
 
 def red_flag_screens(pack: RulePack) -> dict[str, tuple[TriageLevel, tuple[str, ...]]]:
     """Red-flag items -> (the highest level their red-flag rules reach, those rules), in
-    order of urgency (highest level first, then pack order)."""
+    order of urgency (highest level first, then pack order).
+
+    A red-flag item is a symptom or history id that only red-flag rules read: a sign
+    such as ``saddle_numbness`` or ``infection_risk``, not a complaint such as
+    ``low_back_spasms`` that a red-flag rule combines with a sign."""
     found: dict[str, tuple[TriageLevel, list[str]]] = {}
+    ordinary: set[str] = set()
+    for rule in pack.rules:
+        if not rule.red_flag:
+            for cond, _ in iter_conditions(rule.when):
+                if isinstance(cond, SymptomCond):
+                    ordinary.add(cond.symptom)
+                elif isinstance(cond, HistoryCond):
+                    ordinary.add(cond.history)
     for rule in pack.rules:
         if not rule.red_flag:
             continue
@@ -44,6 +56,8 @@ def red_flag_screens(pack: RulePack) -> dict[str, tuple[TriageLevel, tuple[str, 
                 elif rule.id not in prior[1]:
                     best = level if level.rank > prior[0].rank else prior[0]
                     found[vid] = (best, [*prior[1], rule.id])
+    for vid in ordinary:
+        found.pop(vid, None)
     order = {vid: i for i, vid in enumerate(found)}
     ranked = sorted(found, key=lambda v: (-found[v][0].rank, order[v]))
     return {vid: (found[vid][0], tuple(found[vid][1])) for vid in ranked}

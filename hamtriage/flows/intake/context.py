@@ -62,6 +62,11 @@ _HYPOTHETICAL: tuple[tuple[str, ...], ...] = (
     ("what", "if"),
     ("in", "case"),
     ("if", "i", "ever"),
+    ("if", "i", "get"),
+    ("if", "i", "have"),
+    ("if", "i", "notice"),
+    ("if", "it"),
+    ("if", "there"),
     ("if", "i", "start"),
     ("if", "i", "develop"),
     ("if", "you"),
@@ -157,7 +162,12 @@ def classify(
         if t.seg != toks[first].seg:
             crossed = True
         if _is_trigger(toks, i):
-            glue_or = any(toks[k].key in ("or", "nor") for k in range(i, last + 1))
+            # "no numbness, tingling or weakness": a list closed by "or" in this clause
+            glue_or = any(
+                toks[k].key in ("or", "nor")
+                for k in range(i, min(len(toks), last + 4))
+                if toks[k].clause == toks[i].clause
+            )
             if listed and (not crossed or glue_or):
                 return Verdict(State.ABSENT, i, "negated")
             if distance <= 2 and not crossed:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...rules.phrases import Term
+from ...rules.phrases import FILLERS, Term
 from .lexicon import Lexicon, Phrase
 from .tokens import Tok
 
@@ -118,6 +118,8 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
             for term in phrase.terms:
                 if not term.optional or term.slot is not None:
                     continue
+                if all(w in FILLERS for w in term.words):
+                    continue  # allowed, but not part of the span ("my", "up")
                 for i in range(max(0, first - 2), min(len(toks), last + 3)):
                     if (
                         i not in used

@@ -61,6 +61,10 @@ def find_age(text: str, notes: list[str]) -> Age | None:
             found.append((m.start(), m.end(), int(m.group(1))))
     for start, end, value in sorted(found):
         if 0 <= value <= 120:
+            # "I'm 34 years old": two patterns, one age
+            for s2, e2, v2 in found:
+                if v2 == value and s2 <= end and e2 >= start:
+                    start, end = min(start, s2), max(end, e2)
             return Age(value, start, end)
         notes.append(f"age {value} is outside 0-120 and was left out")
     return None

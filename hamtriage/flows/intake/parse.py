@@ -26,6 +26,7 @@ Field = Literal["symptoms", "absent", "history", "activities", "measurements", "
 # "DOMS from hell, can't walk properly" is soreness, not a failing nerve
 _SORENESS_ITEMS = frozenset({"progressive_leg_weakness", "unable_to_bear_weight"})
 _SORENESS = frozenset({"doms"})
+_IDLE = frozenset("and or when whenever while if but so because since after".split())
 
 
 class _Model(BaseModel):
@@ -229,7 +230,10 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
             else:
                 notes.append(f"'{span}': not doing {vid} is not part of a report; left out")
             continue
-        if verdict.state is State.PRESENT:
+        if verdict.state is State.PRESENT or (
+            verdict.state is State.AMBIGUOUS and not c.phrase.red_flag
+        ):
+            # an unsure negation of an ordinary complaint: keep it (it cannot raise the level)
             settle(vid, "present")
             fld: Field = "history" if kind == "history" else "symptoms"
             matches.append(Match(id=vid, field=fld, text=span, start=start, end=end))
@@ -294,7 +298,7 @@ def _unused(text: str, toks: list[Tok], used: set[int]) -> tuple[Span, ...]:
     run: list[Tok] = []
 
     def flush() -> None:
-        content = [t for t in run if not (t.filler or t.key in NEGATIONS or t.key == "and")]
+        content = [t for t in run if not (t.filler or t.key in NEGATIONS or t.key in _IDLE)]
         if content:
             start, end = content[0].start, content[-1].end
             out.append(Span(text=text[start:end], start=start, end=end))
