@@ -2,8 +2,8 @@
 
 This script does not run the intake; it only checks the corpus itself.
 
-    python tests/corpus/validate.py                       # uses `hamtriage` on PATH
-    python tests/corpus/validate.py --hamtriage /work/main/.venv/bin/hamtriage
+    python tests/corpus/validate.py                     # the hamtriage package of this checkout
+    python tests/corpus/validate.py --hamtriage hamtriage   # an installed `hamtriage` command
 
 The vocabulary ids are read from ``hamtriage vocab --format json`` (only each item's
 ``id`` and ``kind`` are used). Exits non-zero on any error.
@@ -42,8 +42,13 @@ RED_FLAG_ITEMS = [
 ]
 
 
-def vocabulary(hamtriage: str) -> dict[str, str]:
-    out = subprocess.run([hamtriage, "vocab", "--format", "json"], check=True, capture_output=True, text=True)
+def vocabulary(hamtriage: str | None) -> dict[str, str]:
+    if hamtriage:
+        command = [hamtriage]
+    else:  # the package of this checkout, run from the repository root
+        command = [sys.executable, "-c", "import sys; from hamtriage.cli import main; sys.exit(main(sys.argv[1:]))"]
+    out = subprocess.run([*command, "vocab", "--format", "json"], check=True, capture_output=True, text=True,
+                         cwd=HERE.parent.parent)
     return {item["id"]: item["kind"] for item in json.loads(out.stdout)}
 
 
@@ -153,7 +158,7 @@ def check(corpus_dir: Path, vocab: dict[str, str]) -> tuple[list[str], dict]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--hamtriage", default="hamtriage", help="the hamtriage command (default: on PATH)")
+    parser.add_argument("--hamtriage", help="a hamtriage command to ask (default: this checkout's package)")
     parser.add_argument("--dir", type=Path, default=HERE / "en", help="corpus directory (default: tests/corpus/en)")
     args = parser.parse_args(argv)
     errors, stats = check(args.dir, vocabulary(args.hamtriage))
