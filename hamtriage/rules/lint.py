@@ -32,6 +32,7 @@ from ..errors import RuleIssue, RulePackError
 from ..flows.explain import describe_tests
 from ..runtime.compiler import Atom, compile_pack, dnf
 from ._yaml import YamlDocument, read_yaml
+from .phrases import phrase_findings
 from .loader import iter_conditions, load_pack
 from .pack import RulePack
 from .schema import (
@@ -546,6 +547,12 @@ def _vocabulary_issues(pack: RulePack) -> list[RuleIssue]:
         for vid in pack.hypotheses
         if vid in supported and vid not in leads
     ]
+    phrased = {
+        vid: item.phrases
+        for table in (pack.symptoms, pack.history, pack.measurements)
+        for vid, item in table.items()
+    }
+    issues += [_issue(at(vid), msg, code) for vid, msg, code in phrase_findings(phrased)]
     return issues
 
 

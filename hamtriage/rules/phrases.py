@@ -16,7 +16,7 @@ module only reads the syntax and folds words; :mod:`hamtriage.flows.intake` matc
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "Term",
     "fold_key",
     "parse_phrase",
+    "phrase_findings",
     "word_key",
 ]
 
@@ -210,3 +211,45 @@ def parse_phrase(text: str, key_of: KeyFn = fold_key) -> tuple[Term, ...]:
             1,
         )
     return tuple(terms)
+
+
+_CLAUSE_WORDS = frozenset({"but", "however", "although", "though", "whereas", "except"})
+_BREAKS = re.compile(r"[.!?;]\s*\S")
+
+
+def phrase_findings(items: Mapping[str, Sequence[str]]) -> list[tuple[str, str, str]]:
+    """Lint findings on the ``phrases:`` of ``items`` (id -> phrases), as (id, message,
+    code): a phrase that two items share (``shared_phrase``), and a phrase that can never
+    match because free text would split it into two clauses (``unmatchable_phrase``)."""
+    out: list[tuple[str, str, str]] = []
+    owners: dict[tuple[tuple[str, ...], ...], tuple[str, str]] = {}
+    for vid, phrases in items.items():
+        for phrase in phrases:
+            try:
+                terms = parse_phrase(phrase)
+            except PhraseSyntaxError:
+                continue  # the loader reports it
+            words = {w for t in terms if not t.optional for w in t.words}
+            if _BREAKS.search(phrase.strip()) or words & _CLAUSE_WORDS:
+                out.append(
+                    (
+                        vid,
+                        f"'{vid}': phrase '{phrase}' can never match: free text is matched "
+                        "within one clause, and this phrase spans a clause break",
+                        "unmatchable_phrase",
+                    )
+                )
+            key = tuple(sorted(t.words for t in terms if not t.optional))
+            prior = owners.get(key)
+            if prior is None:
+                owners[key] = (vid, phrase)
+            elif prior[0] != vid:
+                out.append(
+                    (
+                        vid,
+                        f"'{vid}': phrase '{phrase}' also names '{prior[0]}' (as '{prior[1]}'): "
+                        "text matching it would be read as both",
+                        "shared_phrase",
+                    )
+                )
+    return out
