@@ -46,14 +46,39 @@ class Lexicon:
     lang: str
     phrases: list[Phrase]
     index: dict[str, list[int]]
-    prefixes: list[tuple[str, int]]
+    prefixes: list[tuple[str, tuple[int, int]]]
     red_flags: dict[str, tuple[TriageLevel, tuple[str, ...]]]
     questions: dict[str, str]
     kinds: dict[str, str]
     words: frozenset[str]
     long_words: list[str]
+    terms: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    needs: list[tuple[int, ...]] = field(default_factory=list)
+    """Per phrase: the indices of its required word terms (not slots)."""
     keys: dict[str, str] = field(default_factory=dict)
     _fuzzy: dict[str, str | None] = field(default_factory=dict)
+    _hits: dict[tuple[str, str], frozenset[tuple[int, int]]] = field(default_factory=dict)
+
+    def hits(self, key: str, norm: str) -> frozenset[tuple[int, int]]:
+        """The (phrase, term) places a word fits: by key, ``prefix*`` or as a typo (memoised)."""
+        got = self._hits.get((key, norm))
+        if got is not None:
+            return got
+        found = set(self.terms.get(key, ()))
+        if norm != key:
+            found.update(self.terms.get(norm, ()))
+        for prefix, place in self.prefixes:
+            if key.startswith(prefix) or norm.startswith(prefix):
+                found.add(place)
+        if not found and not norm.isdigit():
+            typo = self.fuzzy(norm)
+            if typo is not None:
+                found.update(self.terms.get(typo, ()))
+        out = frozenset(found)
+        if len(self._hits) >= _CACHE_LIMIT:
+            self._hits.clear()
+        self._hits[(key, norm)] = out
+        return out
 
     def key(self, word: str) -> str:
         """The word key of ``word`` in this lexicon's language (memoised)."""
@@ -123,16 +148,17 @@ def build_lexicon(pack: RulePack, lang: str = "en") -> Lexicon:
                 required = sum(1 for t in terms if not t.optional)
                 phrases.append(Phrase(vid, kind, text, terms, required, vid in flags))
     index: dict[str, list[int]] = {}
-    prefixes: list[tuple[str, int]] = []
+    terms: dict[str, list[tuple[int, int]]] = {}
+    prefixes: list[tuple[str, tuple[int, int]]] = []
     words: set[str] = set()
     for i, phrase in enumerate(phrases):
-        for term in phrase.terms:
+        for ti, term in enumerate(phrase.terms):
             for w in term.words:
                 if w.endswith("*"):
-                    if term.anchors:
-                        prefixes.append((w[:-1], i))
+                    prefixes.append((w[:-1], (i, ti)))
                     continue
                 words.add(w)
+                terms.setdefault(w, []).append((i, ti))
                 if term.anchors and i not in index.get(w, ()):
                     index.setdefault(w, []).append(i)
     long_words = sorted(w for w in words if len(w) >= FUZZY_MIN and w.isalpha())
@@ -146,6 +172,11 @@ def build_lexicon(pack: RulePack, lang: str = "en") -> Lexicon:
         kinds=kinds,
         words=frozenset(words | FILLERS),
         long_words=long_words,
+        terms=terms,
+        needs=[
+            tuple(ti for ti, t in enumerate(p.terms) if not t.optional and t.slot is None)
+            for p in phrases
+        ],
         keys=keys,
     )
 

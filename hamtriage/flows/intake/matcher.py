@@ -18,6 +18,7 @@ from .tokens import Tok
 __all__ = ["Candidate", "find_phrases", "select"]
 
 _SIDE_WORDS = frozenset({"left", "right"})
+_NONE: frozenset[tuple[int, int]] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,18 +36,12 @@ class Candidate:
         return tuple(sorted((*self.idxs, *self.optional)))
 
 
-def _fits(term: Term, tok: Tok, typo: str | None) -> bool:
+def _fits(term: Term, place: tuple[int, int], tok: Tok, hits: frozenset[tuple[int, int]]) -> bool:
     if term.slot == "number":
         return tok.number is not None
     if term.slot == "side":
         return tok.key in _SIDE_WORDS
-    for w in term.words:
-        if w.endswith("*"):
-            if tok.key.startswith(w[:-1]) or tok.norm.startswith(w[:-1]):
-                return True
-        elif w == tok.key or w == tok.norm or w == typo:
-            return True
-    return False
+    return place in hits
 
 
 def _slack(required: int) -> int:
@@ -57,89 +52,79 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
     """Every candidate occurrence of a lexicon phrase in ``toks`` (overlaps included)."""
     content = [i for i, t in enumerate(toks) if not t.filler]
     ordinal = {i: k for k, i in enumerate(content)}
-    typos: dict[int, str | None] = {}
-    anchors: list[list[int]] = []
+    hits = [lex.hits(t.key, t.norm) if t.number is None else _NONE for t in toks]
+    phrases = lex.phrases
+    # the places each clause offers: a phrase missing one of its words there cannot match
+    offered: dict[int, set[tuple[int, int]]] = {}
     for i in content:
-        t = toks[i]
-        found = list(lex.index.get(t.key, ()))
-        if t.norm != t.key:
-            found += lex.index.get(t.norm, ())
-        typo: str | None = None
-        if not found and t.number is None:
-            typo = lex.fuzzy(t.norm)
-            if typo is not None:
-                found += lex.index.get(typo, ())
-        typos[i] = typo
-        for prefix, pid in lex.prefixes:
-            if t.key.startswith(prefix) or t.norm.startswith(prefix):
-                found.append(pid)
-        anchors.append(found)
-
+        offered.setdefault(toks[i].clause, set()).update(hits[i])
     out: dict[tuple[int, tuple[int, ...]], Candidate] = {}
-    for ci, pids in enumerate(anchors):
-        if not pids:
+    for ci, anchor in enumerate(content):
+        here = hits[anchor]
+        if not here:
             continue
-        anchor = content[ci]
         clause = toks[anchor].clause
-        for pid in dict.fromkeys(pids):
-            phrase = lex.phrases[pid]
+        places = offered[clause]
+        pids = {pid for pid, ti in here if phrases[pid].terms[ti].anchors}
+        windows: dict[int, list[int]] = {}
+        for pid in sorted(pids):
+            phrase = phrases[pid]
+            if not all((pid, ti) in places for ti in lex.needs[pid]):
+                continue
             span = phrase.required + _slack(phrase.required) - 1
-            lo, hi = max(0, ci - span), min(len(content) - 1, ci + span)
-            window = [
-                content[k]
-                for k in sorted(range(lo, hi + 1), key=lambda k: abs(k - ci))
-                if toks[content[k]].clause == clause
-            ]
+            window = windows.get(span)
+            if window is None:
+                lo, hi = max(0, ci - span), min(len(content) - 1, ci + span)
+                window = windows[span] = [
+                    content[k]
+                    for k in sorted(range(lo, hi + 1), key=lambda k: abs(k - ci))
+                    if toks[content[k]].clause == clause
+                ]
             used: list[int] = []
-            ok = True
-            for term in phrase.terms:
+            for ti, term in enumerate(phrase.terms):
                 if term.optional:
                     continue
+                place = (pid, ti)
                 pick = next(
-                    (
-                        i
-                        for i in window
-                        if i not in used and _fits(term, toks[i], typos.get(i))
-                    ),
+                    (i for i in window if i not in used and _fits(term, place, toks[i], hits[i])),
                     None,
                 )
                 if pick is None:
-                    ok = False
                     break
                 used.append(pick)
-            if not ok or anchor not in used:
-                continue
-            ordinals = sorted(ordinal[i] for i in used)
-            spread = ordinals[-1] - ordinals[0]
-            if spread > span:
-                continue
-            first, last = min(used), max(used)
-            optional: list[int] = []
-            for term in phrase.terms:
-                if not term.optional or term.slot is not None:
+            else:
+                if anchor not in used:
                     continue
-                if all(w in FILLERS for w in term.words):
-                    continue  # allowed, but not part of the span ("my", "up")
-                for i in range(max(0, first - 2), min(len(toks), last + 3)):
-                    if (
-                        i not in used
-                        and i not in optional
-                        and toks[i].clause == clause
-                        and _fits(term, toks[i], None)
-                    ):
-                        optional.append(i)
-                        break
-            # optional words only widen the span when they touch it
-            lo_i, hi_i = first, last
-            kept: list[int] = []
-            for i in sorted(optional, key=lambda i: min(abs(i - first), abs(i - last))):
-                if lo_i - 2 <= i <= hi_i + 2:
-                    kept.append(i)
-                    lo_i, hi_i = min(lo_i, i), max(hi_i, i)
-            key = (pid, tuple(sorted(used)))
-            if key not in out:
-                out[key] = Candidate(phrase, tuple(sorted(used)), tuple(sorted(kept)), spread)
+                ordinals = sorted(ordinal[i] for i in used)
+                spread = ordinals[-1] - ordinals[0]
+                if spread > span:
+                    continue
+                key = (pid, tuple(sorted(used)))
+                if key not in out:
+                    optional = _optional(phrase, pid, toks, hits, used, clause)
+                    out[key] = Candidate(phrase, key[1], optional, spread)
     return list(out.values())
+
+
+def _optional(
+    phrase: Phrase,
+    pid: int,
+    toks: list[Tok],
+    hits: list[frozenset[tuple[int, int]]],
+    used: list[int],
+    clause: int,
+) -> tuple[int, ...]:
+    """Tokens of the phrase's optional (non-filler) words right next to its span."""
+    first, last = min(used), max(used)
+    found: list[int] = []
+    for ti, term in enumerate(phrase.terms):
+        if not term.optional or term.slot is not None or all(w in FILLERS for w in term.words):
+            continue  # fillers are allowed, but not part of the span ("my", "up")
+        for i in range(max(0, first - 2), min(len(toks), last + 3)):
+            if i not in used and i not in found and toks[i].clause == clause and (pid, ti) in hits[i]:
+                found.append(i)
+                break
+    return tuple(sorted(found))
 
 
 def select(cands: list[Candidate]) -> list[Candidate]:

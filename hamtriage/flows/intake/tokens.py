@@ -22,21 +22,17 @@ CLAUSE_WORDS = frozenset({"but", "however", "although", "though", "whereas", "ex
 
 @dataclass(frozen=True, slots=True)
 class Tok:
-    """A word or number of the text."""
+    """A word or number of the text (``norm``: lower case, no apostrophes)."""
 
     raw: str
     key: str
+    norm: str
     start: int
     end: int
     clause: int
     seg: int
     number: float | None
     filler: bool
-
-    @property
-    def norm(self) -> str:
-        """Lower case without apostrophes (``Can't`` -> ``cant``)."""
-        return self.raw.lower().replace("'", "").replace("\u2019", "")
 
 
 def tokenize(text: str, lang: str = "en", cache: dict[str, str] | None = None) -> list[Tok]:
@@ -65,5 +61,6 @@ def tokenize(text: str, lang: str = "en", cache: dict[str, str] | None = None) -
         if key in CLAUSE_WORDS:
             clause += 1
             seg += 1
-        out.append(Tok(raw, key, pos, m.end(), clause, seg, number, key in FILLERS))
+        norm = raw.lower().replace("'", "").replace("\u2019", "")
+        out.append(Tok(raw, key, norm, pos, m.end(), clause, seg, number, key in FILLERS))
     return out
