@@ -71,14 +71,19 @@ def main() -> None:
     timed(short[:200], pack)  # warm the word caches as a running service would have them
     times = timed(short, pack)
     q = statistics.quantiles(times, n=100)
-    print(f"300 characters: median {statistics.median(times) * 1e3:.3f} ms, p99 {q[98] * 1e3:.3f} ms")
+    print(
+        f"300 characters: median {statistics.median(times) * 1e3:.3f} ms, p99 {q[98] * 1e3:.3f} ms"
+    )
     print("length  median ms  us per character")
     for length in (300, 1000, 3000, 10_000):
         texts = [message(rng, length) for _ in range(max(20, 6000 // length * 10))]
         m = statistics.median(timed(texts, pack))
         print(f"{length:6}  {m * 1e3:9.3f}  {m * 1e6 / length:8.3f}")
     # the worst case for backtracking: one long clause of alarm-like words, no punctuation
-    hostile = " ".join(rng.choice(["numb", "no", "not", "knee", "pop", "left", "7", "swollen"]) for _ in range(2000))[:10_000]
+    hostile = " ".join(
+        rng.choice(["numb", "no", "not", "knee", "pop", "left", "7", "swollen"])
+        for _ in range(2000)
+    )[:10_000]
     m = statistics.median(timed([hostile] * 5, pack))
     print(f"hostile 10,000 characters (one clause of alarm words): {m * 1e3:.1f} ms")
 

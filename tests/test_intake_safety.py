@@ -66,7 +66,9 @@ def test_sides_in_two_sentences() -> None:
 )
 def test_context(text: str, field: str | None) -> None:
     report = parse_text(text).report
-    where = [f for f in ("symptoms", "absent", "suspected") if "saddle_numbness" in getattr(report, f)]
+    where = [
+        f for f in ("symptoms", "absent", "suspected") if "saddle_numbness" in getattr(report, f)
+    ]
     assert where == ([field] if field else [])
 
 
@@ -74,7 +76,8 @@ def test_an_alarm_word_is_never_silent() -> None:
     parsed = parse_text("heard a loud snap from my ankle during box jumps")
     assert parsed.report.suspected == ("achilles_pop_or_gap",)
     (sus,) = parsed.suspected
-    assert sus.text == "snap" and sus.question.startswith("Did it feel like")
+    assert sus.text == "snap"
+    assert sus.question.startswith("Did it feel like")
     result = hamtriage.triage(parsed.report)
     assert result.level == TriageLevel.EMERGENCY
     assert [s.id for s in result.to_confirm] == ["achilles_pop_or_gap"]
@@ -93,7 +96,9 @@ def test_report_suspected_is_validated_like_symptoms() -> None:
     assert "saddle_numbness" in err.value.suggestions
     with pytest.raises(ReportError, match="suspected and absent"):
         hamtriage.triage({"suspected": ["saddle_numbness"], "absent": ["saddle_numbness"]})
-    confirmed = hamtriage.triage({"symptoms": ["saddle_numbness"], "suspected": ["saddle_numbness"]})
+    confirmed = hamtriage.triage(
+        {"symptoms": ["saddle_numbness"], "suspected": ["saddle_numbness"]}
+    )
     assert confirmed.to_confirm == ()
 
 
@@ -119,18 +124,20 @@ def test_next_questions_asks_suspected_then_unscreened_first() -> None:
     assert all(q.red_flag for q in interview.questions)
     emergency = hamtriage.Engine.default().next_questions({"suspected": ["saddle_numbness"]})
     assert [q.id for q in emergency.questions] == ["saddle_numbness"]
-    assert not emergency.should_stop and emergency.note
+    assert not emergency.should_stop
+    assert emergency.note
 
 
 def test_phrases_with_bad_syntax_are_refused_with_their_place(tmp_path: Path) -> None:
     pack = MINIMAL_PACK.replace(
-        '{id: b, label: Symptom B}', '{id: b, label: Symptom B, phrases: ["(my knee", "{age} b"]}'
+        "{id: b, label: Symptom B}", '{id: b, label: Symptom B, phrases: ["(my knee", "{age} b"]}'
     )
     root = write_pack(tmp_path / "p", {"pack.yaml": pack})
     with pytest.raises(RulePackError) as err:
         hamtriage.load_pack(root)
     text = str(err.value)
-    assert "pack.yaml:9:" in text and "'(' is never closed" in text
+    assert "pack.yaml:9:" in text
+    assert "'(' is never closed" in text
     assert "unknown slot '{age}'" in text
 
 
@@ -138,7 +145,9 @@ def test_lint_reports_shared_and_unmatchable_phrases(tmp_path: Path) -> None:
     pack = MINIMAL_PACK.replace(
         '{id: a, label: Symptom A, synonyms: ["aa thing"]}',
         '{id: a, label: Symptom A, synonyms: ["aa thing"], phrases: ["knee went pop", "knee. pop"]}',
-    ).replace('{id: b, label: Symptom B}', '{id: b, label: Symptom B, phrases: ["pop went (the) knee"]}')
+    ).replace(
+        "{id: b, label: Symptom B}", '{id: b, label: Symptom B, phrases: ["pop went (the) knee"]}'
+    )
     root = write_pack(tmp_path / "p", {"pack.yaml": pack})
     found = [(i.code, i.message) for i in lint(root) if "phrase" in i.code]
     codes = sorted(code for code, _ in found)
@@ -148,7 +157,8 @@ def test_lint_reports_shared_and_unmatchable_phrases(tmp_path: Path) -> None:
 
 def test_a_pack_s_phrases_are_matched(tmp_path: Path) -> None:
     pack = MINIMAL_PACK.replace(
-        '{id: b, label: Symptom B}', '{id: b, label: Symptom B, phrases: ["wobbl* (left|right) {side} knee"]}'
+        "{id: b, label: Symptom B}",
+        '{id: b, label: Symptom B, phrases: ["wobbl* (left|right) {side} knee"]}',
     )
     loaded = hamtriage.load_pack(write_pack(tmp_path / "p", {"pack.yaml": pack}))
     assert parse_text("my knee wobbles on the left", loaded).report.symptoms == ("b",)
@@ -178,7 +188,9 @@ NEGATED = [
 
 @settings(max_examples=40, deadline=None)
 @given(st.sampled_from(BENIGN), st.sampled_from(ALARMS), st.booleans())
-def test_adding_an_alarm_sentence_never_lowers_the_level(benign: str, alarm: str, first: bool) -> None:
+def test_adding_an_alarm_sentence_never_lowers_the_level(
+    benign: str, alarm: str, first: bool
+) -> None:
     base = hamtriage.triage(parse_text(benign).report).level
     text = f"{alarm}. {benign}" if first else f"{benign}. {alarm}"
     added = hamtriage.triage(parse_text(text).report).level

@@ -32,9 +32,9 @@ from ..errors import RuleIssue, RulePackError
 from ..flows.explain import describe_tests
 from ..runtime.compiler import Atom, compile_pack, dnf
 from ._yaml import YamlDocument, read_yaml
-from .phrases import phrase_findings
 from .loader import iter_conditions, load_pack
 from .pack import RulePack
+from .phrases import phrase_findings
 from .schema import (
     AbsentCond,
     ActivityCond,

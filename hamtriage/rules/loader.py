@@ -13,8 +13,8 @@ from pydantic import BaseModel, ValidationError
 from ..errors import RuleIssue, RulePackError, a_or_an, suggest
 from ..levels import RecommendationKind, TriageLevel
 from . import _snapshot
-from .phrases import PhraseSyntaxError, parse_phrase
 from .pack import Origin, RulePack, VocabKind, content_hash, normalize_text
+from .phrases import PhraseSyntaxError, parse_phrase
 from .schema import (
     ACTION_KEYS,
     CONDITION_KEYS,

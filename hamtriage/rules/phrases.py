@@ -33,12 +33,91 @@ __all__ = [
 SLOTS = ("number", "side")
 
 FILLERS = frozenset(
-    "a an the my me i im ive id its it is are am was were be been being really very so "
-    "just quite pretty bit little kind sort of always often sometimes usually also too "
-    "like get gets got getting in on at to for with from by this "
-    "that these those some any lot lots have has had having do does did then now again "
-    "still up think guess maybe kinda sorta literally totally super honestly basically "
-    "actually definitely properly abit".split()
+    [
+        "a",
+        "an",
+        "the",
+        "my",
+        "me",
+        "i",
+        "im",
+        "ive",
+        "id",
+        "its",
+        "it",
+        "is",
+        "are",
+        "am",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "really",
+        "very",
+        "so",
+        "just",
+        "quite",
+        "pretty",
+        "bit",
+        "little",
+        "kind",
+        "sort",
+        "of",
+        "always",
+        "often",
+        "sometimes",
+        "usually",
+        "also",
+        "too",
+        "like",
+        "get",
+        "gets",
+        "got",
+        "getting",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "with",
+        "from",
+        "by",
+        "this",
+        "that",
+        "these",
+        "those",
+        "some",
+        "any",
+        "lot",
+        "lots",
+        "have",
+        "has",
+        "had",
+        "having",
+        "do",
+        "does",
+        "did",
+        "then",
+        "now",
+        "again",
+        "still",
+        "up",
+        "think",
+        "guess",
+        "maybe",
+        "kinda",
+        "sorta",
+        "literally",
+        "totally",
+        "super",
+        "honestly",
+        "basically",
+        "actually",
+        "definitely",
+        "properly",
+        "abit",
+    ]
 )
 """Words that never anchor a match: optional in a phrase, skipped when measuring a window."""
 
@@ -51,6 +130,7 @@ _KEY_FIXES = {
         "calves": "calf",
         "hammies": "hammy",
         "hammie": "hammy",
+        "hammy": "hammy",
         "rdls": "rdl",
         "kb": "kettlebell",
         "kbs": "kettlebell",
@@ -234,8 +314,10 @@ def phrase_findings(items: Mapping[str, Sequence[str]]) -> list[tuple[str, str, 
                 out.append(
                     (
                         vid,
-                        f"'{vid}': phrase '{phrase}' can never match: free text is matched "
-                        "within one clause, and this phrase spans a clause break",
+                        (
+                            f"'{vid}': phrase '{phrase}' can never match: free text is matched "
+                            "within one clause, and this phrase spans a clause break"
+                        ),
                         "unmatchable_phrase",
                     )
                 )
@@ -247,8 +329,10 @@ def phrase_findings(items: Mapping[str, Sequence[str]]) -> list[tuple[str, str, 
                 out.append(
                     (
                         vid,
-                        f"'{vid}': phrase '{phrase}' also names '{prior[0]}' (as '{prior[1]}'): "
-                        "text matching it would be read as both",
+                        (
+                            f"'{vid}': phrase '{phrase}' also names '{prior[0]}' (as '{prior[1]}'): "
+                            "text matching it would be read as both"
+                        ),
                         "shared_phrase",
                     )
                 )

@@ -138,4 +138,3 @@ class Screener:
             region=item.region if item is not None else None,
             rules=(),
         )
-

@@ -19,28 +19,126 @@ __all__ = ["ALARMS", "Alarm", "find_alarms"]
 _W = frozenset
 
 SADDLE = _W(
-    "groin bum butt backside bottom anus anal genital genitals private privates perineum "
-    "saddle crotch wipe toilet loo undercarriage vagina penis scrotum testicle arse ass "
-    "buttcheek cheek".split()
+    [
+        "groin",
+        "bum",
+        "butt",
+        "backside",
+        "bottom",
+        "anus",
+        "anal",
+        "genital",
+        "genitals",
+        "private",
+        "privates",
+        "perineum",
+        "saddle",
+        "crotch",
+        "wipe",
+        "toilet",
+        "loo",
+        "undercarriage",
+        "vagina",
+        "penis",
+        "scrotum",
+        "testicle",
+        "arse",
+        "ass",
+        "buttcheek",
+        "cheek",
+    ]
 )
 BOTH = _W({"both", "leg", "legs"})
-ARMS = _W("arm hand finger everywhere spread spreading face body whole".split())
+ARMS = _W(["arm", "hand", "finger", "everywhere", "spread", "spreading", "face", "body", "whole"])
 INJURY = _W(
-    "injury injure hurt drop dropped bar kick kicked tackle tackled fall fell crash hit land "
-    "landed twist twisted roll rolled break broke fracture cast accident impact collide".split()
+    [
+        "injury",
+        "injure",
+        "hurt",
+        "drop",
+        "dropped",
+        "bar",
+        "kick",
+        "kicked",
+        "tackle",
+        "tackled",
+        "fall",
+        "fell",
+        "crash",
+        "hit",
+        "land",
+        "landed",
+        "twist",
+        "twisted",
+        "roll",
+        "rolled",
+        "break",
+        "broke",
+        "fracture",
+        "cast",
+        "accident",
+        "impact",
+        "collide",
+    ]
 )
-LIMB = _W("foot toe ankle shin calf leg heel knee".split())
+LIMB = _W(["foot", "toe", "ankle", "shin", "calf", "leg", "heel", "knee"])
 KNEE = _W({"knee", "kneecap", "patella"})
 ANKLE = _W({"ankle"})
 CALF = _W({"calf", "shin"})
 HAMSTRING = _W(
-    "hamstring hammy buttock glute thigh rdl deadlift sit sprint sprinting bum butt".split()
+    [
+        "hamstring",
+        "hammy",
+        "buttock",
+        "glute",
+        "thigh",
+        "rdl",
+        "deadlift",
+        "sit",
+        "sprint",
+        "sprinting",
+        "bum",
+        "butt",
+    ]
 )
-ACHILLES = _W("achilles heel tendon calf ankle tiptoe".split())
+ACHILLES = _W(["achilles", "heel", "tendon", "calf", "ankle", "tiptoe"])
 HOT = _W({"hot", "red", "warm", "heat", "burning"})
 BACK = _W({"back", "spine", "lumbar", "sciatica", "disc"})
 NIGHT_CTX = _W({"wake", "woke", "sleep", "awake", "night", "keep"})
-TRAUMA_CTX = _W("height ladder roof stairs horse car motorbike scaffold wall".split())
+PAIN = _W(["pain", "hurt", "ache", "aching", "throb", "throbbing", "agony"])
+STOPPED = _W(
+    [
+        "stop",
+        "stopped",
+        "limp",
+        "limping",
+        "hobble",
+        "hobbled",
+        "pull",
+        "pulled",
+        "went",
+        "tear",
+        "tore",
+        "twang",
+        "grab",
+    ]
+)
+BONE = _W(
+    [
+        "bone",
+        "bony",
+        "malleolus",
+        "kneecap",
+        "knobbly",
+        "knobble",
+        "metatarsal",
+        "navicular",
+        "fibula",
+    ]
+)
+TRAUMA_CTX = _W(
+    ["height", "ladder", "roof", "stairs", "horse", "car", "motorbike", "scaffold", "wall"]
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,28 +153,64 @@ class Alarm:
 _NUMB_ITEMS: tuple[tuple[frozenset[str] | None, str], ...] = (
     (SADDLE, "saddle_numbness"),
     (ARMS, "widespread_neurology"),
-    (_W({"both"}), "progressive_leg_weakness"),
+    (_W({"both", "legs"}), "progressive_leg_weakness"),
     (INJURY, "injured_limb_cold_or_numb"),
     (None, "widespread_neurology"),
 )
 
 ALARMS: tuple[Alarm, ...] = (
     Alarm(
-        (("numb",), ("tingle",), ("pin", "needle"), ("cant", "feel"), ("no", "feeling"),
-         ("no", "sensation"), ("lose", "sensation"), ("lose", "feeling"), ("reduce", "sensation")),
+        (
+            ("numb",),
+            ("tingle",),
+            ("pin", "needle"),
+            ("cant", "feel"),
+            ("no", "feeling"),
+            ("no", "sensation"),
+            ("lose", "sensation"),
+            ("lose", "feeling"),
+            ("reduce", "sensation"),
+        ),
         _NUMB_ITEMS,
     ),
-    Alarm((("dead",), ("asleep",), ("odd",), ("weird",), ("strange",)), ((SADDLE, "saddle_numbness"),)),
     Alarm(
-        (("pee",), ("wee",), ("urine",), ("urinate",), ("bladder",), ("piss",), ("incontinent",),
-         ("incontinence",), ("dribble",), ("leak",), ("wet", "myself"), ("wet", "pants"),
-         ("catheter",), ("bowel",), ("poo",), ("poop",), ("faecal",), ("fecal",), ("soil",),
-         ("accident", "pants")),
+        (("dead",), ("asleep",), ("odd",), ("weird",), ("strange",)), ((SADDLE, "saddle_numbness"),)
+    ),
+    Alarm(
+        (
+            ("pee",),
+            ("wee",),
+            ("urine",),
+            ("urinate",),
+            ("bladder",),
+            ("piss",),
+            ("incontinent",),
+            ("incontinence",),
+            ("dribble",),
+            ("leak",),
+            ("wet", "myself"),
+            ("wet", "pants"),
+            ("catheter",),
+            ("bowel",),
+            ("poo",),
+            ("poop",),
+            ("faecal",),
+            ("fecal",),
+            ("soil",),
+            ("accident", "pants"),
+        ),
         ((None, "bladder_or_bowel_dysfunction"),),
     ),
     Alarm(
-        (("sex",), ("erection",), ("impotence",), ("impotent",), ("orgasm",), ("ejaculate",),
-         ("libido",)),
+        (
+            ("sex",),
+            ("erection",),
+            ("impotence",),
+            ("impotent",),
+            ("orgasm",),
+            ("ejaculate",),
+            ("libido",),
+        ),
         ((None, "new_sexual_dysfunction"),),
     ),
     Alarm(
@@ -92,19 +226,50 @@ ALARMS: tuple[Alarm, ...] = (
         ),
     ),
     Alarm(
-        (("fever",), ("feverish",), ("temperature",), ("chill",), ("shiver",), ("rigor",),
-         ("night", "sweat"), ("sweat", "night"), ("unwell",), ("flu",), ("sweats",)),
+        (
+            ("fever",),
+            ("feverish",),
+            ("temperature",),
+            ("chill",),
+            ("shiver",),
+            ("rigor",),
+            ("night", "sweat"),
+            ("sweat", "night"),
+            ("unwell",),
+            ("flu",),
+            ("sweats",),
+        ),
         ((None, "fever_or_unwell"),),
     ),
     Alarm(
-        (("lose", "weight"), ("weight", "loss"), ("weight", "drop"), ("drop", "weight"),
-         ("lose", "kg"), ("lose", "kilo"), ("lose", "pound"), ("lose", "stone")),
+        (
+            ("lose", "weight"),
+            ("weight", "loss"),
+            ("weight", "drop"),
+            ("drop", "weight"),
+            ("lose", "kg"),
+            ("lose", "kilo"),
+            ("lose", "pound"),
+            ("lose", "stone"),
+        ),
         ((None, "unexplained_weight_loss"),),
     ),
     Alarm(
-        (("cancer",), ("tumour",), ("tumor",), ("chemo",), ("chemotherapy",), ("radiotherapy",),
-         ("lymphoma",), ("leukaemia",), ("leukemia",), ("melanoma",), ("malignant",),
-         ("oncology",), ("oncologist",)),
+        (
+            ("cancer",),
+            ("tumour",),
+            ("tumor",),
+            ("chemo",),
+            ("chemotherapy",),
+            ("radiotherapy",),
+            ("lymphoma",),
+            ("leukaemia",),
+            ("leukemia",),
+            ("melanoma",),
+            ("malignant",),
+            ("oncology",),
+            ("oncologist",),
+        ),
         ((None, "cancer_history"),),
     ),
     Alarm(
@@ -138,8 +303,17 @@ ALARMS: tuple[Alarm, ...] = (
         ((LIMB, "injured_limb_cold_or_numb"),),
     ),
     Alarm(
-        (("cant", "walk"), ("unable", "walk"), ("cant", "put", "weight"), ("cant", "bear"),
-         ("cant", "weight"), ("cant", "stand"), ("crutch",), ("hobble",), ("hop", "around")),
+        (
+            ("cant", "walk"),
+            ("unable", "walk"),
+            ("cant", "put", "weight"),
+            ("cant", "bear"),
+            ("cant", "weight"),
+            ("cant", "stand"),
+            ("crutch",),
+            ("hobble",),
+            ("hop", "around"),
+        ),
         (
             (INJURY | LIMB, "unable_to_bear_weight"),
             (BACK, "progressive_leg_weakness"),
@@ -155,17 +329,69 @@ ALARMS: tuple[Alarm, ...] = (
         ((KNEE, "kneecap_dislocation"),),
     ),
     Alarm((("night",),), ((NIGHT_CTX, "night_pain"),)),
+    Alarm((("wake",), ("woke",)), ((PAIN, "night_pain"),)),
+    Alarm((("jelly",),), ((None, "progressive_leg_weakness"),)),
+    Alarm(
+        (("weight",),),
+        (
+            (
+                _W(["down", "drop", "dropping", "fall", "falling", "scale", "loss", "lose"]),
+                "unexplained_weight_loss",
+            ),
+        ),
+    ),
+    Alarm(
+        (("hamstring",), ("hammy",), ("limp",), ("hobble",)),
+        ((STOPPED, "hamstring_injury_stopped_activity"),),
+    ),
+    Alarm(
+        (("massive",), ("huge",), ("fat",), ("tight",)),
+        ((KNEE, "rapid_knee_swelling"), (ANKLE, "ankle_pain_not_settling")),
+    ),
+    Alarm((("buckle",), ("give", "way"), ("from", "under")), ((None, "knee_giving_way"),)),
+    Alarm(
+        (("press",), ("push",), ("tender",), ("touch",), ("prod",)),
+        ((BONE, "bone_tenderness_after_injury"),),
+    ),
+    Alarm(
+        (("not", "better"), ("no", "improvement"), ("still",), ("week",)),
+        ((ANKLE, "ankle_pain_not_settling"),),
+    ),
+    Alarm(
+        (("squeeze",), ("compress",), ("together",)),
+        ((_W(["shin", "leg", "calf", "tib", "fib", "ankle"]), "positive_ankle_squeeze_test"),),
+    ),
+    Alarm(
+        (("motorbike",), ("motorcycle",), ("horse",), ("flatten",), ("come", "off")),
+        ((None, "major_trauma"),),
+    ),
+    Alarm(
+        (("abscess",), ("antibiotic",), ("infection",), ("staph",), ("immune",), ("sepsis",)),
+        ((None, "infection_risk"),),
+    ),
     Alarm(
         (("crash",), ("collision",), ("hit", "car"), ("fell", "off"), ("fall", "off")),
         ((None, "major_trauma"),),
     ),
     Alarm(
-        (("osteoporosis",), ("osteopenia",), ("steroid",), ("prednisolone",), ("prednisone",)),
+        (
+            ("osteoporosis",),
+            ("osteopenia",),
+            ("steroid",),
+            ("prednisolone",),
+            ("prednisone",),
+            ("pred",),
+        ),
         ((None, "osteoporosis_or_steroid_use"),),
     ),
     Alarm(
-        (("immunosuppressed",), ("immunosuppressant",), ("biologic",), ("methotrexate",),
-         ("inject", "drug")),
+        (
+            ("immunosuppressed",),
+            ("immunosuppressant",),
+            ("biologic",),
+            ("methotrexate",),
+            ("inject", "drug"),
+        ),
         ((None, "infection_risk"),),
     ),
 )
@@ -222,7 +448,11 @@ def find_alarms(toks: list[Tok], free: set[int], known: frozenset[str]) -> list[
             lo, hi = max(0, i - _CONTEXT), min(len(toks), idxs[-1] + _CONTEXT + 1)
             near = {toks[k].key for k in range(lo, hi)} | {toks[k].norm for k in range(lo, hi)}
             item = next(
-                (vid for ctx, vid in ALARMS[n].items if vid in known and (ctx is None or ctx & near)),
+                (
+                    vid
+                    for ctx, vid in ALARMS[n].items
+                    if vid in known and (ctx is None or ctx & near)
+                ),
                 None,
             )
             if item is not None:

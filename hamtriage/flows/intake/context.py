@@ -33,30 +33,107 @@ class State(StrEnum):
 
 
 NEGATIONS = frozenset(
-    "no not never without dont doesnt didnt havent hasnt hadnt isnt arent wasnt werent wont "
-    "nor none neither nothing deny nope zero nil".split()
+    [
+        "no",
+        "not",
+        "never",
+        "without",
+        "dont",
+        "doesnt",
+        "didnt",
+        "havent",
+        "hasnt",
+        "hadnt",
+        "isnt",
+        "arent",
+        "wasnt",
+        "werent",
+        "wont",
+        "nor",
+        "none",
+        "neither",
+        "nothing",
+        "deny",
+        "nope",
+        "zero",
+        "nil",
+    ]
 )
 POST_NEGATIONS = frozenset({"none", "nil", "nope", "gone", "resolve", "negative", "nothing"})
 _POST_AFTER_NOT = frozenset({"anymore", "really", "lately", "recently", "since", "all", "today"})
 _SCOPE_END = frozenset(
-    "and so because cause since after when while until then which who yet plus whereas "
-    "except but however although though".split()
+    [
+        "and",
+        "so",
+        "because",
+        "cause",
+        "since",
+        "after",
+        "when",
+        "while",
+        "until",
+        "then",
+        "which",
+        "who",
+        "yet",
+        "plus",
+        "whereas",
+        "except",
+        "but",
+        "however",
+        "although",
+        "though",
+    ]
 )
 _LIST_GLUE = frozenset({"or", "nor", "any", "either", "no", "and"})
 _PSEUDO: dict[str, frozenset[str]] = {
-    "no": frozenset("better worse change idea matter doubt way clue reason wonder".split()),
-    "not": frozenset("only just sure certain bad long help great enough much fun".split()),
-    "dont": frozenset("know think understand care help want seem".split()),
-    "doesnt": frozenset("help seem matter".split()),
-    "didnt": frozenset("help know think".split()),
-    "without": frozenset("warning reason try trying much".split()),
-    "nothing": frozenset("help work change".split()),
+    "no": frozenset(
+        ["better", "worse", "change", "idea", "matter", "doubt", "way", "clue", "reason", "wonder"]
+    ),
+    "not": frozenset(
+        ["only", "just", "sure", "certain", "bad", "long", "help", "great", "enough", "much", "fun"]
+    ),
+    "dont": frozenset(["know", "think", "understand", "care", "help", "want", "seem"]),
+    "doesnt": frozenset(["help", "seem", "matter"]),
+    "didnt": frozenset(["help", "know", "think"]),
+    "without": frozenset(["warning", "reason", "try", "trying", "much"]),
+    "nothing": frozenset(["help", "work", "change"]),
     "never": frozenset({"mind"}),
 }
 OTHER_PERSON = frozenset(
-    "dad father mum mom mother grandma grandmother grandad granddad grandfather grandpa nan "
-    "nana brother sister uncle aunt auntie cousin friend mate teammate wife husband partner "
-    "girlfriend boyfriend family relative colleague coworker".split()
+    [
+        "dad",
+        "father",
+        "mum",
+        "mom",
+        "mother",
+        "grandma",
+        "grandmother",
+        "grandad",
+        "granddad",
+        "grandfather",
+        "grandpa",
+        "nan",
+        "nana",
+        "brother",
+        "sister",
+        "uncle",
+        "aunt",
+        "auntie",
+        "cousin",
+        "friend",
+        "mate",
+        "teammate",
+        "wife",
+        "husband",
+        "partner",
+        "girlfriend",
+        "boyfriend",
+        "family",
+        "relative",
+        "colleague",
+        "coworker",
+    ]
 )
 _HYPOTHETICAL: tuple[tuple[str, ...], ...] = (
     ("what", "if"),
@@ -83,7 +160,9 @@ _HYPOTHETICAL: tuple[tuple[str, ...], ...] = (
     ("should", "i", "worry"),
     ("when", "to", "worry"),
 )
-_WORRY = frozenset("worried worry scared afraid concerned anxious wonder wondering fear".split())
+_WORRY = frozenset(
+    ["worried", "worry", "scared", "afraid", "concerned", "anxious", "wonder", "wondering", "fear"]
+)
 _WINDOW = 8
 
 

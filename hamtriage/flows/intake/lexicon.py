@@ -148,7 +148,7 @@ def build_lexicon(pack: RulePack, lang: str = "en") -> Lexicon:
                 required = sum(1 for t in terms if not t.optional)
                 phrases.append(Phrase(vid, kind, text, terms, required, vid in flags))
     index: dict[str, list[int]] = {}
-    terms: dict[str, list[tuple[int, int]]] = {}
+    places: dict[str, list[tuple[int, int]]] = {}
     prefixes: list[tuple[str, tuple[int, int]]] = []
     words: set[str] = set()
     for i, phrase in enumerate(phrases):
@@ -158,7 +158,7 @@ def build_lexicon(pack: RulePack, lang: str = "en") -> Lexicon:
                     prefixes.append((w[:-1], (i, ti)))
                     continue
                 words.add(w)
-                terms.setdefault(w, []).append((i, ti))
+                places.setdefault(w, []).append((i, ti))
                 if term.anchors and i not in index.get(w, ()):
                     index.setdefault(w, []).append(i)
     long_words = sorted(w for w in words if len(w) >= FUZZY_MIN and w.isalpha())
@@ -172,7 +172,7 @@ def build_lexicon(pack: RulePack, lang: str = "en") -> Lexicon:
         kinds=kinds,
         words=frozenset(words | FILLERS),
         long_words=long_words,
-        terms=terms,
+        terms=places,
         needs=[
             tuple(ti for ti, t in enumerate(p.terms) if not t.optional and t.slot is None)
             for p in phrases

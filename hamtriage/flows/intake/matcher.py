@@ -58,19 +58,24 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
     offered: dict[int, set[tuple[int, int]]] = {}
     for i in content:
         offered.setdefault(toks[i].clause, set()).update(hits[i])
+    feasible: dict[int, set[int]] = {}
+    needs = lex.needs
+    for clause, places in offered.items():
+        count: dict[int, int] = {}
+        for pid, ti in places:
+            if ti in needs[pid]:
+                count[pid] = count.get(pid, 0) + 1
+        feasible[clause] = {pid for pid, n in count.items() if n == len(needs[pid])}
     out: dict[tuple[int, tuple[int, ...]], Candidate] = {}
     for ci, anchor in enumerate(content):
         here = hits[anchor]
         if not here:
             continue
         clause = toks[anchor].clause
-        places = offered[clause]
-        pids = {pid for pid, ti in here if phrases[pid].terms[ti].anchors}
+        pids = feasible[clause].intersection(pid for pid, _ in here)
         windows: dict[int, list[int]] = {}
         for pid in sorted(pids):
             phrase = phrases[pid]
-            if not all((pid, ti) in places for ti in lex.needs[pid]):
-                continue
             span = phrase.required + _slack(phrase.required) - 1
             window = windows.get(span)
             if window is None:
@@ -121,7 +126,12 @@ def _optional(
         if not term.optional or term.slot is not None or all(w in FILLERS for w in term.words):
             continue  # fillers are allowed, but not part of the span ("my", "up")
         for i in range(max(0, first - 2), min(len(toks), last + 3)):
-            if i not in used and i not in found and toks[i].clause == clause and (pid, ti) in hits[i]:
+            if (
+                i not in used
+                and i not in found
+                and toks[i].clause == clause
+                and (pid, ti) in hits[i]
+            ):
                 found.append(i)
                 break
     return tuple(sorted(found))

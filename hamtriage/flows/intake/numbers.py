@@ -55,10 +55,7 @@ class Age:
 
 def find_age(text: str, notes: list[str]) -> Age | None:
     """The first plausible age the text states (0-120); others are noted."""
-    found: list[tuple[int, int, int]] = []
-    for pattern in _AGES:
-        for m in pattern.finditer(text):
-            found.append((m.start(), m.end(), int(m.group(1))))
+    found = [(m.start(), m.end(), int(m.group(1))) for p in _AGES for m in p.finditer(text)]
     for start, end, value in sorted(found):
         if 0 <= value <= 120:
             # "I'm 34 years old": two patterns, one age
@@ -92,7 +89,12 @@ class Measured:
 
 
 def measure(
-    pack: RulePack, vid: str, toks: list[Tok], first: int, last: int, used: set[int],
+    pack: RulePack,
+    vid: str,
+    toks: list[Tok],
+    first: int,
+    last: int,
+    used: set[int],
     notes: list[str],
 ) -> Measured | None:
     """The value(s) after (or just before) a measurement phrase, checked against its range.

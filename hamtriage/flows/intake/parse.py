@@ -26,7 +26,9 @@ Field = Literal["symptoms", "absent", "history", "activities", "measurements", "
 # "DOMS from hell, can't walk properly" is soreness, not a failing nerve
 _SORENESS_ITEMS = frozenset({"progressive_leg_weakness", "unable_to_bear_weight"})
 _SORENESS = frozenset({"doms"})
-_IDLE = frozenset("and or when whenever while if but so because since after".split())
+_IDLE = frozenset(
+    ["and", "or", "when", "whenever", "while", "if", "but", "so", "because", "since", "after"]
+)
 
 
 class _Model(BaseModel):
@@ -170,7 +172,9 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
     def suspect(vid: str, idxs: tuple[int, ...], reason: str) -> None:
         start, end, span = _span(text, toks, idxs)
         suspects.append(
-            Suspect(id=vid, text=span, start=start, end=end, question=lex.questions[vid], reason=reason)
+            Suspect(
+                id=vid, text=span, start=start, end=end, question=lex.questions[vid], reason=reason
+            )
         )
         settle(vid, "suspected")
 
@@ -193,7 +197,11 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
                 merged = dict(got.sides)
                 if isinstance(prior, SidedValue):
                     merged = {
-                        **{k: v for k, v in (("left", prior.left), ("right", prior.right)) if v is not None},
+                        **{
+                            k: v
+                            for k, v in (("left", prior.left), ("right", prior.right))
+                            if v is not None
+                        },
                         **merged,
                     }
                 measurements[vid] = SidedValue(**merged)
@@ -269,7 +277,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
         absent=tuple(absent[:MAX_ITEMS]),
         history=tuple(history[:MAX_ITEMS]),
         activities=tuple(activities[:MAX_ITEMS]),
-        measurements=measurements,  # type: ignore[arg-type]
+        measurements=measurements,
         age=age,
         sex=sex,  # type: ignore[arg-type]
         suspected=tuple(suspected[:MAX_ITEMS]),
