@@ -36,6 +36,7 @@ from .results import (
     Recommendation,
     RedFlag,
     RuleEvidence,
+    Screen,
     TriageResult,
     Variant,
 )
@@ -106,6 +107,7 @@ __all__ = (
     "RuleIssue",
     "RulePack",
     "RulePackError",
+    "Screen",
     "SidedValue",
     "TriageLevel",
     "TriageResult",

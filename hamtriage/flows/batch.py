@@ -88,6 +88,7 @@ def fact_key(facts: Facts) -> tuple[Any, ...]:
         tuple(sorted(facts.asymmetries.items())),
         facts.age,
         facts.sex,
+        facts.suspected,
     )
 
 

@@ -6,6 +6,9 @@ coaching app's chat or form would, and gets back up to ``limit`` questions and a
 
 How questions are chosen:
 
+0. **Suspected red flags.** The items a report lists under ``suspected`` (free text
+   hinted at them) count for the level until answered, so they are asked first, even
+   when the level they cause is ``emergency``.
 1. **Red-flag screening.** Every symptom or history id that appears in a condition of
    a ``red_flag: true`` rule is a screening question. The ones of the report's body
    regions (the ``region:`` of the items reported present or measured) that have not been
@@ -131,6 +134,27 @@ def red_flag_items(pack: RulePack) -> dict[str, tuple[str, ...]]:
                 if rule.id not in rules:
                     rules.append(rule.id)
     return {k: tuple(v) for k, v in out.items()}
+
+
+def _to_confirm(result: TriageResult) -> tuple[Question, ...]:
+    """The suspected red-flag items a result counted for its level: asked first."""
+    return tuple(
+        Question(
+            id=s.id,
+            kind="history" if s.kind == "history" else "symptom",
+            label=s.label,
+            text=s.question,
+            red_flag=True,
+            region=s.region,
+            why=(
+                f"Suspected from the athlete's words and counted for the level until answered "
+                f"(red-flag rule {', '.join(s.rules) or 'none'}, up to {s.level.value})."
+            ),
+            rules=s.rules,
+            score=200.0 + s.level.rank,
+        )
+        for s in result.to_confirm
+    )
 
 
 def _regions(pack: RulePack, facts: Facts) -> set[str]:
@@ -272,6 +296,20 @@ def next_questions(
     rep = facts.report
     base = eng.triage(rep)
     leading = tuple(h.id for h in base.hypotheses[:_LEADING])
+    confirm = _to_confirm(base)
+    if base.level == TriageLevel.EMERGENCY and confirm:
+        # the level rests on suspicions: settle them now rather than stop asking
+        return Interview(
+            questions=confirm[:limit],
+            should_stop=False,
+            level=base.level,
+            top_hypothesis=base.hypotheses[0].id if base.hypotheses else None,
+            remaining=len(confirm),
+            note=(
+                "The level is emergency because of what the text suggests: ask these now; "
+                "if any is confirmed, or the athlete is unsure, seek emergency care."
+            ),
+        )
     if base.level == TriageLevel.EMERGENCY:
         return Interview(
             should_stop=True,
@@ -282,8 +320,8 @@ def next_questions(
     answered = set(facts.present) | set(facts.absent)
     known = answered | set(facts.activities) | set(facts.measurements)
 
-    questions: list[Question] = []
-    any_change = False
+    questions: list[Question] = list(confirm)
+    any_change = bool(confirm)
 
     # 1. red-flag screening for the report's regions
     flags = red_flag_items(pack)

@@ -33,6 +33,7 @@ from ..rules._yaml import YamlDocument, read_yaml
 from ..rules.loader import iter_conditions, load_pack
 from ..rules.logic import Atom, FactKind, describe_tests, dnf
 from ..rules.pack import RulePack
+from ..rules.phrases import phrase_findings
 from ..rules.schema import (
     AbsentCond,
     ActivityCond,
@@ -547,6 +548,12 @@ def _vocabulary_issues(pack: RulePack) -> list[RuleIssue]:
         for vid in pack.hypotheses
         if vid in supported and vid not in leads
     ]
+    phrased = {
+        vid: item.phrases
+        for table in (pack.symptoms, pack.history, pack.measurements)
+        for vid, item in table.items()
+    }
+    issues += [_issue(at(vid), msg, code) for vid, msg, code in phrase_findings(phrased)]
     return issues
 
 

@@ -54,6 +54,7 @@ _SOURCES = (
     "rules/_yaml.py",
     "rules/loader.py",
     "rules/pack.py",
+    "rules/phrases.py",
     "rules/safety.py",
     "rules/schema.py",
 )

@@ -15,6 +15,7 @@ from ..errors import RuleIssue, RulePackError, a_or_an, suggest
 from ..levels import RecommendationKind, TriageLevel
 from . import _snapshot
 from .pack import Origin, RulePack, VocabKind, content_hash, normalize_text
+from .phrases import PhraseSyntaxError, parse_phrase
 from .schema import (
     ACTION_KEYS,
     CONDITION_KEYS,
@@ -468,6 +469,20 @@ def _check_cycles(rules: list[tuple[YamlDocument, Rule, Loc]], col: _Collector) 
                 break
 
 
+def _check_phrases(doc: YamlDocument, loc: Loc, item: Any, col: _Collector) -> None:
+    """Each ``phrases:`` entry must be readable and able to match (file:line:col)."""
+    for j, phrase in enumerate(getattr(item, "phrases", ())):
+        try:
+            parse_phrase(phrase)
+        except PhraseSyntaxError as exc:
+            col.add(
+                doc,
+                (*loc, "phrases", j),
+                f"'{item.id}': phrase '{phrase}', column {exc.column}: {exc}",
+                code="bad_phrase",
+            )
+
+
 def _index_synonyms(tables: dict[str, dict[str, Any]], col: _Collector) -> dict[str, str]:
     """Map folded ids, labels and synonyms to ids. Ids win; two items sharing a text is an error."""
     index = {normalize_text(i): i for i in col.kinds}
@@ -599,6 +614,7 @@ def _check_pack(
                 col.kinds[item.id] = kind
                 col.origins[item.id] = Origin(doc.path, line, column)
                 tables[section][item.id] = item
+                _check_phrases(doc, loc, item, col)
                 if item.source is not None:
                     source_docs.append((doc, (*loc, "source"), item.source))
         for i, rule in rf.items["rules"]:

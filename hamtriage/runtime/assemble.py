@@ -37,6 +37,7 @@ from ..rules.pack import RulePack
 from ..scoring import LIKELY, POSSIBLE, confidence
 from ._construct import trusted
 from .compiler import CompiledPack, CompiledRule
+from .screening import Screener
 
 __all__ = ["CACHE_LIMIT", "Assembler"]
 
@@ -168,6 +169,7 @@ class Assembler:
             for rec_id, item in pack.recommendations.items()
         }
         self._referrals = {level.rank: rec for level, rec in pack.meta.referrals.items()}
+        self.screener = Screener(pack)
         # parts of rules whose matched facts carry no value, by rule index and id of the
         # facts tuple (built by prepare() with the engine: read-only afterwards). The index
         # is part of the key: tuples can be shared (every empty tuple is the same object).
@@ -292,6 +294,8 @@ class Assembler:
             blocked_exercises=self._blocked(blocked) if blocked else (),
             red_flags=tuple(flags_found),
             trace=tuple(part.fired for part in parts),
+            to_confirm=self.screener.to_confirm(facts),
+            unscreened=self.screener.unscreened(facts),
             disclaimer=DISCLAIMER,
             pack=self._info,
         )
