@@ -36,11 +36,12 @@ if str(ROOT) not in sys.path:  # run as a script: make ``benchmarks`` importable
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.baselines import Floor, StockDriver  # noqa: E402
-from benchmarks.workload import PlainEvaluator, make_reports  # noqa: E402
 from hamtriage import Engine, TriageResult  # noqa: E402
 from hamtriage.engine import compiled_state  # noqa: E402
 from hamtriage.report import Facts  # noqa: E402
 from hamtriage.runtime.wire import marker_json  # noqa: E402
+from tests.support.oracle import PlainEvaluator  # noqa: E402
+from tests.support.reports import make_reports  # noqa: E402
 
 DOC = ROOT / "docs" / "benchmarks.md"
 START = "<!-- results:start (written by benchmarks/run.py) -->"

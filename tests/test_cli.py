@@ -15,10 +15,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from _packs import tiny_pack
 
 from hamtriage import cli
 from hamtriage._commands.schema import render
+from tests.support.packs import tiny_pack
 
 ROOT = Path(__file__).resolve().parent.parent
 HINGE = str(ROOT / "examples" / "reports" / "hinge_spasms.json")

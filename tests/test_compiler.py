@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from _packs import MINIMAL_PACK, tiny_pack, write_pack
 
 from hamtriage import Engine, RulePackError, load_pack
 from hamtriage.engine import compiled_state
@@ -15,6 +14,7 @@ from hamtriage.rules.schema import Rule
 from hamtriage.runtime import _durable
 from hamtriage.runtime.compiler import LIMITS, compile_pack
 from hamtriage.runtime.wire import MARKER_PREFIX, engine_number, fact_json, fnv1_32, marker_json
+from tests.support.packs import MINIMAL_PACK, tiny_pack, write_pack
 
 
 def _rule(when: object) -> Rule:

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from benchmarks.workload import make_reports
 from hamtriage import Engine, EngineError, ReportError, TriageResult
 from hamtriage.engine import compiled_state
 from hamtriage.runtime._durable import MAX_SESSIONS, SIDS, Ruleset
 from hamtriage.runtime.wire import fnv1_32
+from tests.support.reports import make_reports
 
 THREADS = 8
 PER_THREAD = 400  # 8 x 400 = 3,200 triages (a few seconds)

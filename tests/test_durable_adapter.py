@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _packs import tiny_pack
 
 import hamtriage
 from hamtriage import Engine, EngineError
 from hamtriage.engine import compiled_state
 from hamtriage.runtime._durable import Ruleset
 from hamtriage.runtime.wire import fnv1_32
+from tests.support.packs import tiny_pack
 
 RULES = """
 rules:

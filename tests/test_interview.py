@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from _packs import write_pack
 
 import hamtriage
 from hamtriage.flows.interview import Interview, next_questions, red_flag_items
+from tests.support.packs import write_pack
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "reports"
 

@@ -18,7 +18,6 @@ from typing import Any
 import durable_rules_engine as dre
 import pytest
 
-from benchmarks.workload import make_reports
 from hamtriage import (
     BatchReportError,
     Engine,
@@ -45,6 +44,7 @@ from hamtriage.results import (
 )
 from hamtriage.runtime._construct import trusted
 from hamtriage.runtime.wire import fact_json
+from tests.support.reports import make_reports
 
 linux_only = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc/self/statm")
 

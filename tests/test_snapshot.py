@@ -21,10 +21,8 @@ from types import MappingProxyType
 from typing import Any
 
 import pytest
-from _packs import MINIMAL_PACK, tiny_pack, write_pack
 
 import hamtriage
-from benchmarks.workload import make_reports
 from hamtriage import (
     Engine,
     RuleIssue,
@@ -34,6 +32,8 @@ from hamtriage import (
 )
 from hamtriage.engine import compiled_state
 from hamtriage.rules import _snapshot, _yaml, loader
+from tests.support.packs import MINIMAL_PACK, tiny_pack, write_pack
+from tests.support.reports import make_reports
 
 RULES = """
 rules:
