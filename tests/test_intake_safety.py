@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _packs import MINIMAL_PACK, write_pack
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import hamtriage
 from hamtriage import Report, ReportError, RulePackError, TriageLevel, parse_text
 from hamtriage.flows.lint import lint
+from tests.support.packs import MINIMAL_PACK, write_pack
 
 # (text, field, id) from the issue: each was lost or misread by the 0.1 matcher
 ISSUE = [
