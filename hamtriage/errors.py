@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 __all__ = [
+    "BatchReportError",
     "EngineError",
     "EngineUnavailableError",
     "HamtriageError",
@@ -160,3 +161,45 @@ class EngineError(HamtriageError):
 
 class EngineUnavailableError(HamtriageError, ImportError):
     """The durable-rules C extension cannot be imported on this interpreter."""
+
+
+class BatchReportError(ReportError):
+    """Report ``index`` of a batch is invalid; ``field`` is ``reports[index].<field>``,
+    and so is the field of each of :attr:`problems`."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        index: int,
+        field: str = "",
+        value: object = None,
+        suggestions: tuple[str, ...] = (),
+        problems: Iterable[ReportProblem] = (),
+    ) -> None:
+        self.index = index
+        super().__init__(
+            message,
+            field=_at(index, field),
+            value=value,
+            suggestions=suggestions,
+            problems=[
+                ReportProblem(_at(index, p.field), p.message, p.suggestions) for p in problems
+            ],
+        )
+
+    @classmethod
+    def at(cls, index: int, error: ReportError) -> BatchReportError:
+        """``error`` (about one report) placed at ``index`` of a batch."""
+        return cls(
+            error.message,
+            index=index,
+            field=error.field,
+            value=error.value,
+            suggestions=error.suggestions,
+            problems=error.problems,
+        )
+
+
+def _at(index: int, field: str) -> str:
+    return f"reports[{index}]" + (f".{field}" if field and field[0] != "[" else field)

@@ -31,7 +31,7 @@ __all__ = [
     "SidedValue",
     "coerce_report",
     "normalize",
-    "validate",
+    "validate_report",
 ]
 
 MAX_ITEMS = 100
@@ -96,7 +96,11 @@ class Report(BaseModel):
 
     * ``symptoms``: ids reported present; ``absent``: ids the athlete explicitly denies;
     * ``measurements``: id -> number, or id -> ``{"left": n, "right": n}`` for sided tests;
-    * ``activities``, ``history``: ids; ``age`` in years and ``sex`` are optional.
+    * ``activities``, ``history``: ids; ``age`` in years and ``sex`` are optional;
+    * ``suspected``: symptom or history ids that free text hinted at but did not settle
+      (see :func:`hamtriage.parse_text`). They count as present for the triage level
+      (over-triage rather than under-triage) and the result lists them under
+      ``to_confirm`` with their questions until the report confirms or denies them.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
@@ -110,6 +114,7 @@ class Report(BaseModel):
     history: IdList = ()
     age: Annotated[int, Field(ge=0, le=120, strict=True)] | None = None
     sex: Literal["female", "male"] | None = None
+    suspected: IdList = ()
 
     _notes: tuple[str, ...] = PrivateAttr(default=())
 
@@ -125,7 +130,7 @@ class Report(BaseModel):
 
     @property
     def notes(self) -> tuple[str, ...]:
-        """On a report returned by :func:`validate` (``engine.validate``): each id that
+        """On a report returned by :func:`validate_report` (``engine.validate``): each id that
         was read only after folding compatibility characters (fullwidth letters, ligatures),
         e.g. ``symptoms[0]: 'ｌｏｗ_back_spasms' was read as 'low_back_spasms' ...``."""
         return self._notes
@@ -138,6 +143,7 @@ _LIST_NOUNS = {
     "activities": "activities",
     "history": "history items",
     "measurements": "measurements",
+    "suspected": "suspected items",
 }
 
 
@@ -207,6 +213,8 @@ class Facts:
     age: int | None
     sex: str | None
     report: Report
+    suspected: frozenset[str] = frozenset()
+    """Suspected ids the report did not confirm (they are in ``present`` too)."""
     notes: tuple[str, ...] = ()
 
 
@@ -233,6 +241,18 @@ def normalize(report: Report | Mapping[str, Any], pack: RulePack) -> Facts:
         for name in sorted(set(absent) & (set(present) | set(history))):
             check.add("absent", f"'{name}' is reported both present and absent", name)
     activities = check.ids("activities", rep.activities, _ACTIVITIES) if rep.activities else []
+    suspected: list[str] = []
+    if rep.suspected:
+        suspected = check.ids("suspected", rep.suspected, _FINDINGS)
+        for name in sorted(set(absent) & set(suspected)):
+            check.add(
+                "suspected",
+                f"'{name}' is reported both suspected and absent (a denial settles it: "
+                "leave it out of suspected)",
+                name,
+            )
+        # confirmed ones are simply present
+        suspected = [s for s in suspected if s not in present and s not in history]
 
     values: dict[str, float] = {}
     sides: dict[str, tuple[float | None, float | None]] = {}
@@ -268,7 +288,7 @@ def normalize(report: Report | Mapping[str, Any], pack: RulePack) -> Facts:
     if check.problems:
         raise ReportError.of(check.problems, value=check.first_value)
     return Facts(
-        present=frozenset(present + history),
+        present=frozenset(present + history + suspected),
         absent=frozenset(absent),
         activities=frozenset(activities),
         measurements=values,
@@ -277,11 +297,12 @@ def normalize(report: Report | Mapping[str, Any], pack: RulePack) -> Facts:
         age=rep.age,
         sex=rep.sex,
         report=rep,
+        suspected=frozenset(suspected),
         notes=tuple(check.notes),
     )
 
 
-def validate(report: Report | Mapping[str, Any], pack: RulePack) -> Report:
+def validate_report(report: Report | Mapping[str, Any], pack: RulePack) -> Report:
     """``report`` checked against ``pack`` and normalised: every id the pack's own id,
     measurements under their ids. Raises :class:`ReportError` with every problem.
 
@@ -302,6 +323,7 @@ def validate(report: Report | Mapping[str, Any], pack: RulePack) -> Report:
             "history": _ids(pack, rep.history),
             "age": rep.age,
             "sex": rep.sex,
+            "suspected": _ids(pack, rep.suspected),
         }
     )
     out._notes = facts.notes

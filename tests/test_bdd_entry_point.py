@@ -14,7 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from test_bdd_plugin import WRIST_FEATURE, WRIST_PACK
+
+from tests.support.scenarios import WRIST_FEATURE, WRIST_PACK
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTEST = Path(sys.executable).with_name("pytest")  # the environment's own `pytest` command

@@ -4,9 +4,9 @@ phrases for an unknown step, an empty feature file, and no coverage list after a
 from __future__ import annotations
 
 import pytest
-from test_bdd_plugin import CONFTEST, _no_traceback, _run
 
 from hamtriage.bdd.steps import nearest_steps
+from tests.support.scenarios import CONFTEST, _no_traceback, _run
 
 
 def test_a_typo_in_a_given_id_is_reported_at_the_given_line(pytester: pytest.Pytester) -> None:

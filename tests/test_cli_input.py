@@ -188,7 +188,7 @@ def test_several_problems_one_line_each(capsys: pytest.CaptureFixture[str]) -> N
     assert err.splitlines() == [
         (
             "hamtriage: invalid report: symptoms[0]: unknown symptom or history 'low_back_spasm' "
-            "(did you mean 'low_back_spasms'?)"
+            "(did you mean 'low_back_spasms', 'plain_low_back_pain'?)"
         ),
         (
             "hamtriage: invalid report: activities[0]: unknown activity 'dedlift' "

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _packs import tiny_pack
 
 from hamtriage import RulePackError, load_pack
+from tests.support.packs import tiny_pack
 
 RULE = """
 rules:

@@ -6,11 +6,12 @@ from __future__ import annotations
 import pickle
 
 import pytest
-from _packs import tiny_pack
 from pydantic import ValidationError
 
+import hamtriage
 from hamtriage import Engine, HamtriageError, Report, ReportError, SidedValue
 from hamtriage.errors import ReportProblem
+from tests.support.packs import tiny_pack
 
 RULES = """
 rules:
@@ -168,3 +169,40 @@ def test_bundled_fullwidth_id_is_read_whole_not_by_its_ascii_tail() -> None:
     assert report.symptoms == ("low_back_spasms",)
     assert len(report.notes) == 1
     assert "'ｌｏｗ_back_spasms' was read as 'low_back_spasms'" in report.notes[0]
+
+
+def test_suspected_ids_are_checked_and_reported_with_the_other_problems(engine: Engine) -> None:
+    with pytest.raises(ReportError) as info:
+        engine.validate(
+            {"symptoms": ["aa"], "absent": ["b"], "suspected": ["AA Thing", "b", "zzz", "lift"]}
+        )
+    problems = info.value.problems
+    assert [p.field for p in problems] == [
+        "symptoms[0]",
+        "suspected[2]",
+        "suspected[3]",
+        "suspected",
+    ]
+    assert "unknown symptom or history 'zzz'" in problems[1].message
+    assert "'lift' is an activity" in problems[2].message
+    assert "both suspected and absent" in problems[3].message
+    report = engine.validate({"suspected": ["AA Thing", "ｂ"]})
+    assert report.suspected == ("a", "b")
+    assert report.notes == (
+        "suspected[1]: 'ｂ' was read as 'b' (fullwidth or other compatibility characters folded)",
+    )
+
+
+def test_a_batch_error_places_every_problem_at_its_report(engine: Engine) -> None:
+    results = engine.triage_many(
+        [{"symptoms": ["a"]}, {"symptoms": ["aa"], "suspected": ["zzz"]}], on_error="return"
+    )
+    error = results[1]
+    assert isinstance(error, hamtriage.BatchReportError)
+    assert [p.field for p in error.problems] == [
+        "reports[1].symptoms[0]",
+        "reports[1].suspected[0]",
+    ]
+    assert error.field == "reports[1].symptoms[0]"
+    again = pickle.loads(pickle.dumps(error))
+    assert (type(again), again.index, again.problems) == (type(error), 1, error.problems)

@@ -12,10 +12,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..engine import Engine
 from ..errors import ReportError, suggest
 from ..levels import Likelihood, RecommendationKind, TriageLevel
 from ..results import TriageResult
-from ..runtime.engine import Engine
 from ._describe import describe_result, fmt
 
 __all__ = ["TABLE_KINDS", "ScenarioFailure", "ScenarioState", "parse_number"]

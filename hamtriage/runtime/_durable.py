@@ -24,7 +24,6 @@ which makes each known hazard of durable-rules 2.0.28 impossible by construction
 from __future__ import annotations
 
 import contextlib
-import importlib
 import json
 import re
 import sys
@@ -33,19 +32,21 @@ import weakref
 from typing import Any
 
 from ..errors import EngineError, EngineUnavailableError
+from .wire import MARKER_PREFIX as MARKER_PREFIX
 
 REINSTALL_HINT = (
     "reinstall it with: CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject "
     "pip install --no-cache-dir --force-reinstall durable-rules==2.0.28"
 )
 
-_dre: Any
+_dre: Any = None
 _UNAVAILABLE = ""  # why the extension cannot be imported, said when an engine is built
 try:
-    _dre = importlib.import_module("durable_rules_engine")
+    import durable_rules_engine
+
+    _dre = durable_rules_engine
 except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
     # `import hamtriage` still works (the command line can then say this in one line)
-    _dre = None
     _UNAVAILABLE = (
         f"the durable-rules engine extension cannot be imported on Python "
         f"{sys.version.split()[0]} ({exc}); {REINSTALL_HINT}"
@@ -68,10 +69,6 @@ def _code(exc: BaseException) -> int | None:
 MAX_FACT_PROPERTIES = 250
 """durable-rules keeps 255 property slots per fact (``sid`` and ``id`` included); at 300
 properties the 2.0.28 C core was seen to crash the process instead of returning error 302."""
-
-_MARKER = '{"id":"st:'
-"""How a stage marker's JSON starts: every rule with a negation waits for one (the
-compiler's ``MARKER_PREFIX``; this module imports nothing of the compiler)."""
 
 
 def _free(handle: int, live: list[str]) -> None:
@@ -126,7 +123,7 @@ class Session:
         """
         if not facts:
             return []  # the C core dereferences a missing session state: never assert nothing
-        marked = facts[-1].startswith(_MARKER)  # the engine puts a batch's marker last
+        marked = facts[-1].startswith(MARKER_PREFIX)  # the engine puts a batch's marker last
         prefix = self._prefix
         if prefix:
             facts = [prefix + f[1:] if f != "{}" else prefix[:-1] + "}" for f in facts]
