@@ -65,6 +65,7 @@ from ..rules.schema import (
     SymptomCond,
     iter_conditions,
 )
+from ._reserved import fnv1_32, reserved_clashes
 
 __all__ = [
     "BOOT_RULE",
@@ -426,17 +427,10 @@ def _tested(
     return frozenset(names), floors
 
 
-def fnv1_32(name: str) -> int:
-    """durable-rules' hash of a property name (32-bit FNV-1a over its UTF-8 bytes, as its fnv1Hash32 computes it)."""
-    h = 0x811C9DC5
-    for byte in name.encode():
-        h ^= byte if byte < 0x80 else byte | 0xFFFFFF00  # the C code xors a signed char
-        h = (h * 16777619) & 0xFFFFFFFF
-    return h
-
-
-def _check_names(pack: RulePack) -> list[RuleIssue]:
-    """Every name a fact can carry must hash apart: durable tells properties by hash."""
+def _check_names(pack: RulePack, max_stage: int = 0) -> list[RuleIssue]:
+    """Every name a fact can carry must hash apart: durable tells properties by hash (and
+    messages by the hash of their id, which is the fact's name), from each other and
+    from the names durable and the engine use themselves (see :mod:`._reserved`)."""
     names: dict[str, str] = {"id": "durable's own id", "sid": "durable's own sid"}
     for t in ("age", "sex", "st"):
         names[t] = f"the {t} fact"
@@ -466,6 +460,18 @@ def _check_names(pack: RulePack) -> list[RuleIssue]:
                     code="engine_limit",
                 )
             )
+    for name, owner, internal in reserved_clashes(names, max_stage):
+        origin = pack.origins.get(owner)
+        issues.append(
+            RuleIssue(
+                origin.path if origin else pack.root or "<pack>",
+                origin.line if origin else 1,
+                origin.column if origin else 1,
+                f"the engine cannot tell the fact '{name}' from its own '{internal}' (their "
+                f"32-bit hashes collide); rename '{owner}'",
+                code="engine_limit",
+            )
+        )
     return issues
 
 
@@ -558,7 +564,7 @@ def compile_pack(pack: RulePack) -> CompiledPack:
             )
         )
     issues.extend(_check_alpha(pack, uses))
-    issues.extend(_check_names(pack))
+    issues.extend(_check_names(pack, max(stages, default=0)))
     tested, floors = _tested(chain for _, chain in uses)
     if issues:
         raise RulePackError(issues, pack=pack.root or pack.name)
