@@ -42,6 +42,7 @@ from hamtriage.results import (
     Variant,
 )
 from hamtriage.runtime._construct import trusted
+from hamtriage.runtime._durable import _CLEAN, _NEW, _UNKNOWN
 from hamtriage.runtime.compiler import fact_json
 
 linux_only = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc/self/statm")
@@ -135,21 +136,24 @@ def test_the_reused_session_is_empty_between_triages() -> None:
     engine.close()
 
 
-def test_a_failed_session_is_deleted_and_the_next_one_is_fresh() -> None:
+def test_a_failed_session_is_repaired_and_the_next_one_is_fresh() -> None:
     engine = Engine(Engine.default().pack)
     report = {"symptoms": ["low_back_spasms"], "activities": ["deadlift"]}
     expected = engine.triage(report)
 
     def fail_inside_a_session() -> None:
-        with engine._ruleset.session() as session:
+        scope = engine._ruleset.session()
+        with scope.lock:
+            session = scope.open()
             session.assert_json([fact_json("y", "low_back_spasms", 1)])  # left in the session
             raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError):
         fail_inside_a_session()
-    assert engine._ruleset._live == []  # deleted, not kept for reuse
-    assert engine.triage(report) == expected
-    assert engine._ruleset._live == ["0"]
+    slots = engine._ruleset._slots
+    assert [slot.state for slot in slots] == [_UNKNOWN, _NEW]  # not kept for reuse as is
+    assert engine.triage(report) == expected  # repaired (deleted) first, then fresh
+    assert [slot.state for slot in slots] == [_CLEAN, _NEW]
     engine.close()
 
 
