@@ -22,7 +22,7 @@ def run_child(code: str, *args: str, timeout: float = 120) -> subprocess.Complet
     A crash shows as a negative return code, a hang as ``TimeoutExpired``: either fails
     the calling test, never the run.
     """
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(TESTS), *sys.path]))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(TESTS), str(TESTS.parent), *sys.path]))
     env.pop("PYTHONFAULTHANDLER", None)
     try:
         return subprocess.run(
