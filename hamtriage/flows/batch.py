@@ -27,9 +27,10 @@ import math
 import multiprocessing
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..errors import HamtriageError, ReportError
+from ..errors import EngineError, HamtriageError, ReportError
 from ..report import Facts, Report, normalize
 from ..results import TriageResult
 
@@ -71,17 +72,6 @@ class BatchReportError(ReportError):
             value=error.value,
             suggestions=error.suggestions,
         )
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild_error, (self.message, self.index, self.field, self.suggestions))
-
-
-def _rebuild_error(
-    message: str, index: int, field: str, suggestions: tuple[str, ...]
-) -> BatchReportError:
-    error = BatchReportError(message, index=index, suggestions=suggestions)
-    error.field = field
-    return error
 
 
 @functools.cache
@@ -162,9 +152,12 @@ def fact_key(facts: Facts) -> tuple[Any, ...]:
 
 
 def _worker_chunk(
-    engine: Engine, reports: list[AnyReport], offset: int
+    ref: tuple[str | None, str], reports: list[AnyReport], offset: int
 ) -> list[TriageResult | BatchReportError]:
-    return _triage_here(engine, reports, "return", offset)
+    # the engine is rebuilt here, not unpickled with the task: an error doing so (the
+    # pack broke or changed on disk) then returns to the caller as itself, where in the
+    # task's unpickling it killed the worker (BrokenProcessPool)
+    return _triage_here(restore_engine(*ref), reports, "return", offset)
 
 
 def triage_many(
@@ -187,11 +180,15 @@ def triage_many(
     size = max(1, min(MAX_CHUNK, math.ceil(len(items) / (workers * 4))))
     starts = range(0, len(items), size)
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        chunks = pool.map(
-            _worker_chunk,
-            [engine] * len(starts),
-            [items[s : s + size] for s in starts],
-            list(starts),
-        )
-        return [result for chunk in chunks for result in chunk]
+    ref: tuple[str | None, str] = engine.__reduce__()[1]  # (pack directory, content hash)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            chunks = pool.map(
+                _worker_chunk,
+                [ref] * len(starts),
+                [items[s : s + size] for s in starts],
+                list(starts),
+            )
+            return [result for chunk in chunks for result in chunk]
+    except BrokenProcessPool as exc:
+        raise EngineError(f"a worker process died during the batch: {exc}") from exc
