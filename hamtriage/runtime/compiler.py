@@ -42,6 +42,7 @@ from typing import Any
 
 from ..errors import RuleIssue, RulePackError
 from ..levels import EvidenceLevel, TriageLevel
+from ..rules._graph import stratify
 from ..rules.pack import RulePack
 from ..rules.schema import (
     AbsentCond,
@@ -295,23 +296,7 @@ def _stages(pack: RulePack) -> tuple[list[int], dict[str, int]]:
         pro, con = r.conclusions()
         for h in pro.keys() | con.keys():
             concludes.setdefault(h, []).append(i)
-    rule_stage: dict[int, int] = {}
-    hyp_stage: dict[str, int] = {}
-
-    def stage_of_rule(i: int) -> int:
-        if i not in rule_stage:
-            rule_stage[i] = 0 if not reads[i] else 1 + max(stage_of_hyp(h) for h in reads[i])
-        return rule_stage[i]
-
-    def stage_of_hyp(h: str) -> int:
-        if h not in hyp_stage:
-            hyp_stage[h] = max((stage_of_rule(i) for i in concludes.get(h, [])), default=0)
-        return hyp_stage[h]
-
-    stages = [stage_of_rule(i) for i in range(len(pack.rules))]
-    for h in pack.hypotheses:
-        stage_of_hyp(h)
-    return stages, hyp_stage
+    return stratify(reads, concludes, pack.hypotheses)  # iterative: chains may be long
 
 
 def _issue(pack: RulePack, rule: Rule, message: str, code: str) -> RuleIssue:
