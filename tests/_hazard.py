@@ -50,9 +50,9 @@ def colliding_id(target: str, kind: str = "y", seed: str = "q") -> str:
         forward[fnv1_32(f"{kind}:{middle}")] = middle
     for chars in itertools.product(_ALPHABET, repeat=4):
         suffix = "".join(chars)
-        middle = forward.get(_unhash(fnv1_32(target), suffix))
-        if middle is not None:
-            found = middle + suffix
+        found = forward.get(_unhash(fnv1_32(target), suffix))
+        if found is not None:
+            found += suffix
             assert fnv1_32(f"{kind}:{found}") == fnv1_32(target)
             return found
     raise AssertionError(f"no id found for {target}")  # pragma: no cover

@@ -55,7 +55,8 @@ def test_a_cycle_in_a_long_chain_is_still_found(tmp_path: Path) -> None:
     with pytest.raises(RulePackError) as caught:
         load_pack(root)
     (issue,) = [i for i in caught.value.issues if i.code == "cycle"]
-    assert "c5 -> c6" in issue.message and "c299 -> c5" in issue.message
+    assert "c5 -> c6" in issue.message
+    assert "c299 -> c5" in issue.message
 
 
 def _wide_rule(index: int) -> str:
@@ -81,7 +82,8 @@ def test_condition_expansion_is_refused_before_it_is_done(tmp_path: Path) -> Non
         load_pack(root)
     issues = [i for i in caught.value.issues if i.code == "too_big"]
     assert len(issues) == 3
-    assert issues[0].path.endswith("wide0.yaml") and (issues[0].line, issues[0].column) == (6, 11)
+    assert issues[0].path.endswith("wide0.yaml")
+    assert (issues[0].line, issues[0].column) == (6, 11)
     assert f"32868 conditions; the limit is {MAX_RULE_CONDITIONS}" in issues[0].message
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pickle
 from pathlib import Path
+from typing import Any
 
 import pytest
 from _packs import tiny_pack
@@ -96,9 +97,9 @@ def test_workers_after_the_pack_broke_on_disk(tmp_path: Path) -> None:
 
 def test_a_worker_that_dies_is_an_engine_error(tmp_path: Path) -> None:
     engine, _ = _engine(tmp_path)
-    reports: list[object] = [{"symptoms": ["a"]}, _Exploding()]
+    reports: list[Any] = [{"symptoms": ["a"]}, _Exploding()]
     with pytest.raises(EngineError, match="worker process died"):
-        engine.triage_many(reports, workers=2, on_error="return")  # type: ignore[arg-type]
+        engine.triage_many(reports, workers=2, on_error="return")
 
 
 class _Exploding(dict[str, object]):

@@ -61,7 +61,9 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     seen: list[Path] = []
     check = loader._check_pack
 
-    def spy(root: Path, path: str | os.PathLike[str], files: list[Path] | RuleIssue) -> RulePack:
+    def spy(
+        root: Path, path: str | os.PathLike[str], files: list[Path] | tuple[RuleIssue, ...]
+    ) -> RulePack:
         seen.append(root)
         return check(root, path, files)
 
@@ -178,7 +180,7 @@ def test_a_pack_changed_while_it_loads_is_not_stored(
     check = loader._check_pack
 
     def edit_then_check(
-        root: Path, path: str | os.PathLike[str], files: list[Path] | RuleIssue
+        root: Path, path: str | os.PathLike[str], files: list[Path] | tuple[RuleIssue, ...]
     ) -> RulePack:
         pack_file = root / "pack.yaml"
         pack_file.write_text(

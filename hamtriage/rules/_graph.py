@@ -56,6 +56,7 @@ def stratify(
             if (kind == "r" and key in rule_stage) or (kind == "h" and key in hyp_stage):
                 stack.pop()
                 continue
+            todo: list[tuple[str, int | str]]
             if kind == "r":
                 assert isinstance(key, int)
                 todo = [("h", h) for h in reads[key] if h not in hyp_stage]

@@ -56,7 +56,7 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
         f"{sys.version.split()[0]} ({exc}); {REINSTALL_HINT}"
     ) from exc
 
-__all__ = ["Fired", "Ruleset", "Session"]
+__all__ = ["MAX_SESSIONS", "SIDS", "Fired", "Ruleset", "Session"]
 
 Fired = tuple[str, dict[str, dict[str, Any]]]
 """A rule that fired: the engine rule's name and its matched facts by alias."""

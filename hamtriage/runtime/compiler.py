@@ -78,6 +78,7 @@ __all__ = [
     "compile_pack",
     "dnf",
     "engine_number",
+    "fnv1_32",
 ]
 
 BOOT_RULE = "_boot"
