@@ -180,7 +180,7 @@ def triage_under_timer(n, interval):
     done = 0
     for i in range(n):
         r = i % len(reports)
-        armed[0] = True
+        armed[0] = i % 2 == 1  # every other triage: at a point that drifts with the timer
         try:
             got = engine.triage(reports[r])
         except Injected:
@@ -201,7 +201,8 @@ def test_a_signal_timer_raising_during_20000_triages() -> None:
         + TIMER
         + f"""
 done = triage_under_timer({count}, 0.0003)
-assert fired[0] > {count} // 50, fired[0]  # the timer did interrupt triages
+assert fired[0] > {count} // 10, fired[0]  # the timer did interrupt triages
+assert done >= {count} // 2, done  # and the others ran to the right result
 check_all()
 engine.close()
 print("DONE", fired[0], done)
@@ -238,6 +239,8 @@ def worker(n):
                 if got != expected[r]:
                     wrong.append(r)
                 me[1] += 1
+                time.sleep(0.0002)  # between requests: locks are not fair, the main thread
+                # would otherwise wait long for a session (progress, not a leak)
             return
         except Injected:
             me[0] += 1
@@ -253,7 +256,7 @@ def injector():
             if t.is_alive() and sent.get(t.ident, 0) == hits:  # the last one was caught
                 sent[t.ident] = hits + 1
                 set_async(t.ident, Injected)
-        time.sleep(0.0005)
+        time.sleep(0.002)
 inj = threading.Thread(target=injector)
 inj.start()
 triage_under_timer(1500, 0.0004)
@@ -279,6 +282,7 @@ assert not any(t.is_alive() for t in threads), "a worker hung"
 assert wrong == [], wrong
 hits = sum(c[0] for c in counts.values())
 assert hits > 50, hits
+assert sum(c[1] for c in counts.values()) > 500  # triages that ran to the end were right
 fresh = Engine(engine.pack)
 check_all(fresh)
 fresh.close()
