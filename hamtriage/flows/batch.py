@@ -29,7 +29,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..errors import BatchReportError, HamtriageError, ReportError
+from ..errors import BatchReportError, EngineError, ReportError
 from ..report import Facts, Report, normalize
 from ..results import TriageResult
 from ._spawn import GUARD_HINT, check_main_guard
@@ -95,9 +95,14 @@ def fact_key(facts: Facts) -> tuple[Any, ...]:
 
 
 def _worker_chunk(
-    state: Compiled, reports: list[AnyReport], offset: int
+    ref: tuple[tuple[tuple[str, bytes], ...] | None, str], reports: list[AnyReport], offset: int
 ) -> list[TriageResult | BatchReportError]:
-    return _triage_here(state, reports, "return", offset)
+    # the pack is rebuilt here from its files, not unpickled with the task: an error doing
+    # so then returns to the caller as itself, where in the task's unpickling it killed
+    # the worker (BrokenProcessPool)
+    from ..runtime.run import restore
+
+    return _triage_here(restore(*ref), reports, "return", offset)
 
 
 def triage_many(
@@ -122,17 +127,18 @@ def triage_many(
     size = max(1, min(MAX_CHUNK, math.ceil(len(items) / (workers * 4))))
     starts = range(0, len(items), size)
     context = multiprocessing.get_context("spawn")
+    ref = state.__reduce__()[1]  # (the pack's files, or None for the bundled one; its hash)
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             chunks = pool.map(
                 _worker_chunk,
-                [state] * len(starts),  # pickled by content: see Compiled.__reduce__
+                [ref] * len(starts),
                 [items[s : s + size] for s in starts],
                 list(starts),
             )
             return [result for chunk in chunks for result in chunk]
     except BrokenProcessPool as exc:
-        raise HamtriageError(
-            f"a worker process of triage_many(workers={workers}) died ({exc}); if this "
-            f"runs from a script, {GUARD_HINT}"
+        raise EngineError(
+            f"a worker process died during the batch ({exc}); if this runs from a script, "
+            f"{GUARD_HINT}"
         ) from exc
