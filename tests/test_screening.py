@@ -14,9 +14,7 @@ def test_a_calf_complaint_lists_the_dvt_screen_first() -> None:
 
 
 def test_an_answered_screen_is_no_longer_listed() -> None:
-    result = hamtriage.triage(
-        {"symptoms": ["tight_calves"], "absent": ["one_sided_calf_swelling"]}
-    )
+    result = hamtriage.triage({"symptoms": ["tight_calves"], "absent": ["one_sided_calf_swelling"]})
     ids = [s.id for s in result.unscreened]
     assert "one_sided_calf_swelling" not in ids
     assert ids[:2] == list(DVT[1:])
