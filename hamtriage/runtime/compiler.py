@@ -176,9 +176,8 @@ def _stages(pack: RulePack) -> tuple[list[int], dict[str, int]]:
 
 
 def _issue(pack: RulePack, rule: Rule, message: str, code: str) -> RuleIssue:
-    origin = pack.origins.get(f"rule:{rule.id}")
-    path, line, col = (origin.path, origin.line, origin.column) if origin else ("<pack>", 1, 1)
-    return RuleIssue(path, line, col, f"rule '{rule.id}': {message}", code=code, rule_id=rule.id)
+    where = pack.origins.get(f"rule:{rule.id}")
+    return RuleIssue.at(where, f"rule '{rule.id}': {message}", code=code, rule_id=rule.id)
 
 
 def _effects(rule: Rule) -> dict[str, Any]:
@@ -310,27 +309,23 @@ def _check_names(pack: RulePack, max_stage: int = 0) -> list[RuleIssue]:
     for name, owner in names.items():
         other = seen.setdefault(fnv1_32(name), name)
         if other != name:
-            origin = pack.origins.get(owner)
             issues.append(
-                RuleIssue(
-                    origin.path if origin else pack.root or "<pack>",
-                    origin.line if origin else 1,
-                    origin.column if origin else 1,
+                RuleIssue.at(
+                    pack.origins.get(owner),
                     f"the engine cannot tell '{name}' from '{other}' (their 32-bit property "
                     f"hashes collide); rename '{owner}'",
                     code="engine_limit",
+                    fallback=pack.root or "<pack>",
                 )
             )
     for name, owner, internal in reserved_clashes(names, max_stage):
-        origin = pack.origins.get(owner)
         issues.append(
-            RuleIssue(
-                origin.path if origin else pack.root or "<pack>",
-                origin.line if origin else 1,
-                origin.column if origin else 1,
+            RuleIssue.at(
+                pack.origins.get(owner),
                 f"the engine cannot tell the fact '{name}' from its own '{internal}' (their "
                 f"32-bit hashes collide); rename '{owner}'",
                 code="engine_limit",
+                fallback=pack.root or "<pack>",
             )
         )
     return issues
