@@ -29,6 +29,7 @@ from hamtriage.rules.schema import (
     AllCond,
     AnyCond,
     AsymmetryCond,
+    ChangeCond,
     Condition,
     EscalateAction,
     HistoryCond,
@@ -40,6 +41,7 @@ from hamtriage.rules.schema import (
     SupportAction,
     SymptomCond,
 )
+from hamtriage.runtime.compiler import change_key
 
 __all__ = ["Outcome", "PlainEvaluator", "make_reports"]
 
@@ -258,6 +260,11 @@ class PlainEvaluator:
         if isinstance(cond, HypothesisCond):
             hyp, least = cond.hypothesis, cond.min_confidence
             return lambda f, h: h.get(hyp, -1.0) >= least
+        if isinstance(cond, ChangeCond):  # only a re-test's facts carry changes
+            key, verdict, after = change_key(cond.change, cond.side), cond.verdict, cond.after
+            return lambda f, h: f.changes.get(key) == verdict and (
+                after is None or after in f.interventions
+            )
         raise TypeError(cond)  # pragma: no cover
 
     def evaluate(self, facts: Facts) -> Outcome:

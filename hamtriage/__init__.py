@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .api import triage
+from .api import retest, triage
 from .errors import (
     EngineError,
     EngineUnavailableError,
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from .flows.explain import Explanation, HypothesisExplanation
     from .flows.intake import ParsedText, parse_text
     from .flows.interview import Interview, Question
+    from .flows.retesting import MeasurementChange, RetestResult
 
 __version__ = "0.1.0"
 
@@ -54,8 +55,10 @@ _LAZY = {
     "Explanation": "flows.explain",
     "HypothesisExplanation": "flows.explain",
     "Interview": "flows.interview",
+    "MeasurementChange": "flows.retesting",
     "ParsedText": "flows.intake",
     "Question": "flows.interview",
+    "RetestResult": "flows.retesting",
     "parse_text": "flows.intake",
 }
 
@@ -83,6 +86,7 @@ __all__ = (
     "Interview",
     "Likelihood",
     "MatchedFact",
+    "MeasurementChange",
     "PackInfo",
     "ParsedText",
     "Question",
@@ -91,6 +95,7 @@ __all__ = (
     "RedFlag",
     "Report",
     "ReportError",
+    "RetestResult",
     "RuleEvidence",
     "RuleIssue",
     "RulePack",
@@ -102,5 +107,6 @@ __all__ = (
     "bundled_rules_path",
     "load_pack",
     "parse_text",
+    "retest",
     "triage",
 )

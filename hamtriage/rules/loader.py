@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 from ..errors import RuleIssue, RulePackError, a_or_an, suggest
 from ..levels import RecommendationKind, TriageLevel
 from . import _snapshot
+from ._retest_checks import change_condition_issues, retest_issues
 from .pack import Origin, RulePack, VocabKind, content_hash, normalize_text
 from .schema import (
     ACTION_KEYS,
@@ -24,6 +25,7 @@ from .schema import (
     AgeCond,
     AsymmetryCond,
     BlockAction,
+    ChangeCond,
     EscalateAction,
     HistoryCond,
     HistoryItem,
@@ -287,6 +289,7 @@ def _check_condition_refs(
         MeasurementCond: ("measurement", ("measurement",)),
         AsymmetryCond: ("asymmetry", ("measurement",)),
         HypothesisCond: ("hypothesis", ("hypothesis",)),
+        ChangeCond: ("change", ("measurement",)),
     }
     for cond, loc in iter_conditions(rule.when):
         spec = expect.get(type(cond))
@@ -299,6 +302,13 @@ def _check_condition_refs(
         key, allowed = spec
         ref = getattr(cond, key)
         _check_ref(doc, (*base, *loc, key), ref, allowed, key, col, rule.id)
+        if isinstance(cond, ChangeCond):  # the re-test loop (hamtriage.flows.retesting)
+            if cond.after is not None:
+                where = (*base, *loc, "after")
+                _check_ref(doc, where, cond.after, ("recommendation",), "after", col, rule.id)
+            for at, message in change_condition_issues(cond, rule.id, pack["measurements"]):
+                col.add(doc, (*base, *loc, *at), message, code="not_sided", rule_id=rule.id)
+            continue
         if isinstance(cond, MeasurementCond | AsymmetryCond) and ref in pack["measurements"]:
             item = pack["measurements"][ref]
             if isinstance(cond, MeasurementCond):
@@ -558,6 +568,11 @@ def _check_pack(
                 tables[section][item.id] = item
                 if item.source is not None:
                     source_docs.append((doc, (*loc, "source"), item.source))
+                retest = getattr(item, "retest", None)  # a measurement's MDC for re-tests
+                if retest is not None:
+                    source_docs.append((doc, (*loc, "retest", "source"), retest.source))
+                    for at, message in retest_issues(item):
+                        col.add(doc, (*loc, "retest", *at), message, code="retest")
         for i, rule in rf.items["rules"]:
             loc = ("rules", i)
             key = f"rule:{rule.id}"

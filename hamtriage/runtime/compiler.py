@@ -9,7 +9,9 @@ How the rule language maps onto the Rete engine, and why (see docs/engine-notes 
   explicitly absent, ``"act:ID"`` activity (value 1), ``"m:ID"`` and ``"asym:ID"``
   with the measured value or left-right difference, ``"h:ID"`` with a concluded
   hypothesis's confidence, ``"age"``, ``"sex"``, and ``{"id": "st:K", "st": K}``
-  (a stage marker). The C core indexes alpha tests by property *name* but compares
+  (a stage marker). A re-test adds ``"chg:ID"`` (or ``"chg:ID:left"``, ``:right``,
+  ``:asymmetry``) with the change's verdict as a string, and ``"after:REC"`` (value 1)
+  for the intervention done between the two tests. The C core indexes alpha tests by property *name* but compares
   values one test at a time: naming the property after the id lets one hash probe
   find the tests of a fact, where a shared ``k`` property made every fact try every
   id's test (about a third of the engine's time). A session holds at most one fact
@@ -52,6 +54,7 @@ from ..rules.schema import (
     AnyCond,
     AsymmetryCond,
     BlockAction,
+    ChangeCond,
     Condition,
     EscalateAction,
     HistoryCond,
@@ -73,6 +76,7 @@ __all__ = [
     "Atom",
     "CompiledPack",
     "CompiledRule",
+    "change_key",
     "compile_pack",
     "dnf",
     "engine_number",
@@ -132,6 +136,8 @@ def _leaf(cond: Condition) -> Atom:
             return Atom(False, ("sex",), (("eq", s),))
         case HypothesisCond(hypothesis=h, min_confidence=c):
             return Atom(False, ("h", h), (("ge", c),))
+        case ChangeCond(change=i, verdict=v, side=side):
+            return Atom(False, ("chg", change_key(i, side)), (("eq", v),))
     raise TypeError(f"not a leaf condition: {cond!r}")  # pragma: no cover
 
 
@@ -167,7 +173,16 @@ def dnf(
             out = grown
         return out
     atom = replace(_leaf(cond), loc=loc)
+    if isinstance(cond, ChangeCond) and cond.after is not None:
+        # "changed this way after REC": two facts, so a conjunction (negated: a disjunction)
+        after = Atom(False, ("after", cond.after), (), loc)
+        return [[atom.negate()], [after.negate()]] if negate else [[atom, after]]
     return [[atom.negate() if negate else atom]]
+
+
+def change_key(measurement: str, side: str | None = None) -> str:
+    """The key of a change fact: ``knee_to_wall_cm`` or ``knee_to_wall_cm:left``."""
+    return measurement if side is None else f"{measurement}:{side}"
 
 
 def _merge(conj: list[Atom]) -> list[Atom]:
@@ -204,7 +219,7 @@ def marker_json(stage: int) -> str:
 MARKER_PREFIX = '{"id":"st:'
 """How a stage marker's JSON starts."""
 
-_VALUELESS = frozenset({"y", "n", "act"})
+_VALUELESS = frozenset({"y", "n", "act", "after"})
 """Kinds whose facts carry the value 1 (their presence is the information)."""
 
 
@@ -445,11 +460,15 @@ def _check_names(pack: RulePack) -> list[RuleIssue]:
             "symptom": ("y", "n"),
             "history": ("y", "n"),
             "activity": ("act",),
-            "measurement": ("m", "asym"),
+            "measurement": ("m", "asym", "chg"),
             "hypothesis": ("h",),
+            "recommendation": ("after",),
         }.get(kind, ())
         for t in kinds:
             names[fact_name(t, vid)] = vid
+        if kind == "measurement":  # a re-test's per-side changes
+            for side in ("left", "right", "asymmetry"):
+                names[fact_name("chg", change_key(vid, side))] = vid
     seen: dict[int, str] = {}
     issues: list[RuleIssue] = []
     for name, owner in names.items():

@@ -29,6 +29,7 @@ from .compiler import (
 if TYPE_CHECKING:
     from ..flows.explain import Explanation
     from ..flows.interview import Interview
+    from ..flows.retesting import RetestResult
 
 __all__ = ["LIKELY", "POSSIBLE", "POSSIBLE_CAP", "Engine", "combine"]
 
@@ -43,6 +44,8 @@ _KIND_OF_T = {
     "age": "age",
     "sex": "sex",
     "h": "hypothesis",
+    "chg": "change",
+    "after": "intervention",
 }
 
 
@@ -57,7 +60,7 @@ def _matched(matched: dict[str, dict[str, Any]]) -> tuple[MatchedFact, ...]:
         t, _, k = name.partition(":")
         if t not in _KIND_OF_T:
             continue
-        value = None if t in ("y", "n", "act") else fact.get(name)
+        value = None if t in ("y", "n", "act", "after") else fact.get(name)
         if isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         out.append(_new_matched(kind=_KIND_OF_T[t], id=k or t, value=value))
@@ -327,6 +330,8 @@ class Engine:
             return None if facts.age is None else float(facts.age)
         if t == "sex":
             return facts.sex
+        if t == "chg":
+            return facts.changes.get(k)
         return None
 
     def _shape_table(
@@ -341,7 +346,7 @@ class Engine:
             if pairs is None:  # an engine rule the compiler did not describe: parse actions
                 continue
             static = None
-            if all(t in ("y", "n", "act") for t, _ in pairs):
+            if all(t in ("y", "n", "act", "after") for t, _ in pairs):
                 static = tuple(_new_matched(kind=_KIND_OF_T[t], id=k, value=None) for t, k in pairs)
                 self._assembler.prepare(index, static)  # its result objects, built once
             table[name] = (index, static, pairs)
@@ -386,6 +391,13 @@ class Engine:
                 )
             if text:
                 out.append(text)
+        tested = self._compiled.tested  # a re-test's facts (hamtriage.flows.retesting)
+        for key, verdict in facts.changes.items():
+            if fact_name("chg", key) in tested:
+                out.append(fact_json("chg", key, verdict))
+        for rec in facts.interventions:
+            if fact_name("after", rec) in tested:
+                out.append(fact_json("after", rec, 1))
         if marker is not None:
             out.append(marker)
         return out
@@ -440,6 +452,20 @@ class Engine:
         from ..flows.interview import next_questions
 
         return next_questions(report, limit, engine=self._current())
+
+    def retest(
+        self,
+        before: Report | Mapping[str, Any],
+        after: Report | Mapping[str, Any],
+        *,
+        intervention: str | None = None,
+        lang: str = "en",
+    ) -> RetestResult:
+        """Compare two reports against each test's measurement error and triage ``after``
+        with the changes as evidence (see :mod:`hamtriage.flows.retesting`)."""
+        from ..flows.retesting import retest
+
+        return retest(self._current(), before, after, intervention=intervention, lang=lang)
 
 
 @functools.cache
