@@ -40,6 +40,7 @@ __all__ = [
     "MeasurementError",
     "RetestResult",
     "Side",
+    "VERDICTS_TEXT",
     "Verdict",
     "compare",
     "describe_change_fact",
@@ -51,6 +52,8 @@ __all__ = [
 Verdict = Literal["improved", "no_real_change", "worse"]
 Side = Literal["left", "right", "asymmetry"]
 
+VERDICTS_TEXT: tuple[Verdict, ...] = ("improved", "no_real_change", "worse")
+"""The verdicts, in order."""
 LANGUAGES = ("en",)
 """Languages of a re-test's texts (Dutch when the pack has Dutch texts)."""
 DEFAULT_MDC_SHARE = 0.1
