@@ -47,6 +47,7 @@ __all__ = [
     "judge",
     "measurement_error",
     "retest",
+    "retest_facts",
 ]
 
 Verdict = Literal["improved", "no_real_change", "worse"]
@@ -276,6 +277,18 @@ def retest(
     ``after.`` for an invalid report, or is ``intervention`` (with "did you mean") or
     ``lang``.
     """
+    return retest_facts(engine, before, after, intervention=intervention, lang=lang)[0]
+
+
+def retest_facts(
+    engine: Engine,
+    before: Report | Mapping[str, Any],
+    after: Report | Mapping[str, Any],
+    *,
+    intervention: str | None = None,
+    lang: str = "en",
+) -> tuple[RetestResult, Facts]:
+    """:func:`retest`, and the second report's facts with the changes (for explanations)."""
     if lang not in LANGUAGES:
         raise ReportError(
             f"unsupported language '{lang}' (supported: {', '.join(LANGUAGES)})",
@@ -289,16 +302,15 @@ def retest(
     fa = _facts(engine, after, "after")
     changes, not_retested = compare(pack, fb, fa)
     verdicts = {change_key(c.measurement, c.side): c.verdict for c in changes}
+    fa = replace(fa, changes=verdicts, interventions=frozenset({done}) if done else frozenset())
     first = engine._triage_facts(fb)
-    second = engine._triage_facts(
-        replace(fa, changes=verdicts, interventions=frozenset({done}) if done else frozenset())
-    )
+    second = engine._triage_facts(fa)
     hyp_b = [h.id for h in first.hypotheses]
     hyp_a = [h.id for h in second.hypotheses]
     rec_b = [r.id for r in first.recommendations]
     rec_a = [r.id for r in second.recommendations]
     rank_b, rank_a = first.level.rank, second.level.rank
-    return RetestResult(
+    result = RetestResult(
         changes=changes,
         not_retested=not_retested,
         before=first,
@@ -310,6 +322,7 @@ def retest(
         recommendations_gained=tuple(r for r in rec_a if r not in rec_b),
         recommendations_lost=tuple(r for r in rec_b if r not in rec_a),
     )
+    return result, fa
 
 
 def describe_change_fact(fact: MatchedFact, pack: RulePack) -> str:
