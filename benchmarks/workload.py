@@ -262,8 +262,8 @@ class PlainEvaluator:
             return lambda f, h: h.get(hyp, -1.0) >= least
         if isinstance(cond, ChangeCond):  # only a re-test's facts carry changes
             key, verdict, after = change_key(cond.change, cond.side), cond.verdict, cond.after
-            return lambda f, h: f.changes.get(key) == verdict and (
-                after is None or after in f.interventions
+            return lambda f, h: (
+                f.changes.get(key) == verdict and (after is None or after in f.interventions)
             )
         raise TypeError(cond)  # pragma: no cover
 

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-import hamtriage
 from hamtriage import Engine, ReportError, TriageLevel
 from hamtriage.flows.retesting import (
     DEFAULT_MDC_SHARE,
@@ -114,12 +113,17 @@ def test_sided_tests_judge_each_side_the_worse_side_and_the_asymmetry() -> None:
     right = result.change("knee_to_wall_cm", "right")
     overall = result.change("knee_to_wall_cm")
     asym = result.change("knee_to_wall_cm", "asymmetry")
-    assert left is not None and left.verdict == "improved" and left.change == 3
-    assert right is not None and right.verdict == "no_real_change"
+    assert left is not None
+    assert left.verdict == "improved"
+    assert left.change == 3
+    assert right is not None
+    assert right.verdict == "no_real_change"
     # the value triage reads is the worse side: 6 (left) before, 8.5 (right) after
-    assert overall is not None and (overall.before, overall.after) == (6, 8.5)
+    assert overall is not None
+    assert (overall.before, overall.after) == (6, 8.5)
     assert overall.verdict == "improved"
-    assert asym is not None and (asym.before, asym.after) == (2, 0.5)
+    assert asym is not None
+    assert (asym.before, asym.after) == (2, 0.5)
     assert asym.mdc == round(1.9 * math.sqrt(2), 4)
     assert asym.verdict == "no_real_change"  # 1.5 cm is within 2.687
     assert [c.side for c in result.changes] == [None, "left", "right", "asymmetry"]
@@ -135,7 +139,9 @@ def test_a_side_measured_once_is_not_retested_and_never_decides_the_overall_chan
     assert result.change("knee_to_wall_cm", "asymmetry") is None
     overall = result.change("knee_to_wall_cm")
     # compared over the right side only: 12 -> 12, not the left's 6 -> the right's 12
-    assert overall is not None and overall.verdict == "no_real_change" and overall.change == 0
+    assert overall is not None
+    assert overall.verdict == "no_real_change"
+    assert overall.change == 0
     assert result.not_retested == ("knee_to_wall_cm.left",)
 
 
@@ -193,9 +199,10 @@ def test_an_unknown_intervention_names_the_field_with_did_you_mean() -> None:
     assert "did you mean 'inner_hamstring_opener'" in str(bad.value)
     with pytest.raises(ReportError) as bad:
         _ftf(12, 5, intervention="inner_hamstring_weakness")  # a hypothesis, not a drill
-    assert bad.value.field == "intervention" and "is hypothesis" in bad.value.message
+    assert bad.value.field == "intervention"
+    assert "('inner_hamstring_weakness' is a hypothesis)" in bad.value.message
     with pytest.raises(ReportError) as bad:
-        _ftf(12, 5, intervention=3)  # type: ignore[arg-type]
+        _ftf(12, 5, intervention=3)
     assert bad.value.field == "intervention"
     # a synonym of the recommendation is accepted and resolved to its id
     assert _ftf(12, 5, intervention="hinge opener").intervention == OPENER
@@ -214,10 +221,10 @@ def test_an_unknown_language_names_lang() -> None:
 def test_the_result_is_frozen_and_round_trips_as_json() -> None:
     result = _ftf(12, 5, intervention=OPENER)
     with pytest.raises(ValidationError):
-        result.intervention = None  # type: ignore[misc]
+        result.intervention = None
     change = result.changes[0]
     with pytest.raises(ValidationError):
-        change.verdict = "worse"  # type: ignore[misc]
+        change.verdict = "worse"
     again = RetestResult.model_validate_json(result.model_dump_json())
     assert again == result
     data = json.loads(result.model_dump_json())
@@ -226,7 +233,7 @@ def test_the_result_is_frozen_and_round_trips_as_json() -> None:
 
 
 def test_hamtriage_retest_is_the_function_even_after_the_module_is_imported() -> None:
-    import hamtriage.flows.retesting  # noqa: F401  the implementing module
+    import hamtriage.flows.retesting
 
     assert callable(hamtriage.retest)
     assert hamtriage.retest.__module__ == "hamtriage.api"
@@ -265,7 +272,8 @@ def test_improvement_after_openers_lists_the_article_idea_even_with_normal_value
     assert ENGINE.triage(after).hypothesis("inner_hamstring_weakness") is None
     result = ENGINE.retest(before, after, intervention=OPENER)
     hyp = result.after.hypothesis("inner_hamstring_weakness")
-    assert hyp is not None and hyp.likelihood.value == "possible"
+    assert hyp is not None
+    assert hyp.likelihood.value == "possible"
     assert hyp.evidence.value == "coaching_lore"
     assert "retest_opener_improved_toe_touch_or_ankle" in result.after.fired_rules
     assert "inner_hamstring_weakness" not in result.hypotheses_lost  # listed before too
@@ -284,7 +292,8 @@ def test_no_real_change_after_openers_lowers_it_and_recommends_the_breakout_test
     alone = ENGINE.triage(after).hypothesis("inner_hamstring_weakness")
     result = ENGINE.retest(before, after, intervention=OPENER)
     retested = result.after.hypothesis("inner_hamstring_weakness")
-    assert alone is not None and retested is not None
+    assert alone is not None
+    assert retested is not None
     assert retested.confidence < alone.confidence
     assert [e.rule_id for e in retested.opposing] == ["retest_opener_no_real_change"]
     recs = [r.id for r in result.after.recommendations]

@@ -71,8 +71,12 @@ def _value(mid: str) -> st.SearchStrategy[float]:
 def test_swapping_the_reports_swaps_every_verdict(
     f1: float, f2: float, l1: float, r1: float, l2: float, r2: float
 ) -> None:
-    one = {"measurements": {"fingertip_to_floor_cm": f1, "knee_to_wall_cm": {"left": l1, "right": r1}}}
-    two = {"measurements": {"fingertip_to_floor_cm": f2, "knee_to_wall_cm": {"left": l2, "right": r2}}}
+    one = {
+        "measurements": {"fingertip_to_floor_cm": f1, "knee_to_wall_cm": {"left": l1, "right": r1}}
+    }
+    two = {
+        "measurements": {"fingertip_to_floor_cm": f2, "knee_to_wall_cm": {"left": l2, "right": r2}}
+    }
     there = ENGINE.retest(one, two, intervention="inner_hamstring_opener")
     back = ENGINE.retest(two, one, intervention="inner_hamstring_opener")
     swapped = {"improved": "worse", "worse": "improved", "no_real_change": "no_real_change"}
@@ -99,7 +103,9 @@ def test_the_explanation_says_which_changes_were_real_with_mdc_and_source() -> N
     assert ("knee_to_wall_cm", "left") in real
     assert ("knee_to_wall_cm", "right") in within
     ftf = next(c for c in explanation.changes if c.measurement == "fingertip_to_floor_cm")
-    assert ftf.text.startswith("Fingertip-to-floor distance: 12 -> 5 cm (-7 cm): a real improvement")
+    assert ftf.text.startswith(
+        "Fingertip-to-floor distance: 12 -> 5 cm (-7 cm): a real improvement"
+    )
     assert "MDC 4.5 cm; Ekedahl H" in ftf.text
     right = next(c for c in explanation.changes if c.side == "right")
     assert "within the measurement error, no real change (MDC 1.9 cm; Powden CJ" in right.text
@@ -176,7 +182,8 @@ def test_the_retest_command_in_every_format_and_its_errors(tmp_path: Path) -> No
     assert out.returncode == 2
     assert "invalid report: after.measurements.knee_to_wall_cm: 99 cm is outside" in out.stderr
     missing = _cli("retest", str(tmp_path / "nope.json"), AFTER)
-    assert missing.returncode == 2 and "invalid report: before: cannot read" in missing.stderr
+    assert missing.returncode == 2
+    assert "invalid report: before: cannot read" in missing.stderr
     assert "Traceback" not in missing.stderr + out.stderr + bad.stderr
 
 

@@ -65,12 +65,18 @@ all:
     rules = str(root / "rules.yaml")
     assert got == [
         f"{rules}:8:20: error: rule 'r1': unknown measurement 'kk' (did you mean 'k'?)",
-        f"{rules}:9:45: error: rule 'r1': side: left needs a sided measurement; 'w' is "
-        "measured once, not per side",
-        f"{rules}:10:46: error: rule 'r1': unknown recommendation 'drill2' (did you mean "
-        "'drill1'?)",
-        f"{rules}:11:20: error: rule 'r1': 'a' is a symptom, not a measurement (check the key "
-        "'change')",
+        (
+            f"{rules}:9:45: error: rule 'r1': side: left needs a sided measurement; 'w' is "
+            "measured once, not per side"
+        ),
+        (
+            f"{rules}:10:46: error: rule 'r1': unknown recommendation 'drill2' (did you mean "
+            "'drill1'?)"
+        ),
+        (
+            f"{rules}:11:20: error: rule 'r1': 'a' is a symptom, not a measurement (check the key "
+            "'change')"
+        ),
     ]
 
 
@@ -86,10 +92,14 @@ all:
     got = _errors(root)
     rules = str(root / "rules.yaml")
     assert got == [
-        f"{rules}:8:32: error: rules[0].when.all[0].verdict: unknown verdict 'improvd' (did "
-        "you mean 'improved'?); expected one of: improved, no_real_change, worse",
-        f"{rules}:9:45: error: rules[0].when.all[1].side: unknown side 'lefft' (did you mean "
-        "'left'?); expected one of: left, right, asymmetry",
+        (
+            f"{rules}:8:32: error: rules[0].when.all[0].verdict: unknown verdict 'improvd' (did "
+            "you mean 'improved'?); expected one of: improved, no_real_change, worse"
+        ),
+        (
+            f"{rules}:9:45: error: rules[0].when.all[1].side: unknown side 'lefft' (did you mean "
+            "'left'?); expected one of: left, right, asymmetry"
+        ),
     ]
 
 
@@ -109,8 +119,8 @@ def test_mdc_blocks_are_checked_against_their_measurement(tmp_path: Path) -> Non
     got = _errors(root)
     pack = str(root / "pack.yaml")
     assert any(
-        line.startswith(f"{pack}:13:31:") and "the MDC's unit 'mm' is not the measurement's unit 'cm'"
-        in line
+        line.startswith(f"{pack}:13:31:")
+        and "the MDC's unit 'mm' is not the measurement's unit 'cm'" in line
         for line in got
     ), got
     assert any("better: lower contradicts worse: lower (better must be higher)" in x for x in got)
@@ -125,7 +135,9 @@ def test_a_retest_block_that_agrees_loads(tmp_path: Path) -> None:
     )
     root = write_pack(tmp_path, {"pack.yaml": vocab, "rules.yaml": "rules: []\n"})
     item = load_pack(root).measurements["k"]
-    assert item.retest is not None and item.retest.mdc == 1.9 and item.retest.published
+    assert item.retest is not None
+    assert item.retest.mdc == 1.9
+    assert item.retest.published
 
 
 # -------------------------------------------------------------------- compiler

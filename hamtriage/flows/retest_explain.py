@@ -16,8 +16,12 @@ from pydantic import BaseModel, ConfigDict
 
 from ..report import Report
 from ..rules.pack import RulePack
-from .explain import Explanation, build_explanation, render_explanation_markdown
-from .explain import render_explanation_text
+from .explain import (
+    Explanation,
+    build_explanation,
+    render_explanation_markdown,
+    render_explanation_text,
+)
 from .render import render_markdown, render_text
 from .retesting import MeasurementChange, RetestResult, Side, Verdict, retest_facts
 
@@ -141,8 +145,10 @@ def explain_retest(
 def _summary(result: RetestResult, pack: RulePack) -> list[str]:
     after = result.intervention and f" after {pack.label(result.intervention)}"
     lines = [
-        f"Re-test{after or ''}: triage level {result.before.level.value} -> "
-        f"{result.after.level.value} ({result.level_change})",
+        (
+            f"Re-test{after or ''}: triage level {result.before.level.value} -> "
+            f"{result.after.level.value} ({result.level_change})"
+        ),
         "",
         "What changed",
     ]

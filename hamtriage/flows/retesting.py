@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from ..errors import ReportError, suggest
+from ..errors import ReportError, a_or_an, suggest
 from ..report import Facts, Report
 from ..results import MatchedFact, TriageResult
 from ..rules.pack import RulePack
@@ -36,11 +36,11 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_MDC_SHARE",
     "LANGUAGES",
+    "VERDICTS_TEXT",
     "MeasurementChange",
     "MeasurementError",
     "RetestResult",
     "Side",
-    "VERDICTS_TEXT",
     "Verdict",
     "compare",
     "describe_change_fact",
@@ -143,11 +143,11 @@ def measurement_error(pack: RulePack, item: MeasurementItem) -> MeasurementError
             better=better,
             published=False,
         )
-    titles = "; ".join(
-        pack.sources[k].title if k in pack.sources else k for k in spec.source
-    )
+    titles = "; ".join(pack.sources[k].title if k in pack.sources else k for k in spec.source)
     source = titles if spec.published else f"no published MDC, conservative default ({titles})"
-    return MeasurementError(mdc=_round(spec.mdc), source=source, better=better, published=spec.published)
+    return MeasurementError(
+        mdc=_round(spec.mdc), source=source, better=better, published=spec.published
+    )
 
 
 def _worse(values: list[float], item: MeasurementItem) -> float:
@@ -195,7 +195,10 @@ def _changes_of(
     if len(common) == 2:
         lb, rb = sb
         la, ra = sa
-        assert lb is not None and rb is not None and la is not None and ra is not None
+        assert lb is not None
+        assert rb is not None
+        assert la is not None
+        assert ra is not None
         mdc = _round(err.mdc * math.sqrt(2))
         source = f"the per-side MDC times the square root of 2 ({err.source})"
         yield _one(
@@ -255,7 +258,7 @@ def _intervention(pack: RulePack, intervention: str | None) -> str | None:
     recs = list(pack.recommendations)
     raise ReportError(
         f"unknown recommendation '{intervention}'"
-        + (f" ('{found}' is {pack.kinds[found]})" if found is not None else ""),
+        + (f" ('{found}' is {a_or_an(pack.kinds[found])})" if found is not None else ""),
         field="intervention",
         value=intervention,
         suggestions=suggest(intervention, recs)

@@ -21,8 +21,10 @@ def retest_issues(item: MeasurementItem) -> list[tuple[Loc, str]]:
         out.append(
             (
                 ("unit",),
-                f"measurement '{item.id}': the MDC's unit '{spec.unit}' is not the "
-                f"measurement's unit '{item.unit}'",
+                (
+                    f"measurement '{item.id}': the MDC's unit '{spec.unit}' is not the "
+                    f"measurement's unit '{item.unit}'"
+                ),
             )
         )
     opposite = "higher" if item.worse == "lower" else "lower"
@@ -30,8 +32,10 @@ def retest_issues(item: MeasurementItem) -> list[tuple[Loc, str]]:
         out.append(
             (
                 ("better",),
-                f"measurement '{item.id}': better: {spec.better} contradicts worse: "
-                f"{item.worse} (better must be {opposite})",
+                (
+                    f"measurement '{item.id}': better: {spec.better} contradicts worse: "
+                    f"{item.worse} (better must be {opposite})"
+                ),
             )
         )
     lo, hi = item.range
@@ -39,8 +43,10 @@ def retest_issues(item: MeasurementItem) -> list[tuple[Loc, str]]:
         out.append(
             (
                 ("mdc",),
-                f"measurement '{item.id}': an MDC of {spec.mdc:g} {item.unit} is not smaller "
-                f"than the whole valid range [{lo:g}, {hi:g}]: no change could ever be real",
+                (
+                    f"measurement '{item.id}': an MDC of {spec.mdc:g} {item.unit} is not smaller "
+                    f"than the whole valid range [{lo:g}, {hi:g}]: no change could ever be real"
+                ),
             )
         )
     return out
@@ -56,7 +62,9 @@ def change_condition_issues(
     return [
         (
             ("side",),
-            f"rule '{rule_id}': side: {cond.side} needs a sided measurement; "
-            f"'{cond.change}' is measured once, not per side",
+            (
+                f"rule '{rule_id}': side: {cond.side} needs a sided measurement; "
+                f"'{cond.change}' is measured once, not per side"
+            ),
         )
     ]

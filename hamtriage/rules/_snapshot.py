@@ -49,6 +49,7 @@ _SOURCES = (
     "errors.py",
     "levels.py",
     "rules/__init__.py",
+    "rules/_retest_checks.py",
     "rules/_snapshot.py",
     "rules/_yaml.py",
     "rules/loader.py",

@@ -292,7 +292,8 @@ class ChangeCond(_Model):
 
     change: Id
     verdict: Annotated[
-        Literal["improved", "no_real_change", "worse"], BeforeValidator(_one_of(VERDICTS, "verdict"))
+        Literal["improved", "no_real_change", "worse"],
+        BeforeValidator(_one_of(VERDICTS, "verdict")),
     ]
     side: (
         Annotated[Literal["left", "right", "asymmetry"], BeforeValidator(_one_of(SIDES, "side"))]

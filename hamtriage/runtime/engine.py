@@ -391,13 +391,18 @@ class Engine:
                 )
             if text:
                 out.append(text)
-        tested = self._compiled.tested  # a re-test's facts (hamtriage.flows.retesting)
-        for key, verdict in facts.changes.items():
-            if fact_name("chg", key) in tested:
-                out.append(fact_json("chg", key, verdict))
-        for rec in facts.interventions:
-            if fact_name("after", rec) in tested:
-                out.append(fact_json("after", rec, 1))
+        if facts.changes or facts.interventions:  # a re-test's (hamtriage.flows.retesting)
+            tested = self._compiled.tested
+            out += [
+                fact_json("chg", k, v)
+                for k, v in facts.changes.items()
+                if fact_name("chg", k) in tested
+            ]
+            out += [
+                fact_json("after", r, 1)
+                for r in sorted(facts.interventions)
+                if fact_name("after", r) in tested
+            ]
         if marker is not None:
             out.append(marker)
         return out
