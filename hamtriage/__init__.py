@@ -14,7 +14,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from .api import retest, triage
+from .engine import Engine
 from .errors import (
+    BatchReportError,
     EngineError,
     EngineUnavailableError,
     HamtriageError,
@@ -34,24 +36,26 @@ from .results import (
     Recommendation,
     RedFlag,
     RuleEvidence,
+    Screen,
     TriageResult,
+    Variant,
 )
-from .rules.loader import bundled_rules_path, load_pack
+from .rules.loader import bundled_rules_path, load_pack, load_pack_from_texts
 from .rules.pack import RulePack
-from .runtime.engine import Engine
 
 if TYPE_CHECKING:
-    from .flows.batch import BatchReportError
+    from .flows.distributed import triage_bag
     from .flows.explain import Explanation, HypothesisExplanation
     from .flows.intake import ParsedText, parse_text
     from .flows.interview import Interview, Question
+    from .flows.lint import lint
+    from .flows.render import render_markdown, render_text
     from .flows.retesting import MeasurementChange, RetestResult
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 # imported on first use: they are not on the triage path, and cold start counts
 _LAZY = {
-    "BatchReportError": "flows.batch",
     "Explanation": "flows.explain",
     "HypothesisExplanation": "flows.explain",
     "Interview": "flows.interview",
@@ -60,6 +64,10 @@ _LAZY = {
     "Question": "flows.interview",
     "RetestResult": "flows.retesting",
     "parse_text": "flows.intake",
+    "lint": "flows.lint",
+    "render_markdown": "flows.render",
+    "render_text": "flows.render",
+    "triage_bag": "flows.distributed",
 }
 
 
@@ -68,6 +76,10 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module 'hamtriage' has no attribute {name!r}")
     return getattr(importlib.import_module(f"hamtriage.{module}"), name)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
 
 
 __all__ = (
@@ -100,13 +112,20 @@ __all__ = (
     "RuleIssue",
     "RulePack",
     "RulePackError",
+    "Screen",
     "SidedValue",
     "TriageLevel",
     "TriageResult",
+    "Variant",
     "__version__",
     "bundled_rules_path",
+    "lint",
     "load_pack",
+    "load_pack_from_texts",
     "parse_text",
+    "render_markdown",
+    "render_text",
     "retest",
     "triage",
+    "triage_bag",
 )

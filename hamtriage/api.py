@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from .engine import Engine
 from .report import Report
 from .results import TriageResult
-from .runtime.engine import Engine
 
 if TYPE_CHECKING:
     from .flows.retesting import RetestResult

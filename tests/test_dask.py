@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from benchmarks.workload import make_reports
 from hamtriage import Engine, bundled_rules_path
+from tests.support.reports import make_reports
 
 dask_bag = pytest.importorskip(
     "dask.bag", reason="dask is not installed (pip install hamtriage[dask])"

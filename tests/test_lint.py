@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from _packs import tiny_pack
-
-from hamtriage.rules.lint import lint
+from hamtriage.flows.lint import lint
+from tests.support.packs import tiny_pack
 
 
 def _lines(root: Path) -> list[str]:

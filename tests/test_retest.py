@@ -87,7 +87,11 @@ def test_every_bundled_measurement_has_an_mdc_with_unit_source_and_direction() -
     assert figures["passive_straight_leg_raise_deg"] == 7
     assert figures["nordic_force_n"] == 76
     unpublished = {m for m, i in PACK.measurements.items() if i.retest and not i.retest.published}
-    assert unpublished == {"single_leg_bridge_reps", "active_straight_leg_raise_deg"}
+    assert unpublished == {
+        "single_leg_bridge_reps",
+        "active_straight_leg_raise_deg",
+        "pain_duration_weeks",
+    }
     bridge = measurement_error(PACK, PACK.measurements["single_leg_bridge_reps"])
     assert bridge.source.startswith("no published MDC, conservative default")
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from hamtriage import Engine, ReportError
 from hamtriage.bdd._retest import before_report, check_change, record_change, report_new
 from hamtriage.bdd._scenario import ScenarioFailure, ScenarioState
+from hamtriage.engine import compiled_state
 from hamtriage.flows.retest_explain import explain_retest, render_retest_markdown
 from hamtriage.flows.retesting import RetestResult, judge
 
@@ -96,7 +97,9 @@ def test_swapping_the_reports_swaps_every_verdict(
 def test_the_explanation_says_which_changes_were_real_with_mdc_and_source() -> None:
     before = json.loads(Path(BEFORE).read_text(encoding="utf-8"))
     after = json.loads(Path(AFTER).read_text(encoding="utf-8"))
-    explanation = explain_retest(ENGINE, before, after, intervention="inner_hamstring_opener")
+    explanation = explain_retest(
+        compiled_state(ENGINE), before, after, intervention="inner_hamstring_opener"
+    )
     real = {(c.measurement, c.side) for c in explanation.real}
     within = {(c.measurement, c.side) for c in explanation.within_error}
     assert ("fingertip_to_floor_cm", None) in real

@@ -1,20 +1,21 @@
 """Change conditions and MDC blocks in rule packs: loading (located errors with "did you
 mean"), compiling onto the engine, the lint's contradiction checks, and the differential
-oracle of benchmarks/workload.py over re-tests."""
+oracle (tests/support/oracle.py) over re-tests."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from _packs import MINIMAL_PACK, tiny_pack, write_pack
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from benchmarks.workload import PlainEvaluator
 from hamtriage import Engine, RulePackError, load_pack
-from hamtriage.rules.lint import lint
-from hamtriage.runtime.compiler import compile_pack, dnf
+from hamtriage.flows.lint import lint
+from hamtriage.rules.logic import dnf
+from hamtriage.runtime.compiler import compile_pack
+from tests.support.oracle import PlainEvaluator
+from tests.support.packs import MINIMAL_PACK, tiny_pack, write_pack
 
 RULE = """
 rules:
@@ -267,7 +268,7 @@ def test_the_engine_agrees_with_the_plain_evaluator_on_retests(
 ) -> None:
     from dataclasses import replace
 
-    from hamtriage.runtime.compiler import change_key
+    from hamtriage.rules.logic import change_key
 
     before, after = pair
     result = ENGINE.retest(before, after, intervention=intervention)

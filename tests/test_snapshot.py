@@ -18,12 +18,11 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 import pytest
-from _packs import MINIMAL_PACK, tiny_pack, write_pack
 
 import hamtriage
-from benchmarks.workload import make_reports
 from hamtriage import (
     Engine,
     RuleIssue,
@@ -31,7 +30,10 @@ from hamtriage import (
     RulePackError,
     load_pack,
 )
+from hamtriage.engine import compiled_state
 from hamtriage.rules import _snapshot, _yaml, loader
+from tests.support.packs import MINIMAL_PACK, tiny_pack, write_pack
+from tests.support.reports import make_reports
 
 RULES = """
 rules:
@@ -59,13 +61,13 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The packs loaded the slow way (parsed and validated), in order."""
     seen: list[Path] = []
-    check = loader._check_pack
+    read = loader._read_files
 
-    def spy(root: Path, path: str | os.PathLike[str], files: list[Path] | RuleIssue) -> RulePack:
+    def spy(root: Path, files: list[Path] | RuleIssue, col: Any) -> Any:
         seen.append(root)
-        return check(root, path, files)
+        return read(root, files, col)
 
-    monkeypatch.setattr(loader, "_check_pack", spy)
+    monkeypatch.setattr(loader, "_read_files", spy)
     return seen
 
 
@@ -114,7 +116,7 @@ def test_a_cache_hit_is_the_same_pack_with_the_same_results(
 
     reports = make_reports(first, 200, seed=7)
     with Engine(first) as slow, Engine(second) as quick:
-        assert slow.compiled.definition == quick.compiled.definition
+        assert compiled_state(slow).compiled.definition == compiled_state(quick).compiled.definition
         for report in reports:
             assert quick.triage(report) == slow.triage(report)
         for report in reports[:20]:
@@ -175,20 +177,18 @@ def test_a_pack_changed_while_it_loads_is_not_stored(
     cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = tiny_pack(tmp_path / "p", RULES)
-    check = loader._check_pack
+    read = loader._read_files
 
-    def edit_then_check(
-        root: Path, path: str | os.PathLike[str], files: list[Path] | RuleIssue
-    ) -> RulePack:
+    def edit_then_read(root: Path, files: list[Path] | RuleIssue, col: Any) -> Any:
         pack_file = root / "pack.yaml"
         pack_file.write_text(
             pack_file.read_text(encoding="utf-8").replace("Symptom A", "Symptom Q"),
             encoding="utf-8",
         )
-        return check(root, path, files)
+        return read(root, files, col)
 
     with monkeypatch.context() as m:
-        m.setattr(loader, "_check_pack", edit_then_check)
+        m.setattr(loader, "_read_files", edit_then_read)
         load_pack(root)
     assert snapshots(cache) == []
     assert load_pack(root).symptoms["a"].label == "Symptom Q"

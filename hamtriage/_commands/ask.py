@@ -13,10 +13,10 @@ import argparse
 import sys
 from typing import Any
 
+from ..engine import Engine
 from ..errors import HamtriageError
 from ..flows.interview import Interview, Question
 from ..flows.render import render_text
-from ..runtime.engine import Engine
 from .triage import add_report_arguments, build_report, engine_for
 
 __all__ = ["add_parser", "apply_answer", "run"]

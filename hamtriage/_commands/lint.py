@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import HamtriageError
-from ..rules.lint import lint
+from ..flows.lint import lint
 from ..rules.loader import bundled_rules_path
 
 __all__ = ["add_parser", "run"]

@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import Any
 
+from ..engine import compiled_state
 from ..errors import ReportError
 from .triage import engine_for
 
@@ -72,7 +73,9 @@ def run(args: argparse.Namespace) -> int:
     after = read_report(args.after, "after")
     engine = engine_for(args.rules)
     if args.explain:
-        explanation = explain_retest(engine, before, after, intervention=args.intervention)
+        explanation = explain_retest(
+            compiled_state(engine), before, after, intervention=args.intervention
+        )
         if args.format == "json":
             print(explanation.model_dump_json(indent=2))
         else:

@@ -21,10 +21,10 @@ from pytest_bdd.exceptions import (
 )
 from pytest_bdd.feature import get_feature
 
+from ..engine import Engine
 from ..errors import HamtriageError
 from ..results import TriageResult
 from ..rules.pack import RulePack
-from ..runtime.engine import Engine
 from ._describe import display_path, rule_origin
 from ._scenario import ScenarioFailure, ScenarioState
 from .steps import STEP_PHRASES

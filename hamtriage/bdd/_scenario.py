@@ -12,11 +12,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..engine import Engine
 from ..errors import ReportError, suggest
 from ..flows.retesting import RetestResult
 from ..levels import Likelihood, RecommendationKind, TriageLevel
 from ..results import TriageResult
-from ..runtime.engine import Engine
 from ._describe import describe_result, fmt
 from ._retest import run_retest
 

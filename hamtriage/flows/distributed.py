@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 from ..errors import ReportError
-from .batch import process_engine
+from ..runtime.run import process_runner
 
 __all__ = ["triage_bag", "triage_partition"]
 
@@ -35,7 +35,7 @@ def triage_partition(
     with ``as_dict``. Invalid reports raise (``on_error="raise"``, the default) or are
     replaced by ``{"error": message, "field": field}`` (``on_error="return"``).
     """
-    engine = process_engine(rules_path)
+    engine = process_runner(rules_path)
     out: list[Any] = []
     for report in reports:
         try:

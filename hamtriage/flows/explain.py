@@ -23,12 +23,13 @@ from pydantic import BaseModel, ConfigDict
 from ..levels import EvidenceLevel, Likelihood, TriageLevel
 from ..report import Facts, Report
 from ..results import DISCLAIMER, MatchedFact, TriageResult
+from ..rules.logic import Atom, FactKind, describe_tests, dnf
 from ..rules.pack import RulePack
 from ..rules.schema import Rule
-from ..runtime.compiler import Atom, dnf
+from ..scoring import POSSIBLE, confidence
 
 if TYPE_CHECKING:
-    from ..runtime.engine import Engine
+    from ..runtime.run import Runner
 
 __all__ = [
     "EvidenceItem",
@@ -46,8 +47,6 @@ __all__ = [
 ]
 
 Status = Literal["ruled_in", "ruled_out", "untested"]
-
-_OP_TEXT = {"lt": "below", "le": "at or below", "gt": "above", "ge": "at or above"}
 
 
 class _Model(BaseModel):
@@ -122,22 +121,6 @@ class Explanation(_Model):
 # ----------------------------------------------------------------- plain language
 
 
-def _num(value: float) -> str:
-    return f"{value:g}"
-
-
-def describe_tests(tests: Iterable[tuple[str, float | str]], unit: str = "") -> str:
-    """``(("le", 10),)`` -> ``"at or below 10 cm"``; several tests are joined with "and"."""
-    suffix = f" {unit}" if unit else ""
-    parts = []
-    for op, value in tests:
-        if op == "eq":
-            parts.append(f"{value}")
-        else:
-            parts.append(f"{_OP_TEXT[op]} {_num(float(value))}{suffix}")
-    return " and ".join(parts)
-
-
 def describe_fact(fact: MatchedFact, pack: RulePack) -> str:
     """A matched fact in plain words: ``"Knee-to-wall distance is 6.5 cm"``."""
     label = pack.label(fact.id)
@@ -175,35 +158,33 @@ def _unknown_phrase(atom: Atom, pack: RulePack) -> tuple[str, str, str]:
     t = atom.key[0]
     vid = atom.key[1] if len(atom.key) > 1 else t
     label = pack.label(vid)
-    if t == "m":
+    if t == FactKind.MEASUREMENT:
         unit = pack.measurements[vid].unit
         return (
             "measurement",
             f"{label} ({vid}) was not measured",
             describe_tests(atom.tests, unit),
         )
-    if t == "asym":
+    if t == FactKind.ASYMMETRY:
         unit = pack.measurements[vid].unit
         mdc = pack.measurements[vid].mdc
-        cond = (
-            f"if the sides differ by more than {_num(mdc)} {unit}" if mdc else "if the sides differ"
-        )
+        cond = f"if the sides differ by more than {mdc:g} {unit}" if mdc else "if the sides differ"
         return "asymmetry", f"{label} ({vid}) was not measured on both sides", cond
-    if t == "act":
+    if t == FactKind.ACTIVITY:
         return "activity", f"{label} ({vid}) was not reported", "if the athlete does it"
-    if t == "n":
+    if t == FactKind.ABSENT:
         kind = pack.kinds.get(vid, "symptom")
         return kind, f"{label} ({vid}) was not asked about", "if the athlete denies it"
-    if t == "y":
+    if t == FactKind.PRESENT:
         kind = pack.kinds.get(vid, "symptom")
         return kind, f"{label} ({vid}) was not asked about", "if present"
-    if t == "age":
+    if t == FactKind.AGE:
         return (
             "age",
             "the athlete's age was not given",
             f"if the age is {describe_tests(atom.tests)}",
         )
-    if t == "sex":
+    if t == FactKind.SEX:
         return "sex", "the athlete's sex was not given", f"if {describe_tests(atom.tests)}"
     return t, f"{label} is unknown", describe_tests(atom.tests)  # pragma: no cover
 
@@ -234,25 +215,25 @@ def atom_state(atom: Atom, facts: Facts, confidences: Mapping[str, float]) -> bo
     t = atom.key[0]
     vid = atom.key[1] if len(atom.key) > 1 else ""
     state: bool | None
-    if t == "y":
+    if t == FactKind.PRESENT:
         state = True if vid in facts.present else False if vid in facts.absent else None
-    elif t == "n":
+    elif t == FactKind.ABSENT:
         state = True if vid in facts.absent else False if vid in facts.present else None
-    elif t == "act":
+    elif t == FactKind.ACTIVITY:
         state = True if vid in facts.activities else None
-    elif t == "m":
+    elif t == FactKind.MEASUREMENT:
         value = facts.measurements.get(vid)
         state = None if value is None else _compare(value, atom.tests)
-    elif t == "asym":
+    elif t == FactKind.ASYMMETRY:
         left, right = facts.sides.get(vid, (None, None))
         state = vid in facts.asymmetries if left is not None and right is not None else None
-    elif t == "age":
+    elif t == FactKind.AGE:
         state = None if facts.age is None else _compare(float(facts.age), atom.tests)
-    elif t == "sex":
+    elif t == FactKind.SEX:
         state = None if facts.sex is None else facts.sex == atom.tests[0][1]
-    elif t == "chg":  # known only in a re-test, and then every change is known
+    elif t == FactKind.CHANGE:  # known only in a re-test, and then every change is known
         state = facts.changes.get(vid) == atom.tests[0][1]
-    elif t == "after":
+    elif t == FactKind.INTERVENTION:
         state = vid in facts.interventions
     else:  # "h": a concluded hypothesis
         state = _compare(confidences.get(vid, 0.0), atom.tests)
@@ -276,8 +257,6 @@ def _sources(rule: Rule) -> str:
 
 def build_explanation(pack: RulePack, facts: Facts, result: TriageResult) -> Explanation:
     """Explain ``result`` (the triage of ``facts`` on ``pack``)."""
-    from ..runtime.engine import POSSIBLE, POSSIBLE_CAP, combine
-
     fired = {f.rule_id: f for f in result.trace}
     rules = {r.id: r for r in pack.rules}
     pro: dict[str, list[tuple[Rule, float]]] = {}
@@ -291,13 +270,11 @@ def build_explanation(pack: RulePack, facts: Facts, result: TriageResult) -> Exp
 
     confidences: dict[str, float] = {}
     for h in pro.keys() | con.keys():
-        c = combine(
+        confidences[h] = confidence(
             [cert for r, cert in pro.get(h, []) if r.id in fired],
             [cert for r, cert in con.get(h, []) if r.id in fired],
+            capped=pack.hypotheses[h].max_likelihood == "possible",
         )
-        if pack.hypotheses[h].max_likelihood == "possible":
-            c = min(c, POSSIBLE_CAP)
-        confidences[h] = round(c, 4)
 
     known = _fact_ids(facts)
     branches: dict[str, list[list[Atom]]] = {r.id: dnf(r.when) for r in pack.rules}
@@ -306,7 +283,10 @@ def build_explanation(pack: RulePack, facts: Facts, result: TriageResult) -> Exp
         if rule.id in fired:
             return True
         return any(
-            not a.negated and len(a.key) > 1 and a.key[0] != "h" and a.key[1] in known
+            not a.negated
+            and len(a.key) > 1
+            and a.key[0] != FactKind.HYPOTHESIS
+            and a.key[1] in known
             for conj in branches[rule.id]
             for a in conj
         )
@@ -332,9 +312,9 @@ def build_explanation(pack: RulePack, facts: Facts, result: TriageResult) -> Exp
                 missing += _missing(
                     pack, rules[rule.id], cert, branches[rule.id], facts, confidences
                 )
-        confidence = confidences.get(h, 0.0)
+        combined = confidences.get(h, 0.0)
         listed = result.hypothesis(h)
-        if listed is not None or confidence >= POSSIBLE:
+        if listed is not None or combined >= POSSIBLE:
             status: Status = "ruled_in"
         elif opposing:
             status = "ruled_out"
@@ -346,13 +326,13 @@ def build_explanation(pack: RulePack, facts: Facts, result: TriageResult) -> Exp
                 id=h,
                 label=item.label,
                 status=status,
-                confidence=confidence,
+                confidence=combined,
                 likelihood=likelihood,
                 evidence=EvidenceLevel(item.evidence),
                 supporting=supporting,
                 opposing=opposing,
                 missing=tuple(missing),
-                summary=_summary(status, confidence, likelihood, supporting, opposing, missing),
+                summary=_summary(status, combined, likelihood, supporting, opposing, missing),
             )
         )
     order = {"ruled_in": 0, "ruled_out": 1, "untested": 2}
@@ -521,7 +501,7 @@ def render_explanation_markdown(explanation: Explanation) -> str:
     return "\n".join(out)
 
 
-def explain_report(engine: Engine, report: Report | Mapping[str, Any]) -> Explanation:
+def explain_report(engine: Runner, report: Report | Mapping[str, Any]) -> Explanation:
     """Triage ``report`` on ``engine`` and explain the result."""
     facts = engine.normalize(report)
     result = engine.triage(facts.report)

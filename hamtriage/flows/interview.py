@@ -6,11 +6,16 @@ coaching app's chat or form would, and gets back up to ``limit`` questions and a
 
 How questions are chosen:
 
+0. **Suspected red flags.** The items a report lists under ``suspected`` (free text
+   hinted at them) count for the level until answered, so they are asked first, even
+   when the level they cause is ``emergency``.
 1. **Red-flag screening.** Every symptom or history id that appears in a condition of
    a ``red_flag: true`` rule is a screening question. The ones of the report's body
    regions (the ``region:`` of the items reported present or measured) that have not been
    answered (neither present nor absent) come first, most urgent rule first; a
-   report that names no region is screened for every region.
+   report that names no region is screened for every region. Screens that a reported
+   item names in its ``screen_first`` (pack data: a calf complaint names the DVT signs)
+   come before all of them, in the order listed, whatever their region.
 2. **What could change the result.** Every other unknown symptom, history item,
    activity or measurement that appears in a rule that has not fired (and whose other
    conditions the report does not contradict) is tried: the report is triaged again
@@ -37,13 +42,13 @@ from ..levels import TriageLevel
 from ..report import Facts, Report, SidedValue
 from ..results import TriageResult
 from ..rules.loader import iter_conditions
+from ..rules.logic import FactKind, dnf
 from ..rules.pack import RulePack
 from ..rules.schema import EscalateAction, HistoryCond, SymptomCond
-from ..runtime.compiler import dnf
 from .explain import atom_state
 
 if TYPE_CHECKING:
-    from ..runtime.engine import Engine
+    from ..runtime.run import Runner
 
 __all__ = ["Interview", "Question", "next_questions", "red_flag_items"]
 
@@ -131,6 +136,27 @@ def red_flag_items(pack: RulePack) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+def _to_confirm(result: TriageResult) -> tuple[Question, ...]:
+    """The suspected red-flag items a result counted for its level: asked first."""
+    return tuple(
+        Question(
+            id=s.id,
+            kind="history" if s.kind == "history" else "symptom",
+            label=s.label,
+            text=s.question,
+            red_flag=True,
+            region=s.region,
+            why=(
+                f"Suspected from the athlete's words and counted for the level until answered "
+                f"(red-flag rule {', '.join(s.rules) or 'none'}, up to {s.level.value})."
+            ),
+            rules=s.rules,
+            score=200.0 + s.level.rank,
+        )
+        for s in result.to_confirm
+    )
+
+
 def _regions(pack: RulePack, facts: Facts) -> set[str]:
     regions: set[str] = set()
     for vid in (*facts.present, *facts.measurements):
@@ -161,7 +187,7 @@ def _answers(pack: RulePack, vid: str, kind: str) -> list[tuple[str, dict[str, A
     for rule in pack.rules:
         for conj in dnf(rule.when):
             for atom in conj:
-                if atom.key[0] == "m" and atom.key[1] == vid:
+                if atom.key[0] == FactKind.MEASUREMENT and atom.key[1] == vid:
                     bounds.update(float(v) for _, v in atom.tests if lo <= float(v) <= hi)
     cuts = sorted(bounds)
     # one value per region between the thresholds the rules use, and each threshold
@@ -253,23 +279,37 @@ def _effect(
 
 
 def next_questions(
-    report: Report | Mapping[str, Any], limit: int = 3, *, engine: Engine | None = None
+    report: Report | Mapping[str, Any], limit: int = 3, *, engine: Runner | None = None
 ) -> Interview:
     """Up to ``limit`` questions whose answers could change the result most, red flags first.
 
     Raises :class:`~hamtriage.ReportError` for an invalid report (and for ``limit < 0``).
     """
     from ..errors import ReportError
-    from ..runtime.engine import Engine
+    from ..runtime.run import default_compiled
 
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
         raise ReportError(f"limit must be a whole number >= 0, got {limit!r}", field="limit")
-    eng = engine if engine is not None else Engine.default()
+    eng = engine if engine is not None else default_compiled()
     pack = eng.pack
     facts = eng.normalize(report)
     rep = facts.report
     base = eng.triage(rep)
     leading = tuple(h.id for h in base.hypotheses[:_LEADING])
+    confirm = _to_confirm(base)
+    if base.level == TriageLevel.EMERGENCY and confirm:
+        # the level rests on suspicions: settle them now rather than stop asking
+        return Interview(
+            questions=confirm[:limit],
+            should_stop=False,
+            level=base.level,
+            top_hypothesis=base.hypotheses[0].id if base.hypotheses else None,
+            remaining=len(confirm),
+            note=(
+                "The level is emergency because of what the text suggests: ask these now; "
+                "if any is confirmed, or the athlete is unsure, seek emergency care."
+            ),
+        )
     if base.level == TriageLevel.EMERGENCY:
         return Interview(
             should_stop=True,
@@ -280,13 +320,19 @@ def next_questions(
     answered = set(facts.present) | set(facts.absent)
     known = answered | set(facts.activities) | set(facts.measurements)
 
-    questions: list[Question] = []
-    any_change = False
+    questions: list[Question] = list(confirm)
+    any_change = bool(confirm)
 
     # 1. red-flag screening for the report's regions
     flags = red_flag_items(pack)
     regions = _regions(pack, facts)
-    screened: list[tuple[tuple[int, int, int], Question]] = []
+    # screens a reported item names in its `screen_first` (pack data) come before all others
+    first: dict[str, int] = {}
+    for vid in sorted(facts.present):
+        named = pack.item(vid)
+        for n, sid in enumerate(named.screen_first if named is not None else ()):
+            first[sid] = min(first.get(sid, n), n)
+    screened: list[tuple[tuple[int, int, int, int], Question]] = []
     for order, (vid, rule_ids) in enumerate(flags.items()):
         if vid in answered:
             continue
@@ -295,7 +341,7 @@ def next_questions(
             continue
         region = item.region
         in_region = not regions or region in regions
-        if not in_region and region not in (None, "any"):
+        if not in_region and region not in (None, "any") and vid not in first:
             continue
         level = max(_rule_level(pack, r) for r in rule_ids)
         kind = pack.kinds[vid]
@@ -309,7 +355,7 @@ def next_questions(
         why += f" (red-flag rule {', '.join(rule_ids)}, up to {level.value})."
         screened.append(
             (
-                (0 if region in regions else 1, -level.rank, order),
+                (first.get(vid, len(first)), 0 if region in regions else 1, -level.rank, order),
                 Question(
                     id=vid,
                     kind="history" if kind == "history" else "symptom",
@@ -338,7 +384,13 @@ def next_questions(
             if any(s is False for _, s in states):
                 continue
             for atom, state in states:
-                if state is not None or atom.key[0] not in ("y", "n", "act", "m", "asym"):
+                if state is not None or atom.key[0] not in (
+                    FactKind.PRESENT,
+                    FactKind.ABSENT,
+                    FactKind.ACTIVITY,
+                    FactKind.MEASUREMENT,
+                    FactKind.ASYMMETRY,
+                ):
                     continue
                 vid = atom.key[1]
                 if vid in known or vid in flags:

@@ -26,7 +26,7 @@ from .render import render_markdown, render_text
 from .retesting import MeasurementChange, RetestResult, Side, Verdict, retest_facts
 
 if TYPE_CHECKING:
-    from ..runtime.engine import Engine
+    from ..runtime.run import Compiled
 
 __all__ = [
     "ChangeNote",
@@ -125,7 +125,7 @@ def change_note(change: MeasurementChange, pack: RulePack) -> ChangeNote:
 
 
 def explain_retest(
-    engine: Engine,
+    engine: Compiled,
     before: Report | Mapping[str, Any],
     after: Report | Mapping[str, Any],
     *,

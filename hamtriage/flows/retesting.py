@@ -4,7 +4,8 @@
 given in both (and, for sided tests, each side and the left-right difference) against
 its minimal detectable change (MDC95, pack data: ``retest:`` on the measurement), and
 triages ``after`` with the verdicts as evidence: ``chg:`` facts that rules read with
-``{change: ID, verdict: improved}`` (see :mod:`hamtriage.runtime.compiler`).
+``{change: ID, verdict: improved}`` (see :mod:`hamtriage.runtime.wire`). It runs on a
+:class:`~hamtriage.runtime.run.Compiled` pack (:meth:`hamtriage.Engine.retest` passes its own).
 
 A change is ``after - before`` rounded to 4 decimals (the report's precision) and is
 real only if its size is *greater* than the MDC: a change exactly equal to the MDC is
@@ -26,12 +27,12 @@ from pydantic import BaseModel, ConfigDict
 from ..errors import ReportError, a_or_an, suggest
 from ..report import Facts, Report
 from ..results import MatchedFact, TriageResult
+from ..rules.logic import change_key
 from ..rules.pack import RulePack
 from ..rules.schema import MeasurementItem
-from ..runtime.compiler import change_key
 
 if TYPE_CHECKING:
-    from ..runtime.engine import Engine
+    from ..runtime.run import Compiled
 
 __all__ = [
     "DEFAULT_MDC_SHARE",
@@ -233,7 +234,7 @@ def compare(
 # ------------------------------------------------------------------- the loop
 
 
-def _facts(engine: Engine, report: Report | Mapping[str, Any], which: str) -> Facts:
+def _facts(engine: Compiled, report: Report | Mapping[str, Any], which: str) -> Facts:
     try:
         return engine.normalize(report)
     except ReportError as exc:
@@ -267,7 +268,7 @@ def _intervention(pack: RulePack, intervention: str | None) -> str | None:
 
 
 def retest(
-    engine: Engine,
+    engine: Compiled,
     before: Report | Mapping[str, Any],
     after: Report | Mapping[str, Any],
     *,
@@ -284,7 +285,7 @@ def retest(
 
 
 def retest_facts(
-    engine: Engine,
+    engine: Compiled,
     before: Report | Mapping[str, Any],
     after: Report | Mapping[str, Any],
     *,
@@ -306,8 +307,8 @@ def retest_facts(
     changes, not_retested = compare(pack, fb, fa)
     verdicts = {change_key(c.measurement, c.side): c.verdict for c in changes}
     fa = replace(fa, changes=verdicts, interventions=frozenset({done}) if done else frozenset())
-    first = engine._triage_facts(fb)
-    second = engine._triage_facts(fa)
+    first = engine.triage_facts(fb)
+    second = engine.triage_facts(fa)
     hyp_b = [h.id for h in first.hypotheses]
     hyp_a = [h.id for h in second.hypotheses]
     rec_b = [r.id for r in first.recommendations]

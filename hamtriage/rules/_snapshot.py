@@ -46,6 +46,7 @@ MAX_FILE_BYTES = 1_000_000
 # the modules whose code decides what a loaded pack holds (beside this package's version)
 _SOURCES = (
     "__init__.py",
+    "_version.py",
     "errors.py",
     "levels.py",
     "rules/__init__.py",
@@ -54,6 +55,7 @@ _SOURCES = (
     "rules/_yaml.py",
     "rules/loader.py",
     "rules/pack.py",
+    "rules/phrases.py",
     "rules/safety.py",
     "rules/schema.py",
 )
@@ -87,7 +89,7 @@ def _interpreter() -> bytes:
     import pydantic
     import pydantic_core
 
-    from .. import __version__
+    from .._version import __version__
 
     parts = (
         sys.version,

@@ -111,13 +111,20 @@ class _Vocab(_Model):
     question: Text | None = None
     region: Id | None = None
     source: SourceKeys | None = None
+    screen_first: list[Id] = Field(default_factory=list)
+    """Red-flag items an interview asks before anything else when this item is reported."""
 
 
-class SymptomItem(_Vocab):
+class _Phrased(_Vocab):
+    # patterns for free-text intake (see hamtriage.rules.phrases); the loader checks them
+    phrases: list[ShortText] = Field(default_factory=list)
+
+
+class SymptomItem(_Phrased):
     """A symptom or observation, reported present, absent or unknown."""
 
 
-class HistoryItem(_Vocab):
+class HistoryItem(_Phrased):
     """Something in the athlete's history (prior injuries, illnesses)."""
 
 
@@ -141,7 +148,7 @@ class RetestSpec(_Model):
     note: Text | None = None
 
 
-class MeasurementItem(_Vocab):
+class MeasurementItem(_Phrased):
     """A field test with a numeric result."""
 
     unit: ShortText

@@ -36,53 +36,28 @@ How the rule language maps onto the Rete engine, and why (see docs/engine-notes 
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import RuleIssue, RulePackError
 from ..levels import EvidenceLevel, TriageLevel
+from ..rules.logic import MAX_EXPANSION, Atom, FactKind, change_key, dnf
 from ..rules.pack import RulePack
 from ..rules.schema import (
-    AbsentCond,
-    ActivityCond,
     AgainstAction,
-    AgeCond,
-    AllCond,
-    AnyCond,
-    AsymmetryCond,
     BlockAction,
-    ChangeCond,
-    Condition,
     EscalateAction,
-    HistoryCond,
     HypothesisCond,
-    MeasurementCond,
-    NotCond,
     RecommendAction,
     Rule,
-    SexCond,
     SupportAction,
-    SymptomCond,
     iter_conditions,
 )
+from .wire import BOOT_RULE, engine_number, fact_name, fnv1_32
 
-__all__ = [
-    "BOOT_RULE",
-    "LIMITS",
-    "MAX_EXPANSION",
-    "Atom",
-    "CompiledPack",
-    "CompiledRule",
-    "change_key",
-    "compile_pack",
-    "dnf",
-    "engine_number",
-]
-
-BOOT_RULE = "_boot"
+__all__ = ["LIMITS", "CompiledPack", "CompiledRule", "compile_pack"]
 
 LIMITS = {
     "rules_per_ruleset": 4000,  # durable: 4096
@@ -94,95 +69,6 @@ LIMITS = {
 }
 
 _OPS = {"lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
-
-
-def engine_number(value: float) -> float | int:
-    """A number the C parser accepts: 4 decimals, never in exponent notation."""
-    if float(value).is_integer() and abs(value) < 2**53:
-        return int(value)
-    rounded = round(float(value), 4)
-    return 0 if rounded == 0 else rounded
-
-
-@dataclass(frozen=True)
-class Atom:
-    """One test on one fact: ``key`` is ``(t, id)`` (or ``(t,)``), ``tests`` are (op, value)."""
-
-    negated: bool
-    key: tuple[str, ...]
-    tests: tuple[tuple[str, float | str], ...] = ()
-    loc: tuple[str | int, ...] = field(default=("when",), compare=False)
-    """Where the condition stands in its rule (for messages; not part of equality)."""
-
-    def negate(self) -> Atom:
-        return Atom(not self.negated, self.key, self.tests, self.loc)
-
-
-def _leaf(cond: Condition) -> Atom:
-    match cond:
-        case SymptomCond(symptom=i) | HistoryCond(history=i):
-            return Atom(False, ("y", i))
-        case AbsentCond(absent=i):
-            return Atom(False, ("n", i))
-        case ActivityCond(activity=i):
-            return Atom(False, ("act", i))
-        case MeasurementCond():
-            return Atom(False, ("m", cond.measurement), tuple(cond.bounds()))
-        case AsymmetryCond(asymmetry=i):
-            return Atom(False, ("asym", i))
-        case AgeCond(age=cmp):
-            return Atom(False, ("age",), tuple(cmp.bounds()))
-        case SexCond(sex=s):
-            return Atom(False, ("sex",), (("eq", s),))
-        case HypothesisCond(hypothesis=h, min_confidence=c):
-            return Atom(False, ("h", h), (("ge", c),))
-        case ChangeCond(change=i, verdict=v, side=side):
-            return Atom(False, ("chg", change_key(i, side)), (("eq", v),))
-    raise TypeError(f"not a leaf condition: {cond!r}")  # pragma: no cover
-
-
-MAX_EXPANSION = 4096
-"""``dnf`` stops expanding once it has more alternatives than this (such rules are refused)."""
-
-
-def dnf(
-    cond: Condition, negate: bool = False, loc: tuple[str | int, ...] = ("when",)
-) -> list[list[Atom]]:
-    """Disjunctive normal form of a ``when`` tree: a list of conjunctions of atoms.
-
-    Each atom carries its position in the rule. The expansion stops as soon as it passes
-    :data:`MAX_EXPANSION` alternatives, so a hostile rule cannot exhaust memory: a result
-    longer than that means "too many".
-    """
-    if isinstance(cond, NotCond):
-        return dnf(cond.negated, not negate, (*loc, "not"))
-    if isinstance(cond, AllCond | AnyCond):
-        key = "all" if isinstance(cond, AllCond) else "any"
-        subs = cond.all if isinstance(cond, AllCond) else cond.any
-        parts = [dnf(c, negate, (*loc, key, i)) for i, c in enumerate(subs)]
-        if isinstance(cond, AllCond) == negate:  # a disjunction
-            return [conj for part in parts for conj in part][: MAX_EXPANSION + 1]
-        out: list[list[Atom]] = [[]]
-        for part in parts:
-            grown: list[list[Atom]] = []
-            for conj in out:
-                for extra in part:
-                    grown.append(conj + extra)
-                    if len(grown) > MAX_EXPANSION:
-                        return grown
-            out = grown
-        return out
-    atom = replace(_leaf(cond), loc=loc)
-    if isinstance(cond, ChangeCond) and cond.after is not None:
-        # "changed this way after REC": two facts, so a conjunction (negated: a disjunction)
-        after = Atom(False, ("after", cond.after), (), loc)
-        return [[atom.negate()], [after.negate()]] if negate else [[atom, after]]
-    return [[atom.negate() if negate else atom]]
-
-
-def change_key(measurement: str, side: str | None = None) -> str:
-    """The key of a change fact: ``knee_to_wall_cm`` or ``knee_to_wall_cm:left``."""
-    return measurement if side is None else f"{measurement}:{side}"
 
 
 def _merge(conj: list[Atom]) -> list[Atom]:
@@ -200,29 +86,6 @@ def _merge(conj: list[Atom]) -> list[Atom]:
     return positives + negatives
 
 
-def fact_name(t: str, key: str | None = None) -> str:
-    """The property (and message id) of a fact: ``y:low_back_spasms``, ``age``, ``st``."""
-    return t if key is None else f"{t}:{key}"
-
-
-def fact_json(t: str, key: str | None, value: float | int | str) -> str:
-    """One fact as compact JSON, e.g. ``{"id":"m:knee_to_wall_cm","m:knee_to_wall_cm":7.5}``."""
-    name = json.dumps(fact_name(t, key), ensure_ascii=False)
-    return f'{{"id":{name},{name}:{json.dumps(value, ensure_ascii=False)}}}'
-
-
-def marker_json(stage: int) -> str:
-    """The marker fact of ``stage``; every rule with a negation waits for its marker."""
-    return f'{{"id":"st:{stage}","st":{stage}}}'
-
-
-MARKER_PREFIX = '{"id":"st:'
-"""How a stage marker's JSON starts."""
-
-_VALUELESS = frozenset({"y", "n", "act", "after"})
-"""Kinds whose facts carry the value 1 (their presence is the information)."""
-
-
 def _chain(atom: Atom) -> tuple[tuple[str, Any], ...]:
     """The alpha-test chain of one pattern: tests on the fact's one named property."""
     name = fact_name(*atom.key)
@@ -233,7 +96,7 @@ def _chain(atom: Atom) -> tuple[tuple[str, Any], ...]:
         else:
             chain.append((_OPS[op], (name, engine_number(float(value)))))
     if not chain:
-        chain.append((name, 1) if atom.key[0] in _VALUELESS else ("$ex", (name, 1)))
+        chain.append((name, 1) if atom.kind.valueless else ("$ex", (name, 1)))
     return tuple(chain)
 
 
@@ -430,7 +293,7 @@ def _tested(
         for test in chain:
             name = _property(test)
             names.add(name)
-            if not name.startswith("h:"):
+            if not name.startswith(f"{FactKind.HYPOTHESIS}:"):
                 continue
             op, value = test
             if op in ("$gte", "$gt") and name not in unbounded:
@@ -441,34 +304,25 @@ def _tested(
     return frozenset(names), floors
 
 
-def fnv1_32(name: str) -> int:
-    """durable-rules' hash of a property name (32-bit FNV-1a over its UTF-8 bytes, as its fnv1Hash32 computes it)."""
-    h = 0x811C9DC5
-    for byte in name.encode():
-        h ^= byte if byte < 0x80 else byte | 0xFFFFFF00  # the C code xors a signed char
-        h = (h * 16777619) & 0xFFFFFFFF
-    return h
-
-
 def _check_names(pack: RulePack) -> list[RuleIssue]:
     """Every name a fact can carry must hash apart: durable tells properties by hash."""
     names: dict[str, str] = {"id": "durable's own id", "sid": "durable's own sid"}
-    for t in ("age", "sex", "st"):
+    for t in (FactKind.AGE, FactKind.SEX, FactKind.STAGE):
         names[t] = f"the {t} fact"
     for vid, kind in pack.kinds.items():
         kinds = {
-            "symptom": ("y", "n"),
-            "history": ("y", "n"),
-            "activity": ("act",),
-            "measurement": ("m", "asym", "chg"),
-            "hypothesis": ("h",),
-            "recommendation": ("after",),
+            "symptom": (FactKind.PRESENT, FactKind.ABSENT),
+            "history": (FactKind.PRESENT, FactKind.ABSENT),
+            "activity": (FactKind.ACTIVITY,),
+            "measurement": (FactKind.MEASUREMENT, FactKind.ASYMMETRY, FactKind.CHANGE),
+            "hypothesis": (FactKind.HYPOTHESIS,),
+            "recommendation": (FactKind.INTERVENTION,),
         }.get(kind, ())
         for t in kinds:
             names[fact_name(t, vid)] = vid
         if kind == "measurement":  # a re-test's per-side changes
             for side in ("left", "right", "asymmetry"):
-                names[fact_name("chg", change_key(vid, side))] = vid
+                names[fact_name(FactKind.CHANGE, change_key(vid, side))] = vid
     seen: dict[int, str] = {}
     issues: list[RuleIssue] = []
     for name, owner in names.items():
@@ -524,12 +378,13 @@ def compile_pack(pack: RulePack) -> CompiledPack:
                 chain = _chain(atom)
                 uses.append((rule, chain))
                 patterns.append({f"p{n}": _pattern(chain)})
-                keys.append((f"p{n}", atom.key[0], atom.key[-1]))
+                # plain strings: they become result fields (MatchedFact.kind, .id)
+                keys.append((f"p{n}", str(atom.key[0]), str(atom.key[-1])))
             if needs_marker:
                 # the marker comes before the negations: durable checks a $not only when a
                 # partial match reaches it, which must happen after every fact is in
                 markers.add(stage)
-                chain = (("st", stage),)
+                chain = ((FactKind.STAGE.value, stage),)
                 uses.append((rule, chain))
                 patterns.append({"stage": _pattern(chain)})
             for n, atom in enumerate(a for a in atoms if a.negated):
@@ -557,7 +412,7 @@ def compile_pack(pack: RulePack) -> CompiledPack:
                     a.key[1]
                     for conj in conjunctions
                     for a in conj
-                    if a.key[0] == "h" and not a.negated
+                    if a.kind is FactKind.HYPOTHESIS and not a.negated
                 }
             )
         )
