@@ -253,7 +253,9 @@ facts = [
     marker_json(0),
 ]
 fired = {}
-with state.ruleset.session() as session:
+scope = state.ruleset.session()
+with scope.lock:
+    session = scope.open()
     for message in session.assert_json(facts):
         for name, matched in json.loads(message).items():
             if name != BOOT_RULE:
@@ -262,6 +264,7 @@ with state.ruleset.session() as session:
         for name, matched in json.loads(message).items():
             if name != BOOT_RULE:
                 fired[names[name]] = [[f.kind, f.id, f.value] for f in decode_matched(matched)]
+    scope.done(session)
 print(json.dumps(fired, sort_keys=True))
 """
 

@@ -43,6 +43,7 @@ from typing import Any
 
 from ..errors import RuleIssue, RulePackError
 from ..levels import EvidenceLevel, TriageLevel
+from ..rules._graph import stratify
 from ..rules.logic import MAX_EXPANSION, Atom, FactKind, change_key, dnf
 from ..rules.pack import RulePack
 from ..rules.schema import (
@@ -55,6 +56,7 @@ from ..rules.schema import (
     SupportAction,
     iter_conditions,
 )
+from ._reserved import reserved_clashes
 from .wire import BOOT_RULE, engine_number, fact_name, fnv1_32
 
 __all__ = ["LIMITS", "CompiledPack", "CompiledRule", "compile_pack"]
@@ -172,23 +174,7 @@ def _stages(pack: RulePack) -> tuple[list[int], dict[str, int]]:
         pro, con = r.conclusions()
         for h in pro.keys() | con.keys():
             concludes.setdefault(h, []).append(i)
-    rule_stage: dict[int, int] = {}
-    hyp_stage: dict[str, int] = {}
-
-    def stage_of_rule(i: int) -> int:
-        if i not in rule_stage:
-            rule_stage[i] = 0 if not reads[i] else 1 + max(stage_of_hyp(h) for h in reads[i])
-        return rule_stage[i]
-
-    def stage_of_hyp(h: str) -> int:
-        if h not in hyp_stage:
-            hyp_stage[h] = max((stage_of_rule(i) for i in concludes.get(h, [])), default=0)
-        return hyp_stage[h]
-
-    stages = [stage_of_rule(i) for i in range(len(pack.rules))]
-    for h in pack.hypotheses:
-        stage_of_hyp(h)
-    return stages, hyp_stage
+    return stratify(reads, concludes, pack.hypotheses)  # iterative: chains may be long
 
 
 def _issue(pack: RulePack, rule: Rule, message: str, code: str) -> RuleIssue:
@@ -304,8 +290,10 @@ def _tested(
     return frozenset(names), floors
 
 
-def _check_names(pack: RulePack) -> list[RuleIssue]:
-    """Every name a fact can carry must hash apart: durable tells properties by hash."""
+def _check_names(pack: RulePack, max_stage: int = 0) -> list[RuleIssue]:
+    """Every name a fact can carry must hash apart: durable tells properties by hash (and
+    messages by the hash of their id, which is the fact's name), from each other and
+    from the names durable and the engine use themselves (see :mod:`._reserved`)."""
     names: dict[str, str] = {"id": "durable's own id", "sid": "durable's own sid"}
     for t in (FactKind.AGE, FactKind.SEX, FactKind.STAGE):
         names[t] = f"the {t} fact"
@@ -339,6 +327,18 @@ def _check_names(pack: RulePack) -> list[RuleIssue]:
                     code="engine_limit",
                 )
             )
+    for name, owner, internal in reserved_clashes(names, max_stage):
+        origin = pack.origins.get(owner)
+        issues.append(
+            RuleIssue(
+                origin.path if origin else pack.root or "<pack>",
+                origin.line if origin else 1,
+                origin.column if origin else 1,
+                f"the engine cannot tell the fact '{name}' from its own '{internal}' (their "
+                f"32-bit hashes collide); rename '{owner}'",
+                code="engine_limit",
+            )
+        )
     return issues
 
 
@@ -432,7 +432,7 @@ def compile_pack(pack: RulePack) -> CompiledPack:
             )
         )
     issues.extend(_check_alpha(pack, uses))
-    issues.extend(_check_names(pack))
+    issues.extend(_check_names(pack, max(stages, default=0)))
     tested, floors = _tested(chain for _, chain in uses)
     if issues:
         raise RulePackError(issues, pack=pack.root or pack.name)
