@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 __all__ = [
     "BatchReportError",
@@ -77,6 +77,17 @@ def _rebuild(cls: type[HamtriageError], args: tuple[Any, ...], state: dict[str, 
     return error
 
 
+class Located(Protocol):
+    """Anything with a place in a rule file (a pack's ``Origin``)."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def line(self) -> int: ...
+    @property
+    def column(self) -> int: ...
+
+
 @dataclass(frozen=True)
 class RuleIssue:
     """One problem in a rule pack, located as ``file:line:col``."""
@@ -89,6 +100,38 @@ class RuleIssue:
     code: str = "invalid"
     rule_id: str | None = None
     suggestions: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def at(
+        cls,
+        where: Located | tuple[str, int, int] | None,
+        message: str,
+        *,
+        code: str = "invalid",
+        severity: str = "error",
+        rule_id: str | None = None,
+        suggestions: tuple[str, ...] = (),
+        fallback: str = "<pack>",
+    ) -> RuleIssue:
+        """The one builder of issues: at ``where`` (an origin with ``path``, ``line`` and
+        ``column``, or a ``(path, line, column)`` tuple; ``None``: line 1 of ``fallback``).
+        Any severity but ``"warning"`` is an error: an unknown word never weakens one."""
+        if where is None:
+            path, line, column = fallback, 1, 1
+        elif isinstance(where, tuple):
+            path, line, column = where
+        else:
+            path, line, column = where.path, where.line, where.column
+        return cls(
+            path,
+            line,
+            column,
+            message,
+            severity="warning" if severity == "warning" else "error",
+            code=code,
+            rule_id=rule_id,
+            suggestions=suggestions,
+        )
 
     def __str__(self) -> str:
         return (

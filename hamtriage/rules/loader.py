@@ -119,13 +119,11 @@ class _Collector:
     ) -> None:
         line, col = doc.mark(loc, key=key)
         self.issues.append(
-            RuleIssue(
-                doc.path,
-                line,
-                col,
+            RuleIssue.at(
+                (doc.path, line, col),
                 message,
-                severity="warning" if severity == "warning" else "error",
                 code=code,
+                severity=severity,
                 rule_id=rule_id,
                 suggestions=suggestions,
             )

@@ -11,10 +11,10 @@ How the rule language maps onto the Rete engine, and why (see docs/engine-notes 
   hypothesis's confidence, ``"age"``, ``"sex"``, and ``{"id": "st:K", "st": K}``
   (a stage marker). A re-test adds ``"chg:ID"`` (or ``"chg:ID:left"``, ``:right``,
   ``:asymmetry``) with the change's verdict as a string, and ``"after:REC"`` (value 1)
-  for the intervention done between the two tests. The C core indexes alpha tests by property *name* but compares
-  values one test at a time: naming the property after the id lets one hash probe
-  find the tests of a fact, where a shared ``k`` property made every fact try every
-  id's test (about a third of the engine's time). A session holds at most one fact
+  for the intervention done between the two tests. The C core indexes alpha tests by
+  property *name* but compares values one test at a time: naming the property after
+  the id lets one hash probe find the tests of a fact, where a shared ``k`` property
+  made every fact try every id's test (about a third of the engine's time). A session holds at most one fact
   per name, so the names are also unique message ids (sparing durable the hashing
   and formatting of one per fact). Names never contain ``.`` (a path in durable)
   nor start with ``$``, and the compiler checks that their 32-bit FNV-1a hashes (how
@@ -178,9 +178,8 @@ def _stages(pack: RulePack) -> tuple[list[int], dict[str, int]]:
 
 
 def _issue(pack: RulePack, rule: Rule, message: str, code: str) -> RuleIssue:
-    origin = pack.origins.get(f"rule:{rule.id}")
-    path, line, col = (origin.path, origin.line, origin.column) if origin else ("<pack>", 1, 1)
-    return RuleIssue(path, line, col, f"rule '{rule.id}': {message}", code=code, rule_id=rule.id)
+    where = pack.origins.get(f"rule:{rule.id}")
+    return RuleIssue.at(where, f"rule '{rule.id}': {message}", code=code, rule_id=rule.id)
 
 
 def _effects(rule: Rule) -> dict[str, Any]:
@@ -316,27 +315,23 @@ def _check_names(pack: RulePack, max_stage: int = 0) -> list[RuleIssue]:
     for name, owner in names.items():
         other = seen.setdefault(fnv1_32(name), name)
         if other != name:
-            origin = pack.origins.get(owner)
             issues.append(
-                RuleIssue(
-                    origin.path if origin else pack.root or "<pack>",
-                    origin.line if origin else 1,
-                    origin.column if origin else 1,
+                RuleIssue.at(
+                    pack.origins.get(owner),
                     f"the engine cannot tell '{name}' from '{other}' (their 32-bit property "
                     f"hashes collide); rename '{owner}'",
                     code="engine_limit",
+                    fallback=pack.root or "<pack>",
                 )
             )
     for name, owner, internal in reserved_clashes(names, max_stage):
-        origin = pack.origins.get(owner)
         issues.append(
-            RuleIssue(
-                origin.path if origin else pack.root or "<pack>",
-                origin.line if origin else 1,
-                origin.column if origin else 1,
+            RuleIssue.at(
+                pack.origins.get(owner),
                 f"the engine cannot tell the fact '{name}' from its own '{internal}' (their "
                 f"32-bit hashes collide); rename '{owner}'",
                 code="engine_limit",
+                fallback=pack.root or "<pack>",
             )
         )
     return issues
