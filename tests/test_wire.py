@@ -293,3 +293,9 @@ def test_the_c_engine_parses_every_shape_and_echoes_it_back_decodable() -> None:
         "r_h": [["hypothesis", "h1", 0.75]],
     }
     assert BOOT_RULE not in fired
+
+
+@pytest.mark.parametrize("value", [1e16, -3e20, 2.0**60, 1e-5, 0.00015, 123456.78915])
+def test_engine_numbers_have_no_exponent_at_any_magnitude(value: float) -> None:
+    text = repr(engine_number(value))
+    assert "e" not in text.lower(), text

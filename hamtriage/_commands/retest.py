@@ -8,6 +8,7 @@ from typing import Any
 
 from ..engine import compiled_state
 from ..errors import ReportError
+from ._output import add_format_argument
 from .triage import engine_for
 
 __all__ = ["add_parser", "read_report", "run"]
@@ -30,7 +31,7 @@ def add_parser(sub: Any) -> None:
         metavar="ID",
         help="the recommendation done between the two tests, e.g. inner_hamstring_opener",
     )
-    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    add_format_argument(p)
     p.add_argument(
         "--explain",
         action="store_true",

@@ -16,13 +16,13 @@ from pydantic import BaseModel, ConfigDict
 
 from ..report import Report
 from ..rules.pack import RulePack
-from .explain import (
-    Explanation,
-    build_explanation,
+from .explain import Explanation, build_explanation
+from .render import (
     render_explanation_markdown,
     render_explanation_text,
+    render_markdown,
+    render_text,
 )
-from .render import render_markdown, render_text
 from .retesting import MeasurementChange, RetestResult, Side, Verdict, retest_facts
 
 if TYPE_CHECKING:
