@@ -16,7 +16,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .api import triage
+from .api import retest, triage
 from .engine import Engine
 from .errors import (
     BatchReportError,
@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from .flows.interview import Interview, Question
     from .flows.lint import lint
     from .flows.render import render_markdown, render_text
+    from .flows.retesting import MeasurementChange, RetestResult
 
 from ._version import __version__
 
@@ -61,8 +62,10 @@ _LAZY = {
     "Explanation": "flows.explain",
     "HypothesisExplanation": "flows.explain",
     "Interview": "flows.interview",
+    "MeasurementChange": "flows.retesting",
     "ParsedText": "flows.intake",
     "Question": "flows.interview",
+    "RetestResult": "flows.retesting",
     "parse_text": "flows.intake",
     "lint": "flows.lint",
     "render_markdown": "flows.render",
@@ -98,6 +101,7 @@ __all__ = (
     "Interview",
     "Likelihood",
     "MatchedFact",
+    "MeasurementChange",
     "PackInfo",
     "ParsedText",
     "Question",
@@ -106,6 +110,7 @@ __all__ = (
     "RedFlag",
     "Report",
     "ReportError",
+    "RetestResult",
     "RuleEvidence",
     "RuleIssue",
     "RulePack",
@@ -123,6 +128,7 @@ __all__ = (
     "parse_text",
     "render_markdown",
     "render_text",
+    "retest",
     "triage",
     "triage_bag",
 )

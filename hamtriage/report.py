@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
@@ -216,6 +216,10 @@ class Facts:
     suspected: frozenset[str] = frozenset()
     """Suspected ids the report did not confirm (they are in ``present`` too)."""
     notes: tuple[str, ...] = ()
+    changes: Mapping[str, str] = field(default_factory=dict)
+    """A re-test's verdicts by change key (``knee_to_wall_cm:left``); empty otherwise."""
+    interventions: frozenset[str] = frozenset()
+    """The recommendation done between a re-test's two reports (``after:`` facts)."""
 
 
 _FINDINGS = ("symptom", "history")

@@ -218,3 +218,21 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 
     code, out, _ = _main(capsys, "--version")
     assert (code, out) == (0, f"hamtriage {hamtriage.__version__}\n")
+
+
+def test_retest_reads_its_two_reports_as_triage_reads_one(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    good = tmp_path / "good.json"
+    good.write_text('{"measurements": {"knee_to_wall_cm": 6}}', encoding="utf-8")
+    latin = tmp_path / "latin.json"
+    latin.write_bytes(b'{"symptoms": ["caf\xe9"]}')
+    huge = tmp_path / "huge.json"
+    huge.write_bytes(b" " * (MAX_REPORT_BYTES + 1))
+    err = _one_line_error(*_main(capsys, "retest", str(latin), str(good)))
+    assert err == (
+        f"hamtriage: invalid report: before: {latin} is not UTF-8 text (byte 0xe9 at offset 18); "
+        "save the report as UTF-8 JSON"
+    )
+    err = _one_line_error(*_main(capsys, "retest", str(good), str(huge)))
+    assert err.startswith(f"hamtriage: invalid report: after: {huge} holds more than 1,000,000")
