@@ -55,7 +55,10 @@ rules:
 
 
 def _texts(version: str, rules: str, extra: str = "") -> dict[str, str]:
-    return {"pack.yaml": PACK.replace("VERSION", version).replace("EXTRA", extra), "rules.yaml": rules}
+    return {
+        "pack.yaml": PACK.replace("VERSION", version).replace("EXTRA", extra),
+        "rules.yaml": rules,
+    }
 
 
 OLD = _texts("1", OLD_RULES)
@@ -115,7 +118,9 @@ def test_hypotheses_recommendations_and_invalid(engines: tuple[Engine, Engine]) 
 def test_no_change_does_not_go_down_and_parts_combine(engines: tuple[Engine, Engine]) -> None:
     old, new = engines
     same = diff_packs(old, Engine.from_texts(OLD), REPORTS)
-    assert not same.went_down and not same.raised and not same.hypotheses
+    assert not same.went_down
+    assert not same.raised
+    assert not same.hypotheses
     assert all(t.old == t.new for t in same.transitions)
     whole = diff_packs(old, new, REPORTS)
     numbered = list(enumerate(REPORTS))
@@ -140,7 +145,8 @@ def test_dask_partitions_equal_one_process(engines: tuple[Engine, Engine]) -> No
     ):
         got = diff_on_dask(client, old, new, iter(corpus), chunk_size=4, progress=seen.append)
     assert got == diff_numbered(old, new, corpus)
-    assert sum(seen) == len(corpus) and len(seen) == 9
+    assert sum(seen) == len(corpus)
+    assert len(seen) == 9
 
 
 # ------------------------------------------------------------------ the command
@@ -219,9 +225,11 @@ def test_cli_bad_input_exits_2(packs: tuple[Path, Path, Path], tmp_path: Path) -
         True,
     )
     missing = _cli(old, new, "--reports", tmp_path / "none.jsonl")
-    assert missing.returncode == 2 and "cannot read" in missing.stderr
+    assert missing.returncode == 2
+    assert "cannot read" in missing.stderr
     no_pack = _cli(tmp_path / "nope", new, "--reports", bad)
-    assert no_pack.returncode == 2 and "Traceback" not in no_pack.stderr
+    assert no_pack.returncode == 2
+    assert "Traceback" not in no_pack.stderr
 
 
 def test_cli_png(packs: tuple[Path, Path, Path], tmp_path: Path) -> None:
@@ -232,7 +240,9 @@ def test_cli_png(packs: tuple[Path, Path, Path], tmp_path: Path) -> None:
         import matplotlib  # noqa: F401
     except ImportError:
         assert got.returncode == 2
-        assert got.stderr.strip() == "hamtriage: --png needs matplotlib: pip install 'hamtriage[plot]'"
+        assert (
+            got.stderr.strip() == "hamtriage: --png needs matplotlib: pip install 'hamtriage[plot]'"
+        )
         assert not png.exists()
         pytest.skip("matplotlib is not installed: checked the one-line error instead")
     assert got.returncode == 1, got.stderr
