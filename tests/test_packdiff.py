@@ -186,7 +186,8 @@ def test_cli_text_json_and_exit_codes(packs: tuple[Path, Path, Path], tmp_path: 
     assert out.index("level went DOWN: 2") < out.index("line 2: see_clinician -> self_care")
     assert out.index("line 2: see_clinician -> self_care") < out.index("level went up: 1")
     assert "no longer fired: b_h2, b_clinician; newly fired: b_h3" in out
-    assert "line 7 (old pack)" in out
+    assert "line 7 (old pack): symptoms[0]: unknown symptom or history 'd'" in out
+    assert "line 5 (both packs): symptoms[0]:" in out
     assert text.stderr == ""  # no progress bar when standard error is not a terminal
     as_json = _cli(old, new, "--reports", corpus, "--json")
     assert as_json.returncode == 1

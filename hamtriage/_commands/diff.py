@@ -127,7 +127,12 @@ def render_diff(diff: PackDiff) -> str:
         out += [f"  {c.id}: +{c.gained} -{c.lost}" for c in changes] or ["  none"]
     if diff.invalid:
         out += ["", "invalid reports"]
-        out += [f"  line {e.index} ({e.pack} pack): {e.message}" for e in diff.invalid]
+        out += [
+            f"  line {e.index} ({'both packs' if e.pack == 'both' else e.pack + ' pack'}): "
+            + (f"{e.field}: " if e.field else "")
+            + e.message
+            for e in diff.invalid
+        ]
     return "\n".join(out)
 
 
