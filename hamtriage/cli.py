@@ -25,6 +25,7 @@ COMMANDS: tuple[str, ...] = (
     "vocab",
     "schema",
     "scenarios",
+    "diff",
 )
 """Sub-command modules under ``hamtriage._commands``, in help order."""
 
