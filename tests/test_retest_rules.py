@@ -94,11 +94,11 @@ all:
     rules = str(root / "rules.yaml")
     assert got == [
         (
-            f"{rules}:8:32: error: rules[0].when.all[0].verdict: unknown verdict 'improvd' (did "
+            f"{rules}:8:32: error: rule 'r1': when.all[0].verdict: unknown verdict 'improvd' (did "
             "you mean 'improved'?); expected one of: improved, no_real_change, worse"
         ),
         (
-            f"{rules}:9:45: error: rules[0].when.all[1].side: unknown side 'lefft' (did you mean "
+            f"{rules}:9:45: error: rule 'r1': when.all[1].side: unknown side 'lefft' (did you mean "
             "'left'?); expected one of: left, right, asymmetry"
         ),
     ]
