@@ -16,7 +16,17 @@ from .errors import HamtriageError, ReportError, RulePackError
 
 __all__ = ["COMMANDS", "main"]
 
-COMMANDS: tuple[str, ...] = ("triage", "explain", "ask", "lint", "vocab", "schema", "scenarios")
+COMMANDS: tuple[str, ...] = (
+    "triage",
+    "explain",
+    "ask",
+    "lint",
+    "vocab",
+    "schema",
+    "scenarios",
+    "serve",
+    "audit",
+)
 """Sub-command modules under ``hamtriage._commands``, in help order."""
 
 
