@@ -121,6 +121,8 @@ def run(args: argparse.Namespace) -> int:
         log_level=args.log_level,
         access_log=False,
         server_header=False,
+        ws="none",  # no websockets: one import less at start-up
+        lifespan="on",
     )
     return 0
 

@@ -15,7 +15,7 @@ import threading
 import warnings
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -39,7 +39,9 @@ from .problems import (
     validation_items,
 )
 from .security import BodyGuard, SecurityHeaders
-from .store import AuditStore
+
+if TYPE_CHECKING:
+    from .store import AuditStore
 
 __all__ = ["Service", "app_from_env", "create_app"]
 
@@ -84,6 +86,8 @@ class Service:
 
     def _load(self) -> None:
         try:
+            from .store import AuditStore  # SQLAlchemy: off the start-up path
+
             self.store = AuditStore(self.config.db_url)
             self.engine = Engine.from_path(self._rules_path())
             log.info("hamtriage: serving pack %s", self.engine.pack.pack_id)

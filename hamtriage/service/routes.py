@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response
@@ -16,7 +16,9 @@ from hamtriage import Engine, Explanation, Interview, ParsedText, Report, Triage
 from .app import Service
 from .problems import PROBLEM_MEDIA_TYPE, ProblemError, ProblemItem
 from .security import key_matches
-from .store import AuditStore, report_digest
+
+if TYPE_CHECKING:
+    from .store import AuditStore
 
 __all__ = ["REPORT_KEYS", "build_router"]
 
@@ -201,6 +203,8 @@ def build_router(service: Service) -> APIRouter:
     def record(
         store: AuditStore, engine: Engine, endpoint: str, lang: str, pairs: list[tuple[Report, TriageResult]]
     ) -> list[str]:
+        from .store import report_digest
+
         rows = []
         for report, result in pairs:
             digest, canonical = report_digest(_normalised(engine, report))
