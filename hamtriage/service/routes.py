@@ -248,7 +248,7 @@ def build_router(service: Service) -> APIRouter:
     )
     def triage_batch(body: BatchRequest, lang: Lang) -> Response:
         engine, store = service.require()
-        results = engine.triage_many(body.reports)
+        results = engine.triage_many(body.reports) if body.reports else []
         ids = record(store, engine, "batch", lang, list(zip(body.reports, results, strict=True)))
         out = BatchResponse(results=list(results), records=ids)
         return Response(

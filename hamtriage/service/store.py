@@ -196,6 +196,8 @@ class AuditStore:
         Each row has ``endpoint``, ``pack_id``, ``lang``, ``level``, ``red_flags``,
         ``recommendations``, ``report_sha256`` and optionally ``report`` (JSON text).
         """
+        if not rows:
+            return []
         now = datetime.now(UTC)
         full = [{"id": str(uuid.uuid4()), "created_at": now, "report": None, **row} for row in rows]
         with self.engine.begin() as conn:

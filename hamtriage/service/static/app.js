@@ -319,14 +319,16 @@
     try {
       const explanation = await api("/v1/explain", cleanReport());
       box.textContent = "";
+      const untested = explanation.hypotheses.filter(function (h) { return h.status === "untested"; }).length;
       for (const h of explanation.hypotheses) {
+        if (h.status === "untested") continue;
         const lines = [h.summary];
         for (const s of h.supporting) lines.push("For: " + s.title);
         for (const s of h.opposing) lines.push("Against: " + s.title);
         for (const m of h.missing.slice(0, 3)) lines.push("Not asked yet: " + m.text);
         box.appendChild(card("why", h.label + " · " + h.status.replace(/_/g, " "), lines));
       }
-      if (!explanation.hypotheses.length) box.appendChild(el("p", { text: "No cause was considered." }));
+      if (untested) box.appendChild(el("p", { class: "muted", text: untested + " other possible cause" + (untested > 1 ? "s were" : " was") + " not tested: answer more questions to test them." }));
       box.hidden = false;
       $("btn-why").setAttribute("aria-expanded", "true");
     } catch (err) {
