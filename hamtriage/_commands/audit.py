@@ -25,10 +25,16 @@ def add_parser(sub: Any) -> None:
         help="write the records as JSON Lines",
         description="Write the audit records as JSON Lines, oldest first.",
     )
-    export.add_argument("--db", default=DEFAULT_DB_URL, metavar="URL", help="SQLAlchemy URL of the store")
-    export.add_argument("--since", metavar="DATE", help="from this date or ISO time (inclusive, UTC unless given)")
+    export.add_argument(
+        "--db", default=DEFAULT_DB_URL, metavar="URL", help="SQLAlchemy URL of the store"
+    )
+    export.add_argument(
+        "--since", metavar="DATE", help="from this date or ISO time (inclusive, UTC unless given)"
+    )
     export.add_argument("--until", metavar="DATE", help="up to this date or ISO time (exclusive)")
-    export.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+    export.add_argument(
+        "-o", "--output", metavar="FILE", help="write here instead of standard output"
+    )
     export.set_defaults(func=run)
 
 

@@ -60,7 +60,16 @@ def add_parser(sub: Any) -> None:
         action="store_true",
         help="keep each normalised report in the audit store, not only its SHA-256",
     )
-    p.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
+    p.add_argument(
+        "--sqlite-synchronous",
+        choices=("full", "normal"),
+        default="full",
+        help="SQLite store: full (default; an fsync per record, survives power loss) or normal "
+        "(survives a crash or SIGKILL of the service, not of the machine; faster)",
+    )
+    p.add_argument(
+        "--log-level", default="info", choices=("critical", "error", "warning", "info", "debug")
+    )
     p.add_argument(
         "--openapi",
         action="store_true",
@@ -88,6 +97,7 @@ def config_from_args(args: argparse.Namespace) -> ServiceConfig:
         cors_origins=tuple(args.cors_origin),
         reload_rules=args.reload_rules,
         store_reports=args.store_reports,
+        sqlite_synchronous=args.sqlite_synchronous,
     )
 
 

@@ -88,7 +88,7 @@ class Service:
         try:
             from .store import AuditStore  # SQLAlchemy: off the start-up path
 
-            self.store = AuditStore(self.config.db_url)
+            self.store = AuditStore(self.config.db_url, synchronous=self.config.sqlite_synchronous)
             self.engine = Engine.from_path(self._rules_path())
             log.info("hamtriage: serving pack %s", self.engine.pack.pack_id)
         except RulePackError as exc:
@@ -128,7 +128,10 @@ class Service:
                     self.engine.reload()
                 log.info("hamtriage: rules reloaded, now serving %s", self.engine.pack.pack_id)
             except RulePackError as exc:
-                log.error("hamtriage: the changed rule pack is refused, the old one keeps serving:\n%s", exc)
+                log.error(
+                    "hamtriage: the changed rule pack is refused, the old one keeps serving:\n%s",
+                    exc,
+                )
             except Exception:
                 log.exception("hamtriage: reloading the rules failed; the old pack keeps serving")
 
@@ -149,7 +152,10 @@ class Service:
 
 
 def _problem_response(
-    status: int, detail: str, errors: list[ProblemItem] | tuple[ProblemItem, ...] = (), headers: dict[str, str] | None = None
+    status: int,
+    detail: str,
+    errors: list[ProblemItem] | tuple[ProblemItem, ...] = (),
+    headers: dict[str, str] | None = None,
 ) -> Response:
     return Response(
         content=problem_body(status, detail, errors),
@@ -256,11 +262,20 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         "/readyz",
         tags=["service"],
         summary="Readiness: the pack is loaded and the store is open",
-        responses={503: {"description": "not ready", "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}}},
+        responses={
+            503: {
+                "description": "not ready",
+                "content": {
+                    PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}
+                },
+            }
+        },
     )
     async def readyz() -> JSONResponse:
         if not service.ready.is_set() or service.engine is None or service.error is not None:
-            raise ProblemError(503, service.error or "the service is still starting", headers={"Retry-After": "1"})
+            raise ProblemError(
+                503, service.error or "the service is still starting", headers={"Retry-After": "1"}
+            )
         return JSONResponse({"status": "ready", "pack": service.engine.pack.pack_id})
 
     @app.get("/", include_in_schema=False)
@@ -296,4 +311,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
 def app_from_env() -> FastAPI:
     """Uvicorn's factory for ``hamtriage serve``: the configuration comes from
     :data:`~hamtriage.service.config.CONFIG_ENV`."""
+    # this process is the service's own: pydantic's warning about FastAPI's body alias on
+    # a deferred-build model (Report) would be printed once per worker, and is harmless
+    warnings.filterwarnings("ignore", message="The 'alias' attribute", category=UserWarning)
     return create_app(ServiceConfig.from_env())

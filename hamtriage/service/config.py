@@ -49,6 +49,9 @@ class ServiceConfig:
     """Seconds between two checks of the pack's files (with ``reload_rules``)."""
     store_reports: bool = False
     """Keep each normalised report in the audit store (otherwise only its SHA-256)."""
+    sqlite_synchronous: str = "full"
+    """SQLite only: ``full`` (an fsync per commit: survives power loss) or ``normal``
+    (WAL; survives a crash of the process, such as SIGKILL, but not of the machine)."""
     max_body: int = MAX_BODY
     max_depth: int = MAX_DEPTH
     extra: dict[str, Any] = field(default_factory=dict)

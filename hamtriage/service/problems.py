@@ -136,9 +136,11 @@ def report_error_items(exc: ReportError) -> list[ProblemItem]:
             items.append(ProblemItem(field=field, message=message, suggestions=suggestions))
         return items
     field = str(getattr(exc, "field", "") or "")
-    message = getattr(exc, "message", None)
+    given: object = getattr(exc, "message", None)
     suggestions = [str(s) for s in getattr(exc, "suggestions", ()) or ()]
-    if not isinstance(message, str):
+    if isinstance(given, str):
+        message = given
+    else:
         text = str(exc)
         if field and text.startswith(f"{field}: "):
             text = text[len(field) + 2 :]
@@ -155,7 +157,7 @@ def _problem_parts(problem: Any) -> tuple[str, str, list[str]]:
         message = problem.get("message", "")
         suggestions = problem.get("suggestions", ())
     elif isinstance(problem, tuple | list):
-        field, message, suggestions = (list(problem) + ["", "", ()])[:3]
+        field, message, suggestions = ([*list(problem), "", "", ()])[:3]
     else:
         field = getattr(problem, "field", "")
         message = getattr(problem, "message", str(problem))
@@ -212,7 +214,9 @@ def parse_json(body: bytes, max_depth: int) -> tuple[Any, str | None]:
         return None, "the request body is not UTF-8"
     except json.JSONDecodeError as exc:
         return None, f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-    except (ValueError, RecursionError):
+    except RecursionError:
+        return None, f"JSON nested deeper than {max_depth} levels"
+    except ValueError:
         return None, "not valid JSON"
     if json_depth_exceeds(value, max_depth):
         return None, f"JSON nested deeper than {max_depth} levels"

@@ -104,9 +104,7 @@ BODY_ERRORS: dict[int | str, dict[str, Any]] = {
     422: _problem("invalid input: every problem with its field path and suggestions"),
     503: _problem("the service is starting or could not load its pack"),
 }
-GET_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: BODY_ERRORS[code] for code in (401, 422, 503)
-}
+GET_ERRORS: dict[int | str, dict[str, Any]] = {code: BODY_ERRORS[code] for code in (401, 422, 503)}
 
 _LANG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
 
@@ -201,7 +199,11 @@ def build_router(service: Service) -> APIRouter:
     router = APIRouter(prefix="/v1", dependencies=[Depends(authorised)], tags=["triage"])
 
     def record(
-        store: AuditStore, engine: Engine, endpoint: str, lang: str, pairs: list[tuple[Report, TriageResult]]
+        store: AuditStore,
+        engine: Engine,
+        endpoint: str,
+        lang: str,
+        pairs: list[tuple[Report, TriageResult]],
     ) -> list[str]:
         from .store import report_digest
 
@@ -302,7 +304,13 @@ def build_router(service: Service) -> APIRouter:
             raise ProblemError(
                 422,
                 f"language '{body.lang}' is not available",
-                [ProblemItem(field="lang", message=f"use one of: {', '.join(available)}", suggestions=available)],
+                [
+                    ProblemItem(
+                        field="lang",
+                        message=f"use one of: {', '.join(available)}",
+                        suggestions=available,
+                    )
+                ],
             )
         parsed = hamtriage.parse_text(body.text, engine.pack)
         # Report.suspected and TriageResult.unscreened come with the "Safe intake" issue;
@@ -322,7 +330,9 @@ def build_router(service: Service) -> APIRouter:
             headers={"Content-Language": lang},
         )
 
-    @router.get("/pack", response_model=PackResponse, responses=GET_ERRORS, summary="The rule pack served")
+    @router.get(
+        "/pack", response_model=PackResponse, responses=GET_ERRORS, summary="The rule pack served"
+    )
     def pack(lang: Lang) -> PackResponse:
         engine, _ = service.require()
         current = engine.pack

@@ -106,18 +106,24 @@ def report_digest(normalised: dict[str, Any]) -> tuple[str, str]:
     return hashlib.sha256(canonical.encode()).hexdigest(), canonical
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
+def _sqlite_pragmas(synchronous: str) -> Any:
+    if synchronous not in ("full", "normal"):
+        raise ValueError(f"synchronous must be 'full' or 'normal', not {synchronous!r}")
+
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous.upper()}")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    return on_connect
 
 
 class AuditStore:
     """An open audit store. Thread-safe (SQLAlchemy's connection pool)."""
 
-    def __init__(self, url: str, *, migrate: bool = True) -> None:
+    def __init__(self, url: str, *, migrate: bool = True, synchronous: str = "full") -> None:
         self.url = url
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
@@ -134,7 +140,7 @@ class AuditStore:
             kwargs["pool_pre_ping"] = True
         self.engine: Engine = create_engine(url, **kwargs)
         if self.is_sqlite:
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "connect", _sqlite_pragmas(synchronous))
         if migrate:
             self.migrate()
 
@@ -213,7 +219,9 @@ class AuditStore:
         with self.engine.connect() as conn:
             return {str(r[0]) for r in conn.execute(select(records.c.id))}
 
-    def export(self, since: datetime | date | None = None, until: datetime | None = None) -> Iterator[AuditRecord]:
+    def export(
+        self, since: datetime | date | None = None, until: datetime | None = None
+    ) -> Iterator[AuditRecord]:
         """Records in time order, optionally from ``since`` (inclusive) to ``until`` (exclusive)."""
         query = select(records).order_by(records.c.created_at, records.c.id)
         if since is not None:

@@ -10,9 +10,9 @@ import pytest
 pytest.importorskip("fastapi", reason="needs the server-test extra")
 pytest.importorskip("httpx", reason="needs the server-test extra")
 
-from hamtriage.service.store import AuditStore  # noqa: E402
+from hamtriage.service.store import AuditStore
 
-from ._server import Server  # noqa: E402
+from ._server import Server
 
 PROBLEM = "application/problem+json"
 HINGE = {
@@ -60,7 +60,8 @@ def test_triage_answers_the_result_and_its_record_id(server: Server) -> None:
     assert record.level == "self_care"
     assert record.pack_id == body["pack"]["id"]
     assert record.recommendations == tuple(r["id"] for r in body["recommendations"])
-    assert record.report is not None and record.report["present"] == ["low_back_spasms"]
+    assert record.report is not None
+    assert record.report["present"] == ["low_back_spasms"]
     assert len(record.report_sha256) == 64
 
 
@@ -73,7 +74,8 @@ def test_labels_and_synonyms_hash_like_their_ids(server: Server) -> None:
         rb = store.get(b.headers["x-hamtriage-record"])
     finally:
         store.close()
-    assert ra is not None and rb is not None
+    assert ra is not None
+    assert rb is not None
     assert ra.id != rb.id
     assert ra.report_sha256 == rb.report_sha256
 
@@ -165,7 +167,8 @@ def test_explain_next_questions_and_parse(server: Server) -> None:
     assert any(h["id"] == "calf_tightness" for h in why["hypotheses"])
     asked = server.client.post("/v1/next-questions?limit=2", json={"symptoms": ["tight_calves"]})
     questions = asked.json()["questions"]
-    assert len(questions) == 2 and questions[0]["red_flag"]
+    assert len(questions) == 2
+    assert questions[0]["red_flag"]
     problem(server.client.post("/v1/next-questions?limit=0", json={}), 422)
     parsed = server.client.post(
         "/v1/parse", json={"text": "my back seizes up when I deadlift, no numbness down there"}
@@ -209,10 +212,12 @@ def test_page_and_docs_are_local_with_security_headers(server: Server) -> None:
     page = server.client.get("/")
     assert page.status_code == 200
     csp = page.headers["content-security-policy"]
-    assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
     assert page.headers["x-content-type-options"] == "nosniff"
     assert page.headers["referrer-policy"] == "no-referrer"
-    assert "<script>" not in page.text and "http" not in page.text.replace("http-equiv", "")
+    assert "<script>" not in page.text
+    assert "http" not in page.text.replace("http-equiv", "")
     assert "http" not in server.client.get("/static/app.js").text.replace("https://", "http")[:0]
     for asset in ("/static/app.js", "/static/style.css"):
         assert server.client.get(asset).status_code == 200

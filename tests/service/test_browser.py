@@ -69,7 +69,7 @@ def answer_until_result(page: Any, asked: list[str], limit: int = 80) -> None:
         asked.append(text)
         count = len(asked)
         if page.is_visible("#q-answers input"):
-            page.click("#q-answers button:has-text(\"I don't know\")")
+            page.click('#q-answers button:has-text("I don\'t know")')
         else:
             page.click("#q-answers button:has-text('No')")
         page.wait_for_function(

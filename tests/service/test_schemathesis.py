@@ -16,7 +16,7 @@ import pytest
 pytest.importorskip("fastapi", reason="needs the server-test extra")
 pytest.importorskip("schemathesis", reason="needs the server-test extra")
 
-from ._server import Server  # noqa: E402
+from ._server import Server
 
 CHECKS = ",".join(
     [
@@ -37,11 +37,20 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation() -> None:
     try:
         run = subprocess.run(
             [
-                cli, "run", f"{server.url}/openapi.json",
-                "--max-examples", "15", "--generation-deterministic",
-                "--checks", CHECKS, "--phases", "examples,coverage,fuzzing",
-                "--request-timeout", "30", "--no-color",
-            ],  # fmt: skip
+                cli,
+                "run",
+                f"{server.url}/openapi.json",
+                "--max-examples",
+                "15",
+                "--generation-deterministic",
+                "--checks",
+                CHECKS,
+                "--phases",
+                "examples,coverage,fuzzing",
+                "--request-timeout",
+                "30",
+                "--no-color",
+            ],
             capture_output=True,
             text=True,
             timeout=240,

@@ -9,9 +9,9 @@ import pytest
 pytest.importorskip("fastapi", reason="needs the server-test extra")
 pytest.importorskip("httpx", reason="needs the server-test extra")
 
-from hamtriage.service.security import hash_key, key_matches, load_api_keys  # noqa: E402
+from hamtriage.service.security import hash_key, key_matches, load_api_keys
 
-from ._server import Server  # noqa: E402
+from ._server import Server
 
 KEY = "s3cret-key-for-tests"
 
@@ -21,8 +21,10 @@ def test_key_file_holds_digests_only(tmp_path: Path) -> None:
     keys.write_text(f"# gym app\ngym sha256:{hash_key(KEY)}\n{hash_key('other').upper()}\n")
     digests = load_api_keys(keys)
     assert digests == (hash_key(KEY), hash_key("other"))
-    assert key_matches(KEY, digests) and key_matches("other", digests)
-    assert not key_matches("s3cret", digests) and not key_matches(None, digests)
+    assert key_matches(KEY, digests)
+    assert key_matches("other", digests)
+    assert not key_matches("s3cret", digests)
+    assert not key_matches(None, digests)
     keys.write_text(KEY + "\n")  # a plain key by mistake: refused, not ignored
     with pytest.raises(ValueError, match="not a SHA-256 digest"):
         load_api_keys(keys)
@@ -61,11 +63,16 @@ def test_cors_only_for_listed_origins() -> None:
     allowed = "https://coach.example"
     server = Server.start(["--cors-origin", allowed])
     try:
-        preflight = {"access-control-request-method": "POST", "access-control-request-headers": "content-type"}
+        preflight = {
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "content-type",
+        }
         ok = server.client.options("/v1/triage", headers={"origin": allowed, **preflight})
         assert ok.status_code == 200
         assert ok.headers["access-control-allow-origin"] == allowed
-        other = server.client.options("/v1/triage", headers={"origin": "https://evil.example", **preflight})
+        other = server.client.options(
+            "/v1/triage", headers={"origin": "https://evil.example", **preflight}
+        )
         assert "access-control-allow-origin" not in other.headers
         simple = server.client.post(
             "/v1/triage", json={"symptoms": ["tight_calves"]}, headers={"origin": allowed}
@@ -79,7 +86,9 @@ def test_cors_only_for_listed_origins() -> None:
 
 def test_no_cors_by_default(server: Server) -> None:
     response = server.client.post(
-        "/v1/triage", json={"symptoms": ["tight_calves"]}, headers={"origin": "https://coach.example"}
+        "/v1/triage",
+        json={"symptoms": ["tight_calves"]},
+        headers={"origin": "https://coach.example"},
     )
     assert response.status_code == 200
     assert "access-control-allow-origin" not in response.headers

@@ -10,9 +10,9 @@ import pytest
 pytest.importorskip("fastapi", reason="needs the server-test extra")
 pytest.importorskip("httpx", reason="needs the server-test extra")
 
-from hamtriage.service import ServiceConfig, create_app  # noqa: E402
+from hamtriage.service import ServiceConfig, create_app
 
-from ._server import Server  # noqa: E402
+from ._server import Server
 
 OPENAPI = Path(__file__).resolve().parents[2] / "schemas" / "openapi.json"
 
@@ -25,7 +25,9 @@ def test_healthz_answers_fast_after_start() -> None:
     """
     server = Server.start([], wait_ready=True)
     try:
-        print(f"healthz after {server.healthy_after:.3f} s, readyz after {server.ready_after:.3f} s")
+        print(
+            f"healthz after {server.healthy_after:.3f} s, readyz after {server.ready_after:.3f} s"
+        )
         assert server.healthy_after < 3.0
         assert server.ready_after >= server.healthy_after
     finally:

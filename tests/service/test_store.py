@@ -12,10 +12,10 @@ import pytest
 pytest.importorskip("sqlalchemy", reason="needs the server extra")
 pytest.importorskip("alembic", reason="needs the server extra")
 
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import text
 
-from hamtriage.cli import main  # noqa: E402
-from hamtriage.service.store import HEAD_REVISION, MIGRATIONS, AuditStore  # noqa: E402
+from hamtriage.cli import main
+from hamtriage.service.store import HEAD_REVISION, MIGRATIONS, AuditStore
 
 ROW = {
     "endpoint": "triage",
@@ -56,10 +56,13 @@ def test_records_round_trip_and_export(store_url: str) -> None:
     try:
         assert store.revision() == HEAD_REVISION
         (first,) = store.add([ROW])
-        second, third = store.add([{**ROW, "level": "emergency", "red_flags": ["saddle_numbness"]}, ROW])
+        second, third = store.add(
+            [{**ROW, "level": "emergency", "red_flags": ["saddle_numbness"]}, ROW]
+        )
         record = store.get(second)
         assert record is not None
-        assert record.red_flags == ("saddle_numbness",) and record.level == "emergency"
+        assert record.red_flags == ("saddle_numbness",)
+        assert record.level == "emergency"
         assert record.created_at.tzinfo is not None
         assert [r.id for r in store.export()] == [first, second, third]
         assert list(store.export(since=datetime.now(UTC) + timedelta(days=1))) == []
@@ -81,7 +84,7 @@ def test_concurrent_openings_migrate_once(store_url: str) -> None:
     def open_store() -> None:
         try:
             AuditStore(store_url).close()
-        except BaseException as exc:  # collected for the assertion below
+        except Exception as exc:  # noqa: BLE001 - collected for the assertion below
             errors.append(exc)
 
     threads = [threading.Thread(target=open_store) for _ in range(4)]
