@@ -16,7 +16,7 @@ import os
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -205,7 +205,16 @@ class AuditStore:
         if not rows:
             return []
         now = datetime.now(UTC)
-        full = [{"id": str(uuid.uuid4()), "created_at": now, "report": None, **row} for row in rows]
+        # the records of one batch are 1 microsecond apart, so that time order is batch order
+        full = [
+            {
+                "id": str(uuid.uuid4()),
+                "created_at": now + timedelta(microseconds=i),
+                "report": None,
+                **row,
+            }
+            for i, row in enumerate(rows)
+        ]
         with self.engine.begin() as conn:
             conn.execute(insert(records), full)
         return [row["id"] for row in full]

@@ -158,6 +158,8 @@ def test_batch_keeps_order_and_names_the_bad_report(server: Server) -> None:
     assert isinstance(errors, list)
     assert errors[0]["field"] == "reports[1].symptoms[0]"
     assert errors[0]["suggestions"][0] == "tight_calves"
+    empty = server.client.post("/v1/triage/batch", json={"reports": []})  # was a 500
+    assert empty.json() == {"results": [], "records": []}
     too_many = server.client.post("/v1/triage/batch", json={"reports": [{}] * 1001})
     problem(too_many, 422)
 

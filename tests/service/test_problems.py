@@ -6,8 +6,8 @@ import pytest
 
 pytest.importorskip("fastapi", reason="needs the server-test extra")
 
-from hamtriage import ReportError  # noqa: E402
-from hamtriage.service.problems import (  # noqa: E402
+from hamtriage import ReportError
+from hamtriage.service.problems import (
     ProblemItem,
     field_path,
     parse_json,
@@ -75,9 +75,12 @@ def test_field_paths_and_unknown_keys() -> None:
 )
 def test_parse_json_refusals(body: bytes, why: str) -> None:
     value, reason = parse_json(body, 32)
-    assert value is None and reason is not None and why in reason
+    assert value is None
+    assert reason is not None
+    assert why in reason
 
 
 def test_parse_json_accepts_depth_32() -> None:
     value, reason = parse_json(b"[" * 32 + b"]" * 32, 32)
-    assert reason is None and value is not None
+    assert reason is None
+    assert value is not None

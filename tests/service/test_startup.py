@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,15 +22,16 @@ OPENAPI = Path(__file__).resolve().parents[2] / "schemas" / "openapi.json"
 def test_healthz_answers_fast_after_start() -> None:
     """Target: 1 s on the bundled pack (docs/service.md has the figure measured here).
 
-    The bound is generous because the machine is shared; a start-up that imported the
-    rule pack, SQLAlchemy or Alembic before serving would still show in the log line.
+    The bound is generous because the machine is shared (3 s was seen at a load average
+    of 6 on 2 cores); the test below checks deterministically that nothing heavy is
+    imported before the app can answer.
     """
     server = Server.start([], wait_ready=True)
     try:
         print(
             f"healthz after {server.healthy_after:.3f} s, readyz after {server.ready_after:.3f} s"
         )
-        assert server.healthy_after < 3.0
+        assert server.healthy_after < 6.0
         assert server.ready_after >= server.healthy_after
     finally:
         server.stop()
@@ -53,3 +56,14 @@ def test_openapi_documents_problems_for_every_v1_route() -> None:
             for code in ("401", "422", "503"):
                 assert "application/problem+json" in responses[code]["content"], (path, code)
             assert "application/json" not in responses["422"]["content"]
+
+
+def test_nothing_heavy_is_imported_before_the_app_answers() -> None:
+    code = (
+        "import sys; import hamtriage.cli as c; c._parser();"
+        "from hamtriage.service.app import create_app; create_app();"
+        "print(sorted(m for m in ('sqlalchemy', 'alembic', 'psycopg')"
+        " if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout

@@ -64,7 +64,7 @@ def test_records_round_trip_and_export(store_url: str) -> None:
         assert record.red_flags == ("saddle_numbness",)
         assert record.level == "emergency"
         assert record.created_at.tzinfo is not None
-        assert [r.id for r in store.export()] == [first, second, third]
+        assert [r.id for r in store.export()] == [first, second, third]  # batch order kept
         assert list(store.export(since=datetime.now(UTC) + timedelta(days=1))) == []
         assert store.ids() == {first, second, third}
         assert store.check() == "ok"
