@@ -1,1 +1,1 @@
-"""Benchmarks of hamtriage (``python benchmarks/run.py``) and their shared workload."""
+"""Benchmarks of hamtriage (``python benchmarks/run.py``); report sets and oracle: ``tests.support``."""

@@ -14,9 +14,10 @@ import durable.engine as de
 import durable_rules_engine as dre
 
 from hamtriage import Engine, TriageResult
-from hamtriage.compiler import BOOT_RULE, engine_number, fact_json, marker_json
-from hamtriage.engine import _matched
+from hamtriage.engine import compiled_state
 from hamtriage.report import Facts
+from hamtriage.runtime.wire import BOOT_RULE, engine_number, fact_json, marker_json
+from hamtriage.runtime.wire import decode_matched as _matched
 
 __all__ = ["FLOOR_DEFINITION", "Floor", "StockDriver"]
 
@@ -74,8 +75,9 @@ class StockDriver:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._state = compiled_state(engine)
         self._fired: list[tuple[str, dict[str, Any]]] = []
-        definition = json.loads(json.dumps(engine.compiled.definition))
+        definition = json.loads(json.dumps(compiled_state(engine).compiled.definition))
         for name, rule in definition.items():
             rule["run"] = self._recorder(name)
         # the stock driver re-asserts the session state after every action, so a boot
@@ -108,8 +110,7 @@ class StockDriver:
             raise errors[0]
 
     def run(self, facts: Facts) -> dict[int, Any]:
-        engine = self._engine
-        compiled = engine.compiled
+        compiled = self._state.compiled
         sid = str(next(self._sids))
         self._fired.clear()
         fired: dict[int, Any] = {}
@@ -123,14 +124,14 @@ class StockDriver:
             self._fired.clear()
 
         try:
-            first = [json.loads(f) for f in engine._input_json(facts)]
+            first = [json.loads(f) for f in self._state.input_json(facts)]
             if 0 in compiled.stage_markers:  # as the engine does: last in the report's batch
                 first.append(json.loads(marker_json(0)))
             self._stage(first, sid)
             absorb()
             for stage in range(1, compiled.max_stage + 1):
                 batch: list[dict[str, Any]] = []
-                confidences = engine._confidences(fired)
+                confidences = self._state.assembler.confidences(fired)
                 for hyp, hyp_stage in sorted(compiled.hypothesis_stage.items()):
                     c = confidences.get(hyp, 0.0)
                     if hyp_stage == stage - 1 and c > 0:
@@ -145,6 +146,5 @@ class StockDriver:
         return fired
 
     def triage(self, report: Any) -> TriageResult:
-        engine = self._engine
-        facts = engine.normalize(report)
-        return engine._result(facts, self.run(facts))
+        facts = self._state.normalize(report)
+        return self._state.assembler.result(facts, self.run(facts))

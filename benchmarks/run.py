@@ -36,10 +36,12 @@ if str(ROOT) not in sys.path:  # run as a script: make ``benchmarks`` importable
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.baselines import Floor, StockDriver  # noqa: E402
-from benchmarks.workload import PlainEvaluator, make_reports  # noqa: E402
 from hamtriage import Engine, TriageResult  # noqa: E402
-from hamtriage.compiler import marker_json  # noqa: E402
+from hamtriage.engine import compiled_state  # noqa: E402
 from hamtriage.report import Facts  # noqa: E402
+from hamtriage.runtime.wire import marker_json  # noqa: E402
+from tests.support.oracle import PlainEvaluator  # noqa: E402
+from tests.support.reports import make_reports  # noqa: E402
 
 DOC = ROOT / "docs" / "benchmarks.md"
 START = "<!-- results:start (written by benchmarks/run.py) -->"
@@ -229,10 +231,10 @@ def run(config: Config, quick: bool) -> Results:
     plain = PlainEvaluator(pack)
     print(
         f"pack {pack.pack_id}: {len(pack.rules)} rules, "
-        f"{len(engine.compiled.definition)} engine rules; load average {os.getloadavg()}"
+        f"{len(compiled_state(engine).compiled.definition)} engine rules; load average {os.getloadavg()}"
     )
     res.notes.append(
-        f"pack {pack.pack_id}: {len(pack.rules)} rules, {len(engine.compiled.definition)} "
+        f"pack {pack.pack_id}: {len(pack.rules)} rules, {len(compiled_state(engine).compiled.definition)} "
         f"engine rules; load average at the start: {_load()}"
     )
 
@@ -243,7 +245,7 @@ def run(config: Config, quick: bool) -> Results:
         stock.triage(r)
         f = engine.normalize(r)
         plain.evaluate(f)
-        floor.run(engine._input_json(f, marker_json(0)))
+        floor.run(compiled_state(engine).input_json(f, marker_json(0)))
 
     lat: list[float] = []
     lat_floor: list[float] = []
@@ -261,7 +263,7 @@ def run(config: Config, quick: bool) -> Results:
         reports = make_reports(pack, config.size, seed=1000 + rnd)  # a fresh set per round
         facts = [engine.normalize(r) for r in reports]
         # what the engine asserts first: the facts some rule tests, and the stage marker
-        facts_json = [engine._input_json(f, marker_json(0)) for f in facts]
+        facts_json = [compiled_state(engine).input_json(f, marker_json(0)) for f in facts]
         facts_counts += [_fact_count(f) for f in facts]
 
         t = time.perf_counter()
@@ -489,7 +491,7 @@ def _dask(res: Results, engine: Engine, config: Config) -> None:
     client: Any = distributed.Client
     from_sequence: Any = dask.bag.from_sequence
 
-    from hamtriage.distributed import triage_bag
+    from hamtriage.flows.distributed import triage_bag
 
     reports = make_reports(engine.pack, config.worker_reports, seed=9000)
     expected = [r.model_dump(mode="json") for r in engine.triage_many(reports)]

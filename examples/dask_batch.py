@@ -20,7 +20,7 @@ import dask.bag
 import distributed
 
 from hamtriage import Engine
-from hamtriage.distributed import triage_bag
+from hamtriage.flows.distributed import triage_bag
 
 # dask is not fully typed
 LocalCluster: Any = distributed.LocalCluster

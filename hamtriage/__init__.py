@@ -13,9 +13,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from ._api import triage
+from .api import triage
 from .engine import Engine
 from .errors import (
+    BatchReportError,
     EngineError,
     EngineUnavailableError,
     HamtriageError,
@@ -24,8 +25,6 @@ from .errors import (
     RulePackError,
 )
 from .levels import EvidenceLevel, Likelihood, RecommendationKind, TriageLevel
-from .loader import bundled_rules_path, load_pack
-from .pack import RulePack
 from .report import Report, SidedValue
 from .results import (
     DISCLAIMER,
@@ -37,26 +36,35 @@ from .results import (
     Recommendation,
     RedFlag,
     RuleEvidence,
+    Screen,
     TriageResult,
+    Variant,
 )
+from .rules.loader import bundled_rules_path, load_pack, load_pack_from_texts
+from .rules.pack import RulePack
 
 if TYPE_CHECKING:
-    from .batch import BatchReportError
-    from .explain import Explanation, HypothesisExplanation
-    from .intake import ParsedText, parse_text
-    from .interview import Interview, Question
+    from .flows.distributed import triage_bag
+    from .flows.explain import Explanation, HypothesisExplanation
+    from .flows.intake import ParsedText, parse_text
+    from .flows.interview import Interview, Question
+    from .flows.lint import lint
+    from .flows.render import render_markdown, render_text
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 # imported on first use: they are not on the triage path, and cold start counts
 _LAZY = {
-    "BatchReportError": "batch",
-    "Explanation": "explain",
-    "HypothesisExplanation": "explain",
-    "Interview": "interview",
-    "ParsedText": "intake",
-    "Question": "interview",
-    "parse_text": "intake",
+    "Explanation": "flows.explain",
+    "HypothesisExplanation": "flows.explain",
+    "Interview": "flows.interview",
+    "ParsedText": "flows.intake",
+    "Question": "flows.interview",
+    "parse_text": "flows.intake",
+    "lint": "flows.lint",
+    "render_markdown": "flows.render",
+    "render_text": "flows.render",
+    "triage_bag": "flows.distributed",
 }
 
 
@@ -65,6 +73,10 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module 'hamtriage' has no attribute {name!r}")
     return getattr(importlib.import_module(f"hamtriage.{module}"), name)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
 
 
 __all__ = (
@@ -95,12 +107,19 @@ __all__ = (
     "RuleIssue",
     "RulePack",
     "RulePackError",
+    "Screen",
     "SidedValue",
     "TriageLevel",
     "TriageResult",
+    "Variant",
     "__version__",
     "bundled_rules_path",
+    "lint",
     "load_pack",
+    "load_pack_from_texts",
     "parse_text",
+    "render_markdown",
+    "render_text",
     "triage",
+    "triage_bag",
 )

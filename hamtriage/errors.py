@@ -10,9 +10,10 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 __all__ = [
+    "BatchReportError",
     "EngineError",
     "EngineUnavailableError",
     "HamtriageError",
@@ -109,3 +110,42 @@ class EngineError(HamtriageError):
 
 class EngineUnavailableError(HamtriageError, ImportError):
     """The durable-rules C extension cannot be imported on this interpreter."""
+
+
+class BatchReportError(ReportError):
+    """Report ``index`` of a batch is invalid; ``field`` is ``reports[index].<field>``."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        index: int,
+        field: str = "",
+        value: object = None,
+        suggestions: tuple[str, ...] = (),
+    ) -> None:
+        self.index = index
+        where = f"reports[{index}]" + (f".{field}" if field and field[0] != "[" else field)
+        super().__init__(message, field=where, value=value, suggestions=suggestions)
+
+    @classmethod
+    def at(cls, index: int, error: ReportError) -> BatchReportError:
+        """``error`` (about one report) placed at ``index`` of a batch."""
+        return cls(
+            error.message,
+            index=index,
+            field=error.field,
+            value=error.value,
+            suggestions=error.suggestions,
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_error, (self.message, self.index, self.field, self.suggestions))
+
+
+def _rebuild_error(
+    message: str, index: int, field: str, suggestions: tuple[str, ...]
+) -> BatchReportError:
+    error = BatchReportError(message, index=index, suggestions=suggestions)
+    error.field = field
+    return error

@@ -19,7 +19,7 @@ from pydantic import (
 )
 
 from .errors import ReportError, a_or_an, suggest
-from .pack import RulePack
+from .rules.pack import RulePack
 
 __all__ = [
     "MAX_ITEMS",
@@ -30,6 +30,7 @@ __all__ = [
     "SidedValue",
     "coerce_report",
     "normalize",
+    "validate_report",
 ]
 
 MAX_ITEMS = 100
@@ -80,7 +81,11 @@ class Report(BaseModel):
 
     * ``symptoms``: ids reported present; ``absent``: ids the athlete explicitly denies;
     * ``measurements``: id -> number, or id -> ``{"left": n, "right": n}`` for sided tests;
-    * ``activities``, ``history``: ids; ``age`` in years and ``sex`` are optional.
+    * ``activities``, ``history``: ids; ``age`` in years and ``sex`` are optional;
+    * ``suspected``: symptom or history ids that free text hinted at but did not settle
+      (see :func:`hamtriage.parse_text`). They count as present for the triage level
+      (over-triage rather than under-triage) and the result lists them under
+      ``to_confirm`` with their questions until the report confirms or denies them.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
@@ -94,6 +99,7 @@ class Report(BaseModel):
     history: IdList = ()
     age: Annotated[int, Field(ge=0, le=120, strict=True)] | None = None
     sex: Literal["female", "male"] | None = None
+    suspected: IdList = ()
 
 
 _UNION_LABELS = {"number", "sided"}
@@ -150,6 +156,8 @@ class Facts:
     age: int | None
     sex: str | None
     report: Report
+    suspected: frozenset[str] = frozenset()
+    """Suspected ids the report did not confirm (they are in ``present`` too)."""
 
 
 _FINDINGS = ("symptom", "history")
@@ -223,6 +231,20 @@ def normalize(report: Report | Mapping[str, Any], pack: RulePack) -> Facts:
     activities = (
         _resolve_ids(pack, "activities", rep.activities, _ACTIVITIES) if rep.activities else []
     )
+    suspected: list[str] = []
+    if rep.suspected:
+        suspected = _resolve_ids(pack, "suspected", rep.suspected, _FINDINGS)
+        denied = set(absent) & set(suspected)
+        if denied:
+            name = sorted(denied)[0]
+            raise ReportError(
+                f"'{name}' is reported both suspected and absent (a denial settles it: "
+                "leave it out of suspected)",
+                field="suspected",
+                value=name,
+            )
+        # confirmed ones are simply present
+        suspected = [s for s in suspected if s not in present and s not in history]
 
     values: dict[str, float] = {}
     sides: dict[str, tuple[float | None, float | None]] = {}
@@ -259,7 +281,7 @@ def normalize(report: Report | Mapping[str, Any], pack: RulePack) -> Facts:
         else:
             values[mid] = _check_value(pack, mid, raw, "", float(value))
     return Facts(
-        present=frozenset(present + history),
+        present=frozenset(present + history + suspected),
         absent=frozenset(absent),
         activities=frozenset(activities),
         measurements=values,
@@ -268,4 +290,25 @@ def normalize(report: Report | Mapping[str, Any], pack: RulePack) -> Facts:
         age=rep.age,
         sex=rep.sex,
         report=rep,
+        suspected=frozenset(suspected),
+    )
+
+
+def validate_report(report: Report | Mapping[str, Any], pack: RulePack) -> Report:
+    """``report`` checked against ``pack`` (every check of :func:`normalize`) and returned
+    with every label and synonym replaced by its id; values and order are kept."""
+    facts = normalize(report, pack)
+    rep = facts.report
+
+    def ids(items: Sequence[str]) -> list[str]:
+        return [pack.resolve(item) or item for item in items]
+
+    return Report(
+        symptoms=ids(rep.symptoms),
+        absent=ids(rep.absent),
+        history=ids(rep.history),
+        activities=ids(rep.activities),
+        measurements={pack.resolve(k) or k: v for k, v in rep.measurements.items()},
+        age=rep.age,
+        sex=rep.sex,
     )

@@ -21,6 +21,7 @@ __all__ = [
     "Recommendation",
     "RedFlag",
     "RuleEvidence",
+    "Screen",
     "TriageResult",
     "Variant",
 ]
@@ -33,7 +34,7 @@ DISCLAIMER = (
 
 
 class _Result(BaseModel):
-    # the engine builds results without validation (hamtriage._construct): the
+    # the engine builds results without validation (hamtriage.runtime._construct): the
     # validators and serialisers are built on first use, not at import (cold start)
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
@@ -112,6 +113,18 @@ class RedFlag(_Result):
     source: tuple[str, ...] = ()
 
 
+class Screen(_Result):
+    """A red-flag item to ask about before training: its question and the level it brings."""
+
+    id: str
+    kind: str = Field(description="symptom or history")
+    label: str
+    question: str
+    level: TriageLevel = Field(description="the highest level its red-flag rules reach")
+    region: str | None = None
+    rules: tuple[str, ...] = ()
+
+
 class FiredRule(_Result):
     """One entry of the trace: a rule that fired, in firing order."""
 
@@ -141,8 +154,21 @@ class TriageResult(_Result):
     blocked_exercises: tuple[BlockedExercise, ...] = ()
     red_flags: tuple[RedFlag, ...] = ()
     trace: tuple[FiredRule, ...] = ()
+    to_confirm: tuple[Screen, ...] = Field(
+        default=(),
+        description="suspected red-flag items counted in the level until the athlete answers",
+    )
+    unscreened: tuple[Screen, ...] = Field(
+        default=(),
+        description="red-flag items of the regions in play neither confirmed nor denied",
+    )
     disclaimer: str = DISCLAIMER
     pack: PackInfo
+
+    @property
+    def screened(self) -> bool:
+        """True when no red-flag question is open (nothing to confirm, nothing unscreened)."""
+        return not self.to_confirm and not self.unscreened
 
     def hypothesis(self, hypothesis_id: str) -> Hypothesis | None:
         """The listed hypothesis with this id, if any."""

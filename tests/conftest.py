@@ -19,7 +19,7 @@ import tempfile
 
 import pytest
 
-import hamtriage._yaml  # noqa: F401 - see the module docstring
+import hamtriage.rules._yaml  # noqa: F401 - see the module docstring
 
 _CACHE_DIR = pytest.StashKey[tuple[pytest.MonkeyPatch, str]]()
 

@@ -78,7 +78,7 @@ def test_import_pulls_in_no_test_or_cluster_libraries() -> None:
         import sys, hamtriage
         hamtriage.triage({"symptoms": ["tight_calves"]})
         off_path = ("pytest", "pytest_bdd", "dask", "distributed", "durable.lang", "durable.engine",
-                    "hamtriage.explain", "hamtriage.intake", "hamtriage.interview", "hamtriage.batch")
+                    "hamtriage.flows.explain", "hamtriage.flows.intake", "hamtriage.flows.interview", "hamtriage.flows.batch")
         heavy = sorted(m for m in off_path if m in sys.modules)
         print(heavy)
         """

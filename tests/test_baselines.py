@@ -6,7 +6,8 @@ import pytest
 
 import hamtriage
 from benchmarks.baselines import StockDriver
-from benchmarks.workload import PlainEvaluator, make_reports
+from tests.support.oracle import PlainEvaluator
+from tests.support.reports import make_reports
 
 
 # durable.engine (the stock wrappers, used only by this baseline) calls

@@ -15,10 +15,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from _packs import tiny_pack
 
 from hamtriage import cli
 from hamtriage._commands.schema import render
+from tests.support.packs import tiny_pack
 
 ROOT = Path(__file__).resolve().parent.parent
 HINGE = str(ROOT / "examples" / "reports" / "hinge_spasms.json")
@@ -111,7 +111,7 @@ def test_bad_input_exits_2_with_the_message_on_stderr(
     assert bad.stdout == ""
     assert bad.stderr.strip() == (
         "hamtriage: invalid report: symptoms[0]: unknown symptom or history 'low_back_spasm' "
-        "(did you mean 'low_back_spasms'?)"
+        "(did you mean 'low_back_spasms', 'plain_low_back_pain'?)"
     )
 
 

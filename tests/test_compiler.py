@@ -6,21 +6,15 @@ import json
 from pathlib import Path
 
 import pytest
-from _packs import MINIMAL_PACK, tiny_pack, write_pack
 
-from hamtriage import Engine, RulePackError, _durable, load_pack
-from hamtriage.compiler import (
-    LIMITS,
-    MARKER_PREFIX,
-    MAX_EXPANSION,
-    compile_pack,
-    dnf,
-    engine_number,
-    fact_json,
-    fnv1_32,
-    marker_json,
-)
-from hamtriage.schema import Rule
+from hamtriage import Engine, RulePackError, load_pack
+from hamtriage.engine import compiled_state
+from hamtriage.rules.logic import MAX_EXPANSION, dnf
+from hamtriage.rules.schema import Rule
+from hamtriage.runtime import _durable
+from hamtriage.runtime.compiler import LIMITS, compile_pack
+from hamtriage.runtime.wire import MARKER_PREFIX, engine_number, fact_json, fnv1_32, marker_json
+from tests.support.packs import MINIMAL_PACK, tiny_pack, write_pack
 
 
 def _rule(when: object) -> Rule:
@@ -202,7 +196,7 @@ def test_fact_names_whose_engine_hashes_collide_are_a_pack_error(tmp_path: Path)
 
 
 def test_the_adapter_knows_how_the_compiler_encodes_stage_markers() -> None:
-    assert _durable._MARKER == MARKER_PREFIX
+    assert _durable.MARKER_PREFIX is MARKER_PREFIX
     assert marker_json(3).startswith(MARKER_PREFIX)
     assert json.loads(marker_json(3)) == {"id": "st:3", "st": 3}
     assert json.loads(fact_json("m", "k", 7.5)) == {"id": "m:k", "m:k": 7.5}
@@ -214,7 +208,7 @@ def test_the_engine_asserts_only_facts_some_pattern_tests(tmp_path: Path) -> Non
     facts = engine.normalize(
         {"symptoms": ["a", "z"], "absent": ["b"], "measurements": {"k": 7, "w": 3}, "age": 30}
     )
-    names = [json.loads(f)["id"] for f in engine._input_json(facts)]
+    names = [json.loads(f)["id"] for f in compiled_state(engine).input_json(facts)]
     assert names == ["y:z", "m:k"]  # y:a, n:b, m:w and age are tested by no rule
     result = engine.triage({"measurements": {"k": 7}})
     assert result.fired_rules == ("merged", "chained")  # h1 0.5 >= 0.3: asserted, read

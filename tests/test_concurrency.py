@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
-from benchmarks.workload import make_reports
 from hamtriage import Engine, EngineError, ReportError, TriageResult
-from hamtriage._durable import MAX_SESSIONS, SIDS, Ruleset
-from hamtriage.compiler import fnv1_32
+from hamtriage.engine import compiled_state
+from hamtriage.runtime._durable import MAX_SESSIONS, SIDS, Ruleset
+from hamtriage.runtime.wire import fnv1_32
+from tests.support.reports import make_reports
 
 THREADS = 8
 PER_THREAD = 400  # 8 x 400 = 3,200 triages (a few seconds)
@@ -116,7 +117,7 @@ def test_interleaved_threads_take_sessions_of_their_own() -> None:
         sys.setswitchinterval(old)
     assert errors == []
     assert wrong == []
-    ruleset = engine._ruleset
+    ruleset = compiled_state(engine).ruleset
     assert 1 < len(ruleset._sids) <= MAX_SESSIONS  # interleaved, yet within the pool
     assert sorted(ruleset._live) == sorted(ruleset._sids)  # all idle and reusable again
     engine.close()

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from benchmarks.workload import make_reports
 from hamtriage import Engine, bundled_rules_path
+from tests.support.reports import make_reports
 
 dask_bag = pytest.importorskip(
     "dask.bag", reason="dask is not installed (pip install hamtriage[dask])"
@@ -27,7 +27,7 @@ def test_the_core_library_never_imports_dask() -> None:
     import subprocess
 
     code = (
-        "import sys, hamtriage; hamtriage.Engine.default(); import hamtriage.distributed; "
+        "import sys, hamtriage; hamtriage.Engine.default(); import hamtriage.flows.distributed; "
         "print(any(m == 'dask' or m.startswith(('dask.', 'distributed')) for m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -35,7 +35,7 @@ def test_the_core_library_never_imports_dask() -> None:
 
 
 def test_triage_bag_on_a_local_cluster_equals_sequential() -> None:
-    from hamtriage.distributed import triage_bag
+    from hamtriage.flows.distributed import triage_bag
 
     engine = Engine.default()
     reports = make_reports(engine.pack, 400, seed=31)

@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _packs import tiny_pack
 
 import hamtriage
 from hamtriage import Engine, EngineError
-from hamtriage._durable import Ruleset
-from hamtriage.compiler import fnv1_32
+from hamtriage.engine import compiled_state
+from hamtriage.runtime._durable import Ruleset
+from hamtriage.runtime.wire import fnv1_32
+from tests.support.packs import tiny_pack
 
 RULES = """
 rules:
@@ -65,7 +66,7 @@ def test_sessions_where_no_rule_matches_survive_many_rulesets(tmp_path: Path) ->
 
 
 def test_compiled_bundled_pack_avoids_every_quirk() -> None:
-    definition = Engine.default().compiled.definition
+    definition = compiled_state(Engine.default()).compiled.definition
     text = json.dumps(definition)
     assert not re.search(r"\d[eE][+-]?\d", text), "numbers in exponent notation break the C parser"
     assert "$mt" not in text

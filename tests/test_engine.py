@@ -6,10 +6,10 @@ import threading
 from pathlib import Path
 
 import pytest
-from _packs import tiny_pack
 
 from hamtriage import Engine, EngineError, HamtriageError, TriageLevel
-from hamtriage.engine import POSSIBLE_CAP, combine
+from hamtriage.scoring import POSSIBLE_CAP, combine
+from tests.support.packs import tiny_pack
 
 RULES = """
 rules:

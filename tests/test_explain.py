@@ -8,7 +8,11 @@ from pathlib import Path
 import pytest
 
 import hamtriage
-from hamtriage.explain import Explanation, render_explanation_markdown, render_explanation_text
+from hamtriage.flows.explain import (
+    Explanation,
+    render_explanation_markdown,
+    render_explanation_text,
+)
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "reports"
 

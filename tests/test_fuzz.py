@@ -23,9 +23,9 @@ from typing import Any
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from benchmarks.workload import PlainEvaluator
 from hamtriage import Engine, ReportError, RulePackError, TriageResult
-from hamtriage.engine import combine
+from hamtriage.scoring import combine
+from tests.support.oracle import PlainEvaluator
 
 SCALE = float(os.environ.get("HAMTRIAGE_FUZZ_SCALE", "1"))
 

@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 
 from hamtriage import Engine, ReportError, RulePackError, load_pack
-from hamtriage._yaml import MAX_DEPTH, MAX_FILE_BYTES
+from hamtriage.engine import compiled_state
 from hamtriage.report import MAX_ITEMS, MAX_MEASUREMENTS, MAX_TEXT
+from hamtriage.rules._yaml import MAX_DEPTH, MAX_FILE_BYTES
 
 # --------------------------------------------------------------------------- reports
 
@@ -285,7 +286,7 @@ def test_a_quoted_threshold_reaches_the_engine_as_a_number(tmp_path: Path) -> No
     vocab = "measurements:\n  - {id: w, label: W, unit: kg, range: [0, 200]}\n"
     rule = RULE.replace("when: {symptom: a}", "when: {measurement: w, gt: '5'}")
     engine = Engine.from_path(_pack(tmp_path, vocab=vocab, rules=rule))
-    assert '"$gt": {"m:w": 5}' in json.dumps(engine.compiled.definition)
+    assert '"$gt": {"m:w": 5}' in json.dumps(compiled_state(engine).compiled.definition)
     assert engine.triage({"measurements": {"w": 6}}).fired_rules == ("r1",)
     assert engine.triage({"measurements": {"w": 4}}).fired_rules == ()
 

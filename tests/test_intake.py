@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import hamtriage
-from hamtriage.intake import parse_text, stem
+from hamtriage.flows.intake import parse_text, stem
 
 
 def test_the_issue_example() -> None:

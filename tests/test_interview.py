@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from _packs import write_pack
 
 import hamtriage
-from hamtriage.interview import Interview, next_questions, red_flag_items
+from hamtriage.flows.interview import Interview, next_questions, red_flag_items
+from tests.support.packs import write_pack
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "reports"
 
@@ -204,3 +204,24 @@ def test_bundled_pack_asks_tests_once_red_flags_are_answered() -> None:
     text = interview.to_text()
     assert "Knee-to-wall distance (knee_to_wall_cm, measurement)" in text
     assert "Record it in cm." in text
+
+
+def test_a_calf_complaint_asks_the_dvt_screen_first() -> None:
+    engine = hamtriage.Engine.default()
+    ids = [q.id for q in engine.next_questions({"symptoms": ["tight calves"]}, limit=3).questions]
+    assert ids == ["one_sided_calf_swelling", "one_sided_calf_pain", "breathless_or_chest_pain"]
+    # once the calf signs are denied, the clot risks named by one-sided calf pain follow
+    pain = engine.next_questions(
+        {"symptoms": ["one_sided_calf_pain"], "absent": ["one_sided_calf_swelling"]}, limit=2
+    )
+    assert [q.id for q in pain.questions] == [
+        "breathless_or_chest_pain",
+        "long_travel_or_immobilisation",
+    ]
+    assert all(q.red_flag for q in pain.questions)
+
+
+def test_an_achilles_complaint_asks_the_rupture_screen_first() -> None:
+    engine = hamtriage.Engine.default()
+    first = engine.next_questions({"symptoms": ["achilles_pain_on_loading"]}, limit=1)
+    assert [q.id for q in first.questions] == ["achilles_pop_or_gap"]

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from _packs import tiny_pack
-
-from hamtriage.lint import lint
+from hamtriage.flows.lint import lint
+from tests.support.packs import tiny_pack
 
 
 def _lines(root: Path) -> list[str]:
@@ -287,7 +286,7 @@ def test_loader_errors_are_reported_as_they_are(tmp_path: Path) -> None:
 
 
 def test_the_bundled_pack_has_no_lint_errors() -> None:
-    from hamtriage.loader import bundled_rules_path
+    from hamtriage.rules.loader import bundled_rules_path
 
     assert [str(i) for i in lint(bundled_rules_path()) if i.severity == "error"] == []
 

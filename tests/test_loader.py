@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _packs import MINIMAL_PACK, tiny_pack, write_pack
 
 import hamtriage
 from hamtriage import RulePackError, load_pack
+from tests.support.packs import MINIMAL_PACK, tiny_pack, write_pack
 
 SCHEMA_ERRORS = """
 pack:

@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hamtriage import Engine, RecommendationKind, TriageLevel, TriageResult
-from hamtriage.safety import red_flag_triggers
-from hamtriage.schema import (
+from hamtriage.rules.safety import red_flag_triggers
+from hamtriage.rules.schema import (
     AllCond,
     AnyCond,
     Condition,

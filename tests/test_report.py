@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _packs import tiny_pack
 
 from hamtriage import Engine, Report, ReportError, SidedValue
+from tests.support.packs import tiny_pack
 
 RULES = """
 rules:

@@ -17,7 +17,7 @@ from hamtriage import (
     TriageResult,
     load_pack,
 )
-from hamtriage.safety import SAFETY_CODES, red_flag_triggers
+from hamtriage.rules.safety import SAFETY_CODES, red_flag_triggers
 
 REQUIRED_IDS = (
     "saddle_numbness",

@@ -18,22 +18,22 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 import pytest
-from _packs import MINIMAL_PACK, tiny_pack, write_pack
 
 import hamtriage
-from benchmarks.workload import make_reports
 from hamtriage import (
     Engine,
     RuleIssue,
     RulePack,
     RulePackError,
-    _snapshot,
-    _yaml,
     load_pack,
-    loader,
 )
+from hamtriage.engine import compiled_state
+from hamtriage.rules import _snapshot, _yaml, loader
+from tests.support.packs import MINIMAL_PACK, tiny_pack, write_pack
+from tests.support.reports import make_reports
 
 RULES = """
 rules:
@@ -61,13 +61,13 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The packs loaded the slow way (parsed and validated), in order."""
     seen: list[Path] = []
-    check = loader._check_pack
+    read = loader._read_files
 
-    def spy(root: Path, path: str | os.PathLike[str], files: list[Path] | RuleIssue) -> RulePack:
+    def spy(root: Path, files: list[Path] | RuleIssue, col: Any) -> Any:
         seen.append(root)
-        return check(root, path, files)
+        return read(root, files, col)
 
-    monkeypatch.setattr(loader, "_check_pack", spy)
+    monkeypatch.setattr(loader, "_read_files", spy)
     return seen
 
 
@@ -116,7 +116,7 @@ def test_a_cache_hit_is_the_same_pack_with_the_same_results(
 
     reports = make_reports(first, 200, seed=7)
     with Engine(first) as slow, Engine(second) as quick:
-        assert slow.compiled.definition == quick.compiled.definition
+        assert compiled_state(slow).compiled.definition == compiled_state(quick).compiled.definition
         for report in reports:
             assert quick.triage(report) == slow.triage(report)
         for report in reports[:20]:
@@ -177,20 +177,18 @@ def test_a_pack_changed_while_it_loads_is_not_stored(
     cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = tiny_pack(tmp_path / "p", RULES)
-    check = loader._check_pack
+    read = loader._read_files
 
-    def edit_then_check(
-        root: Path, path: str | os.PathLike[str], files: list[Path] | RuleIssue
-    ) -> RulePack:
+    def edit_then_read(root: Path, files: list[Path] | RuleIssue, col: Any) -> Any:
         pack_file = root / "pack.yaml"
         pack_file.write_text(
             pack_file.read_text(encoding="utf-8").replace("Symptom A", "Symptom Q"),
             encoding="utf-8",
         )
-        return check(root, path, files)
+        return read(root, files, col)
 
     with monkeypatch.context() as m:
-        m.setattr(loader, "_check_pack", edit_then_check)
+        m.setattr(loader, "_read_files", edit_then_read)
         load_pack(root)
     assert snapshots(cache) == []
     assert load_pack(root).symptoms["a"].label == "Symptom Q"
@@ -358,26 +356,34 @@ def test_the_key_covers_the_loading_code() -> None:
     pack holds) is hashed into the key: a changed module is a miss."""
     package = Path(hamtriage.__file__).parent
     hashed = set(_snapshot._SOURCES)
+
+    def source(base: Path, dotted: str) -> str:
+        target = base.joinpath(*dotted.split(".")) if dotted else base
+        path = target / "__init__.py" if target.is_dir() else target.with_suffix(".py")
+        return path.relative_to(package).as_posix()
+
     for name in sorted(hashed - {"__init__.py"}):
         tree = ast.parse((package / name).read_text(encoding="utf-8"))
+        here = (package / name).parent
         for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.level == 1:
+            if isinstance(node, ast.ImportFrom) and node.level >= 1:
+                base = here.parents[node.level - 2] if node.level > 1 else here
                 if node.module is None:  # from . import name: a module, or a name of __init__
                     imported = {
-                        f"{alias.name}.py"
-                        if (package / f"{alias.name}.py").exists()
-                        else "__init__.py"
+                        source(base, alias.name)
+                        if (base / f"{alias.name}.py").exists()
+                        else source(base, "")
                         for alias in node.names
                     }
                 else:
-                    imported = {f"{node.module.split('.')[0]}.py"}
+                    imported = {source(base, node.module)}
                 assert imported <= hashed, (name, imported - hashed)
 
 
 WARM = """
 import json, sys
 import hamtriage
-from hamtriage import schema
+from hamtriage.rules import schema
 engine = hamtriage.Engine.default()
 result = engine.triage({"symptoms": ["tight_calves"]})
 models = [m for m in vars(schema).values() if isinstance(m, type) and issubclass(m, schema._Model)]
@@ -426,7 +432,7 @@ def test_import_alone_builds_no_rule_models() -> None:
             sys.executable,
             "-c",
             (
-                "import sys, hamtriage; from hamtriage import schema; "
+                "import sys, hamtriage; from hamtriage.rules import schema; "
                 "print('yaml' in sys.modules, schema.Rule.__pydantic_complete__)"
             ),
         ],

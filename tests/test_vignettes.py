@@ -37,6 +37,7 @@ class Vignette(BaseModel):
 
     id: str
     description: str
+    source: str | None = None
     claims: list[str] = Field(default_factory=list)
     report: dict[str, Any]
     expect: Expect

@@ -15,8 +15,8 @@ from typing import Any
 
 from ..engine import Engine
 from ..errors import HamtriageError
-from ..interview import Interview, Question
-from ..render import render_text
+from ..flows.interview import Interview, Question
+from ..flows.render import render_text
 from .triage import add_report_arguments, build_report, engine_for
 
 __all__ = ["add_parser", "apply_answer", "run"]

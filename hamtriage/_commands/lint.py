@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import HamtriageError
-from ..lint import lint
-from ..loader import bundled_rules_path
+from ..flows.lint import lint
+from ..rules.loader import bundled_rules_path
 
 __all__ = ["add_parser", "run"]
 

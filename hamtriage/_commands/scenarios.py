@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import HamtriageError
-from ..loader import load_pack
+from ..rules.loader import load_pack
 
 __all__ = ["add_parser", "pytest_arguments", "run"]
 

@@ -26,7 +26,7 @@ def schemas() -> dict[str, dict[str, Any]]:
     """The three JSON Schemas (draft 2020-12), keyed ``report``, ``result``, ``rules``."""
     from ..report import Report
     from ..results import TriageResult
-    from ..schema import RuleFile
+    from ..rules.schema import RuleFile
 
     out: dict[str, dict[str, Any]] = {}
     bodies = {

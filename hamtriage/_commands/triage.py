@@ -9,7 +9,7 @@ from typing import Any
 
 from ..engine import Engine
 from ..errors import ReportError
-from ..render import render_markdown, render_text
+from ..flows.render import render_markdown, render_text
 
 __all__ = ["add_parser", "build_report", "engine_for", "run"]
 
@@ -113,11 +113,11 @@ def build_report(args: argparse.Namespace, engine: Engine | None = None) -> dict
 
 
 def _merge_text(report: dict[str, Any], text: str, engine: Engine) -> None:
-    from ..intake import parse_text
+    from ..flows.intake import parse_text
 
     parsed = parse_text(text, engine.pack)
     found = parsed.report.model_dump(exclude_defaults=True)
-    for key in ("symptoms", "absent", "activities", "history"):
+    for key in ("symptoms", "absent", "activities", "history", "suspected"):
         if key in found:
             have = list(report.get(key, []))
             report[key] = have + [v for v in found[key] if v not in have]
@@ -136,6 +136,11 @@ def _merge_text(report: dict[str, Any], text: str, engine: Engine) -> None:
         print(f"hamtriage: --text not used: {parsed.unused_text}", file=sys.stderr)
     for note in parsed.notes:
         print(f"hamtriage: --text: {note}", file=sys.stderr)
+    for sus in parsed.suspected:
+        print(
+            f"hamtriage: --text: suspected {sus.id} ({sus.reason}): ask: {sus.question}",
+            file=sys.stderr,
+        )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from ..pack import RulePack
+from ..rules.pack import RulePack
 from .triage import engine_for
 
 __all__ = ["KINDS", "add_parser", "run", "vocabulary"]

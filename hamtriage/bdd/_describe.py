@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-from ..pack import RulePack
 from ..results import TriageResult
+from ..rules.pack import RulePack
 
 __all__ = ["describe_result", "display_path", "fmt", "rule_origin"]
 

@@ -23,8 +23,8 @@ from pytest_bdd.feature import get_feature
 
 from ..engine import Engine
 from ..errors import HamtriageError
-from ..pack import RulePack
 from ..results import TriageResult
+from ..rules.pack import RulePack
 from ._describe import display_path, rule_origin
 from ._scenario import ScenarioFailure, ScenarioState
 from .steps import STEP_PHRASES

@@ -94,7 +94,7 @@ def test_unknown_symptom_is_a_422_with_field_and_suggestion(server: Server) -> N
         {
             "field": "symptoms[0]",
             "message": "unknown symptom or history 'low_back_spasm'",
-            "suggestions": ["low_back_spasms"],
+            "suggestions": ["low_back_spasms", "plain_low_back_pain"],
         }
     ]
 

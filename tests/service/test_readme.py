@@ -37,7 +37,7 @@ def test_curl_examples(server: Server) -> None:
     ).stdout
     assert outputs.startswith('{"status":"ok"}')
     assert '"level":"self_care"' in outputs
-    assert '"suggestions":["low_back_spasms"]' in outputs
+    assert '"suggestions":["low_back_spasms","plain_low_back_pain"]' in outputs
 
 
 def test_javascript_example(server: Server) -> None:

@@ -1,7 +1,7 @@
 """Pydantic models of the rule file format (see ``docs/rule-format.md``).
 
 These models check the *shape* of one file. Cross-file checks (unknown ids, cycles,
-red-flag invariants) are done by :mod:`hamtriage.loader` on the merged pack.
+red-flag invariants) are done by :mod:`hamtriage.rules.loader` on the merged pack.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from .levels import EvidenceLevel, RecommendationKind, TriageLevel
+from ..levels import EvidenceLevel, RecommendationKind, TriageLevel
 
 __all__ = [
     "ID_PATTERN",
@@ -108,13 +108,20 @@ class _Vocab(_Model):
     question: Text | None = None
     region: Id | None = None
     source: SourceKeys | None = None
+    screen_first: list[Id] = Field(default_factory=list)
+    """Red-flag items an interview asks before anything else when this item is reported."""
 
 
-class SymptomItem(_Vocab):
+class _Phrased(_Vocab):
+    # patterns for free-text intake (see hamtriage.rules.phrases); the loader checks them
+    phrases: list[ShortText] = Field(default_factory=list)
+
+
+class SymptomItem(_Phrased):
     """A symptom or observation, reported present, absent or unknown."""
 
 
-class HistoryItem(_Vocab):
+class HistoryItem(_Phrased):
     """Something in the athlete's history (prior injuries, illnesses)."""
 
 
@@ -122,7 +129,7 @@ class ActivityItem(_Vocab):
     """A sport, lift or exercise the athlete does."""
 
 
-class MeasurementItem(_Vocab):
+class MeasurementItem(_Phrased):
     """A field test with a numeric result."""
 
     unit: ShortText

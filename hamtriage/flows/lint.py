@@ -28,13 +28,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._yaml import YamlDocument, read_yaml
-from .compiler import Atom, compile_pack, dnf
-from .errors import RuleIssue, RulePackError
-from .explain import describe_tests
-from .loader import iter_conditions, load_pack
-from .pack import RulePack
-from .schema import (
+from ..errors import RuleIssue, RulePackError
+from ..rules._yaml import YamlDocument, read_yaml
+from ..rules.loader import iter_conditions, load_pack
+from ..rules.logic import Atom, FactKind, describe_tests, dnf
+from ..rules.pack import RulePack
+from ..rules.phrases import phrase_findings
+from ..rules.schema import (
     AbsentCond,
     ActivityCond,
     AgainstAction,
@@ -50,6 +50,8 @@ from .schema import (
     SupportAction,
     SymptomCond,
 )
+from ..runtime.compiler import compile_pack
+from ..scoring import confidence
 
 __all__ = ["LINT_CODES", "lint", "lint_pack"]
 
@@ -129,8 +131,6 @@ def _dnf(cond: Condition, loc: Loc, negate: bool = False) -> list[list[LocAtom]]
 
 def _max_confidence(pack: RulePack) -> dict[str, float]:
     """The highest confidence each hypothesis can reach (all its support, no opposition)."""
-    from .engine import POSSIBLE_CAP, combine
-
     support: dict[str, list[float]] = {}
     for rule in pack.rules:
         for a in rule.then:
@@ -138,24 +138,21 @@ def _max_confidence(pack: RulePack) -> dict[str, float]:
                 support.setdefault(a.support, []).append(a.certainty)
     out: dict[str, float] = {}
     for h, item in pack.hypotheses.items():
-        c = combine(support.get(h, []), [])
-        if item.max_likelihood == "possible":
-            c = min(c, POSSIBLE_CAP)
-        out[h] = c
+        out[h] = confidence(support.get(h, []), [], capped=item.max_likelihood == "possible")
     return out
 
 
 def _name(pack: RulePack, atom: Atom) -> str:
     t = atom.key[0]
-    if t in ("age", "sex"):
+    if t in (FactKind.AGE, FactKind.SEX):
         return t
     return atom.key[1]
 
 
 def _unit(pack: RulePack, atom: Atom) -> str:
-    if atom.key[0] == "m" and atom.key[1] in pack.measurements:
+    if atom.key[0] == FactKind.MEASUREMENT and atom.key[1] in pack.measurements:
         return pack.measurements[atom.key[1]].unit
-    if atom.key[0] == "age":
+    if atom.key[0] == FactKind.AGE:
         return "years"
     return ""
 
@@ -172,7 +169,7 @@ def _contradiction(
         t = key[0]
         loc = items[-1][1]
         atom = items[0][0]
-        if t == "h":
+        if t == FactKind.HYPOTHESIS:
             h = key[1]
             need = max(float(v) for a, _ in items for _, v in a.tests)
             top = max_conf.get(h, 0.0)
@@ -184,19 +181,19 @@ def _contradiction(
                     f"only {top:.2f}"
                 )
                 return reason, loc
-        if t == "sex":
+        if t == FactKind.SEX:
             values = {a.tests[0][1] for a, _ in items}
             if len(values) > 1:
                 return "it needs the sex to be both female and male", loc
-        if t in ("m", "age"):
+        if t in (FactKind.MEASUREMENT, FactKind.AGE):
             tests = tuple(tst for a, _ in items for tst in a.tests)
             iv = _Interval.of(tests)
             valid = (
                 pack.measurements[key[1]].range
-                if t == "m" and key[1] in pack.measurements
+                if t == FactKind.MEASUREMENT and key[1] in pack.measurements
                 else None
             )
-            if t == "age":
+            if t == FactKind.AGE:
                 valid = (0.0, 120.0)
             if valid is not None:
                 iv = iv.meet(_Interval(valid[0], True, valid[1], True))
@@ -207,10 +204,10 @@ def _contradiction(
                 if valid is not None and not _Interval.of(tests).empty:
                     extra = f" within its valid range [{valid[0]:g}, {valid[1]:g}]"
                 return f"it needs {what} {shown}{extra}, which no value satisfies", loc
-        if t == "y" and ("n", key[1]) in positive:
+        if t == FactKind.PRESENT and (FactKind.ABSENT, key[1]) in positive:
             return (
                 f"it needs '{key[1]}' to be both reported and denied",
-                max(loc, positive[("n", key[1])][-1][1]),
+                max(loc, positive[(FactKind.ABSENT, key[1])][-1][1]),
             )
     for atom, loc in conj:
         if not atom.negated:
@@ -218,10 +215,15 @@ def _contradiction(
         matching = positive.get(atom.key)
         if not matching:
             continue
-        if atom.key[0] in ("y", "n", "act", "asym"):
-            what = "reported" if atom.key[0] != "n" else "denied"
+        if atom.key[0] in (
+            FactKind.PRESENT,
+            FactKind.ABSENT,
+            FactKind.ACTIVITY,
+            FactKind.ASYMMETRY,
+        ):
+            what = "reported" if atom.key[0] != FactKind.ABSENT else "denied"
             return f"it needs '{atom.key[1]}' both {what} and not {what}", loc
-        if atom.key[0] == "sex":
+        if atom.key[0] == FactKind.SEX:
             if any(a.tests == atom.tests for a, _ in matching):
                 return f"it needs the sex to be both {atom.tests[0][1]} and not", loc
             continue
@@ -247,7 +249,7 @@ def _canon(conj: list[LocAtom]) -> _Canon:
         merged.setdefault((atom.negated, atom.key), []).extend(atom.tests)
     out: set[tuple[bool, tuple[str, ...], tuple[object, ...]]] = set()
     for (neg, key), tests in merged.items():
-        if key[0] == "sex":
+        if key[0] == FactKind.SEX:
             out.add((neg, key, tuple(sorted(str(v) for _, v in tests))))
         else:
             iv = _Interval.of(tuple(tests))
@@ -262,7 +264,7 @@ def _implies(b: _Canon, a: _Canon) -> bool:
         for neg2, key2, spec2 in b:
             if neg2 != neg or key2 != key:
                 continue
-            if key[0] == "sex":
+            if key[0] == FactKind.SEX:
                 found = spec == spec2
             else:
                 ia = _Interval(*spec)  # type: ignore[arg-type]
@@ -546,6 +548,12 @@ def _vocabulary_issues(pack: RulePack) -> list[RuleIssue]:
         for vid in pack.hypotheses
         if vid in supported and vid not in leads
     ]
+    phrased = {
+        vid: item.phrases
+        for table in (pack.symptoms, pack.history, pack.measurements)
+        for vid, item in table.items()
+    }
+    issues += [_issue(at(vid), msg, code) for vid, msg, code in phrase_findings(phrased)]
     return issues
 
 

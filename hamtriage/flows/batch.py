@@ -14,29 +14,28 @@
   reduced) get the same result object: results are frozen, and stored check-ins repeat
   a lot (most say the same few things). Only within one call: nothing is kept after it.
 * ``workers=N`` starts N worker processes (``spawn``: safe in threaded programs), sends
-  each a pickled reference to the engine (its pack directory and content hash, see
-  ``Engine.__reduce__``), and triages chunks of reports there; each worker loads and
-  compiles the pack once. Pool start-up costs about a second, so workers pay off
+  each the engine's compiled pack, pickled by content (its files and content hash, see
+  ``Compiled.__reduce__``), and triages chunks of reports there; each worker loads and
+  compiles the pack once, from the files it was sent (no shared file system needed). Pool start-up costs about a second, so workers pay off
   from a few thousand reports on.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 import multiprocessing
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any, Literal
 
-from .errors import HamtriageError, ReportError
-from .report import Facts, Report, normalize
-from .results import TriageResult
+from ..errors import BatchReportError, ReportError
+from ..report import Facts, Report, normalize
+from ..results import TriageResult
 
 if TYPE_CHECKING:
-    from .engine import Engine
+    from ..runtime.run import Compiled
 
-__all__ = ["BatchReportError", "process_engine", "restore_engine", "triage_many"]
+__all__ = ["BatchReportError", "fact_key", "triage_many"]
 
 AnyReport = Report | Mapping[str, Any]
 OnError = Literal["raise", "return"]
@@ -45,78 +44,10 @@ MAX_CHUNK = 500
 """At most this many reports are sent to a worker process at a time."""
 
 
-class BatchReportError(ReportError):
-    """Report ``index`` of a batch is invalid; ``field`` is ``reports[index].<field>``."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        index: int,
-        field: str = "",
-        value: object = None,
-        suggestions: tuple[str, ...] = (),
-    ) -> None:
-        self.index = index
-        where = f"reports[{index}]" + (f".{field}" if field and field[0] != "[" else field)
-        super().__init__(message, field=where, value=value, suggestions=suggestions)
-
-    @classmethod
-    def at(cls, index: int, error: ReportError) -> BatchReportError:
-        """``error`` (about one report) placed at ``index`` of a batch."""
-        return cls(
-            error.message,
-            index=index,
-            field=error.field,
-            value=error.value,
-            suggestions=error.suggestions,
-        )
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild_error, (self.message, self.index, self.field, self.suggestions))
-
-
-def _rebuild_error(
-    message: str, index: int, field: str, suggestions: tuple[str, ...]
-) -> BatchReportError:
-    error = BatchReportError(message, index=index, suggestions=suggestions)
-    error.field = field
-    return error
-
-
-@functools.cache
-def process_engine(root: str | None) -> Engine:
-    """This process's engine for the pack in ``root`` (``None``: the bundled pack), built
-    once. Worker processes (``workers=N``, Dask) share it across all their chunks."""
-    from .engine import Engine
-
-    return Engine.default() if root is None else Engine.from_path(root)
-
-
-def _engine_for(root: str | None, content_hash: str) -> Engine:
-    engine = process_engine(root)
-    if engine.pack.content_hash != content_hash:
-        raise HamtriageError(
-            f"the rule pack in {root or 'the installed package'} changed since the engine "
-            f"was pickled (content hash {engine.pack.content_hash[:12]}, expected "
-            f"{content_hash[:12]})"
-        )
-    return engine
-
-
-def restore_engine(root: str | None, content_hash: str) -> Engine:
-    """Unpickle an engine: build it from its pack directory once per process.
-
-    ``root`` ``None`` means the shared default engine. Raises if the pack's content
-    changed since the engine was pickled.
-    """
-    return _engine_for(root, content_hash)
-
-
 def _normalized(
-    core: Engine, reports: Sequence[AnyReport], on_error: OnError, offset: int
+    state: Compiled, reports: Sequence[AnyReport], on_error: OnError, offset: int
 ) -> list[Facts | BatchReportError]:
-    pack = core._pack
+    pack = state.pack
     out: list[Facts | BatchReportError] = []
     for i, report in enumerate(reports):
         try:
@@ -130,13 +61,12 @@ def _normalized(
 
 
 def _triage_here(
-    engine: Engine, reports: Sequence[AnyReport], on_error: OnError, offset: int = 0
+    state: Compiled, reports: Sequence[AnyReport], on_error: OnError, offset: int = 0
 ) -> list[TriageResult | BatchReportError]:
-    core = engine._current()  # one snapshot for the whole batch
-    triage = core._triage_facts
+    triage = state.triage_facts  # one pack for the whole batch, even during a reload
     seen: dict[tuple[Any, ...], TriageResult] = {}  # this call's results by stated facts
     out: list[TriageResult | BatchReportError] = []
-    for f in _normalized(core, reports, on_error, offset):
+    for f in _normalized(state, reports, on_error, offset):
         if isinstance(f, BatchReportError):
             out.append(f)
             continue
@@ -158,39 +88,41 @@ def fact_key(facts: Facts) -> tuple[Any, ...]:
         tuple(sorted(facts.asymmetries.items())),
         facts.age,
         facts.sex,
+        facts.suspected,
     )
 
 
 def _worker_chunk(
-    engine: Engine, reports: list[AnyReport], offset: int
+    state: Compiled, reports: list[AnyReport], offset: int
 ) -> list[TriageResult | BatchReportError]:
-    return _triage_here(engine, reports, "return", offset)
+    return _triage_here(state, reports, "return", offset)
 
 
 def triage_many(
-    engine: Engine,
+    state: Compiled,
     reports: Iterable[AnyReport],
     *,
     workers: int | None = None,
     on_error: OnError = "raise",
 ) -> list[TriageResult | BatchReportError]:
-    """Triage ``reports`` with ``engine``; see the module documentation."""
+    """Triage ``reports`` on ``state`` (an engine's compiled pack); see the module
+    documentation."""
     if on_error not in ("raise", "return"):
         raise ValueError(f"on_error must be 'raise' or 'return', not {on_error!r}")
     if workers is not None and workers < 1:
         raise ValueError(f"workers must be a positive number of processes (or None), not {workers}")
     items = list(reports)
     if workers is None or workers <= 1 or len(items) < 2:
-        return _triage_here(engine, items, on_error)
+        return _triage_here(state, items, on_error)
     if on_error == "raise":
-        _normalized(engine._current(), items, "raise", 0)  # fail before starting processes
+        _normalized(state, items, "raise", 0)  # fail before starting processes
     size = max(1, min(MAX_CHUNK, math.ceil(len(items) / (workers * 4))))
     starts = range(0, len(items), size)
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         chunks = pool.map(
             _worker_chunk,
-            [engine] * len(starts),
+            [state] * len(starts),  # pickled by content: see Compiled.__reduce__
             [items[s : s + size] for s in starts],
             list(starts),
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -10,10 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
+from ..errors import RuleIssue, RulePackError, a_or_an, suggest
+from ..levels import RecommendationKind, TriageLevel
 from . import _snapshot
-from .errors import RuleIssue, RulePackError, a_or_an, suggest
-from .levels import RecommendationKind, TriageLevel
 from .pack import Origin, RulePack, VocabKind, content_hash, normalize_text
+from .phrases import PhraseSyntaxError, parse_phrase
 from .schema import (
     ACTION_KEYS,
     CONDITION_KEYS,
@@ -76,11 +78,11 @@ def _known_keys() -> set[str]:
 
 def bundled_rules_path() -> Path:
     """The bundled rule pack: inside the installed package, or ``rules/`` of a source checkout."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "_rules"
+    package = Path(__file__).resolve().parent.parent
+    packaged = package / "_rules"
     if packaged.is_dir():
         return packaged
-    return here.parent / "rules"
+    return package.parent / "rules"
 
 
 @dataclass
@@ -263,9 +265,14 @@ def _read_files(
     if isinstance(files, RuleIssue):
         col.issues.append(files)
         return []
+    return _validate_all((read_yaml(file, _display(root, file)) for file in files), col)
+
+
+def _validate_all(
+    docs: Iterable[YamlDocument | RuleIssue], col: _Collector
+) -> list[tuple[YamlDocument, _FileItems]]:
     parsed: list[tuple[YamlDocument, _FileItems]] = []
-    for file in files:
-        doc = read_yaml(file, _display(root, file))
+    for doc in docs:
         if isinstance(doc, RuleIssue):
             col.issues.append(doc)
             continue
@@ -462,6 +469,20 @@ def _check_cycles(rules: list[tuple[YamlDocument, Rule, Loc]], col: _Collector) 
                 break
 
 
+def _check_phrases(doc: YamlDocument, loc: Loc, item: Any, col: _Collector) -> None:
+    """Each ``phrases:`` entry must be readable and able to match (file:line:col)."""
+    for j, phrase in enumerate(getattr(item, "phrases", ())):
+        try:
+            parse_phrase(phrase)
+        except PhraseSyntaxError as exc:
+            col.add(
+                doc,
+                (*loc, "phrases", j),
+                f"'{item.id}': phrase '{phrase}', column {exc.column}: {exc}",
+                code="bad_phrase",
+            )
+
+
 def _index_synonyms(tables: dict[str, dict[str, Any]], col: _Collector) -> dict[str, str]:
     """Map folded ids, labels and synonyms to ids. Ids win; two items sharing a text is an error."""
     index = {normalize_text(i): i for i in col.kinds}
@@ -494,7 +515,7 @@ def load_pack(path: str | os.PathLike[str]) -> RulePack:
     Raises :class:`~hamtriage.RulePackError` listing every problem found, each as
     ``file:line:col: error: message``. A pack whose files, loading code and libraries
     are unchanged since it last loaded is read from its snapshot in the user's cache
-    (see :mod:`hamtriage._snapshot`); the result is the same.
+    (see :mod:`hamtriage.rules._snapshot`); the result is the same.
     """
     root = Path(path)
     files = _rule_files(root)
@@ -504,20 +525,57 @@ def load_pack(path: str | os.PathLike[str]) -> RulePack:
         pack = snapshot.read() if snapshot is not None else None
         if pack is not None:
             return pack
-    pack = _check_pack(root, path, files)
+    col = _Collector()
+    pack = _check_pack(str(root.resolve()), path, _read_files(root, files, col), col)
     if snapshot is not None:
         snapshot.write(pack)
     return pack
 
 
-def _check_pack(
-    root: Path, path: str | os.PathLike[str], files: list[Path] | RuleIssue
-) -> RulePack:
-    """Parse, validate and cross-check the pack (``path`` as given, for the error)."""
-    from .safety import safety_issues  # it imports _yaml (PyYAML) too
+def load_pack_from_texts(texts: Mapping[str, str | bytes], *, name: str = "<texts>") -> RulePack:
+    """Load and check a rule pack given as ``{file name: YAML text}`` (no directory).
+
+    Files load in the order of their names, as from a directory; messages name each
+    problem as ``file:line:col``. The pack's content hash equals that of the same
+    files loaded from a directory, so engines pickle by content (see
+    :meth:`hamtriage.Engine.__reduce__`).
+    """
+    from ._yaml import parse_yaml  # PyYAML is imported when a pack is parsed
 
     col = _Collector()
-    parsed = _read_files(root, files, col)
+    names = sorted(texts)
+    if not names:
+        col.issues.append(RuleIssue(name, 1, 1, "no rule files given", code="empty"))
+    elif len(names) > MAX_FILES:
+        col.issues.append(
+            RuleIssue(name, 1, 1, f"more than {MAX_FILES} rule files", code="too_many")
+        )
+        names = []
+    docs: list[YamlDocument | RuleIssue] = []
+    for file in names:
+        text = texts[file]
+        if Path(file).suffix not in {".yaml", ".yml"} or Path(file).name != file:
+            docs.append(
+                RuleIssue(
+                    file, 1, 1, "a rule file's name is a plain name ending in .yaml", code="io"
+                )
+            )
+            continue
+        docs.append(
+            parse_yaml(text.encode("utf-8") if isinstance(text, str) else bytes(text), file)
+        )
+    return _check_pack(None, name, _validate_all(docs, col), col)
+
+
+def _check_pack(
+    root: str | None,
+    path: str | os.PathLike[str],
+    parsed: list[tuple[YamlDocument, _FileItems]],
+    col: _Collector,
+) -> RulePack:
+    """Cross-check the parsed files of a pack (``path`` as given, for the error)."""
+    from .safety import safety_issues  # it imports _yaml (PyYAML) too
+
     tables: dict[str, dict[str, Any]] = {s: {} for s, _ in _SECTIONS}
     sources: dict[str, Any] = {}
     source_docs: list[tuple[YamlDocument, Loc, list[str]]] = []
@@ -556,6 +614,7 @@ def _check_pack(
                 col.kinds[item.id] = kind
                 col.origins[item.id] = Origin(doc.path, line, column)
                 tables[section][item.id] = item
+                _check_phrases(doc, loc, item, col)
                 if item.source is not None:
                     source_docs.append((doc, (*loc, "source"), item.source))
         for i, rule in rf.items["rules"]:
@@ -600,6 +659,23 @@ def _check_pack(
                             origin.line,
                             origin.column,
                             f"recommendation '{rec.id}': contraindication '{c}' is not a symptom or history item",
+                            code="unknown_id",
+                            suggestions=suggest(
+                                c, [i for i, k in col.kinds.items() if k in ("symptom", "history")]
+                            ),
+                        )
+                    )
+    for section, _ in _SECTIONS:
+        for item in tables[section].values():
+            for c in item.screen_first:
+                if col.kinds.get(c) not in ("symptom", "history"):
+                    origin = col.origins[item.id]
+                    col.issues.append(
+                        RuleIssue(
+                            origin.path,
+                            origin.line,
+                            origin.column,
+                            f"'{item.id}': screen_first '{c}' is not a symptom or history item",
                             code="unknown_id",
                             suggestions=suggest(
                                 c, [i for i, k in col.kinds.items() if k in ("symptom", "history")]
@@ -651,7 +727,8 @@ def _check_pack(
         rules=tuple(r for _, r, _ in rules),
         origins=freeze(col.origins),
         content_hash=content_hash((Path(doc.path).name, doc.digest) for doc, _ in parsed),
-        root=str(root.resolve()),
+        root=root,
         kinds=freeze(col.kinds),
         synonyms=freeze(synonyms),
+        files=tuple((Path(doc.path).name, doc.raw) for doc, _ in parsed),
     )

@@ -35,7 +35,6 @@ _new = object.__new__
 def trusted(cls: type[M]) -> Callable[..., M]:
     """A constructor of ``cls`` from trusted values (all fields, in declaration order)."""
     names = tuple(cls.model_fields)
-    count = len(names)
     plain = (
         not cls.__pydantic_root_model__
         and cls.__pydantic_post_init__ is None
@@ -48,7 +47,10 @@ def trusted(cls: type[M]) -> Callable[..., M]:
     fields_set = set(names)
 
     def make(**values: Any) -> M:
-        if len(values) != count:
+        if values.keys() != fields_set:  # a set comparison: cheap beside building a model
+            unknown = values.keys() - fields_set
+            if unknown:  # a misspelt name must not build a wrong object silently
+                raise TypeError(f"{cls.__name__} has no field {', '.join(sorted(unknown))}")
             return cls.model_construct(**values)
         m = _new(cls)
         _setattr(m, "__dict__", values)

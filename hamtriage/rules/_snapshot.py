@@ -41,19 +41,22 @@ __all__ = ["Snapshot", "cache_dir", "locate"]
 
 FORMAT = b"hamtriage-pack-snapshot 1\n"
 MAX_FILE_BYTES = 1_000_000
-"""Files bigger than this are not hashed (the same limit as :mod:`hamtriage._yaml`'s)."""
+"""Files bigger than this are not hashed (the same limit as :mod:`hamtriage.rules._yaml`'s)."""
 
 # the modules whose code decides what a loaded pack holds (beside this package's version)
 _SOURCES = (
     "__init__.py",
-    "_snapshot.py",
-    "_yaml.py",
+    "_version.py",
     "errors.py",
     "levels.py",
-    "loader.py",
-    "pack.py",
-    "safety.py",
-    "schema.py",
+    "rules/__init__.py",
+    "rules/_snapshot.py",
+    "rules/_yaml.py",
+    "rules/loader.py",
+    "rules/pack.py",
+    "rules/phrases.py",
+    "rules/safety.py",
+    "rules/schema.py",
 )
 _DIGEST = 32  # sha256
 
@@ -85,7 +88,7 @@ def _interpreter() -> bytes:
     import pydantic
     import pydantic_core
 
-    from . import __version__
+    from .._version import __version__
 
     parts = (
         sys.version,
@@ -103,7 +106,7 @@ def _code() -> bytes:
     PyYAML (found, not imported: its version is in its ``__init__.py``)."""
     import importlib.util
 
-    here = Path(__file__).parent
+    here = Path(__file__).parent.parent  # the hamtriage package
     digest = hashlib.sha256()
     for name in _SOURCES:
         digest.update(name.encode() + b"\0" + hashlib.sha256((here / name).read_bytes()).digest())

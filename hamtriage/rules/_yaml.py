@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from .errors import RuleIssue
+from ..errors import RuleIssue
 
 __all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "Mark", "Positions", "YamlDocument", "read_yaml"]
 
@@ -50,6 +50,8 @@ class YamlDocument:
     data: Any
     positions: Positions
     digest: bytes = b""
+    raw: bytes = b""
+    """The file's bytes (a pack keeps them, to pickle by content)."""
 
     def resolve(self, loc: tuple[str | int, ...]) -> tuple[tuple[str | int, ...], bool]:
         """Map a validation ``loc`` onto the data path it points at.
@@ -165,15 +167,29 @@ def read_yaml(path: Path, display: str) -> YamlDocument | RuleIssue:
                 code="too_big",
             )
         raw = path.read_bytes()
+    except OSError as exc:
+        return RuleIssue(display, 1, 1, f"cannot read file: {exc.strerror}", code="io")
+    return parse_yaml(raw, display)
+
+
+def parse_yaml(raw: bytes, display: str) -> YamlDocument | RuleIssue:
+    """Parse one rule file's bytes (``display`` names it in messages)."""
+    if len(raw) > MAX_FILE_BYTES:
+        return RuleIssue(
+            display,
+            1,
+            1,
+            f"file is {len(raw)} bytes; the limit is {MAX_FILE_BYTES}",
+            code="too_big",
+        )
+    try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         return RuleIssue(display, 1, 1, f"file is not UTF-8 text: {exc.reason}", code="encoding")
-    except OSError as exc:
-        return RuleIssue(display, 1, 1, f"cannot read file: {exc.strerror}", code="io")
     try:
         node = _compose(text)
         if node is None:
-            return YamlDocument(display, {}, {(): (1, 1)}, hashlib.sha256(raw).digest())
+            return YamlDocument(display, {}, {(): (1, 1)}, hashlib.sha256(raw).digest(), raw)
         builder = _Builder()
         data = builder.build(node, ())
     except _Fail as fail:
@@ -185,4 +201,4 @@ def read_yaml(path: Path, display: str) -> YamlDocument | RuleIssue:
         return RuleIssue(display, line, col, f"invalid YAML: {problem}", code="yaml_syntax")
     except (yaml.YAMLError, ValueError, RecursionError) as exc:
         return RuleIssue(display, 1, 1, f"invalid YAML: {exc}", code="yaml_syntax")
-    return YamlDocument(display, data, builder.positions, hashlib.sha256(raw).digest())
+    return YamlDocument(display, data, builder.positions, hashlib.sha256(raw).digest(), raw)

@@ -80,6 +80,9 @@ class RulePack:
     root: str | None = None
     kinds: Mapping[str, VocabKind] = field(default_factory=dict)
     synonyms: Mapping[str, str] = field(default_factory=dict)
+    files: tuple[tuple[str, bytes], ...] = ()
+    """Each rule file's name and bytes, in load order: what the content hash covers, and
+    all :func:`~hamtriage.load_pack_from_texts` needs to rebuild the pack anywhere."""
 
     @property
     def name(self) -> str:

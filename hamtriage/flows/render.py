@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .results import TriageResult
+from ..results import TriageResult
 
 __all__ = ["LEVEL_TEXT", "bar", "render_markdown", "render_text"]
 

@@ -4,7 +4,7 @@ Everything that depends only on the pack is worked out once per engine, in a
 :class:`_RulePlan` per rule: labels, sources, the highest level a rule escalates to, the
 hypotheses a recommendation is linked to, the text of a referral. A triage then only
 combines certainties and builds the objects that carry this call's values, with the
-trusted constructors of :mod:`hamtriage._construct` (no re-validation).
+trusted constructors of :mod:`hamtriage.runtime._construct` (no re-validation).
 
 Objects that depend only on the vocabulary are shared between results, which are frozen:
 the trace entry, evidence and red flag of a rule whose matched facts carry no value are
@@ -15,15 +15,12 @@ cleared when full).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
-from ._construct import trusted
-from .compiler import CompiledPack, CompiledRule
-from .levels import EvidenceLevel, Likelihood, RecommendationKind, TriageLevel
-from .pack import RulePack
-from .report import Facts
-from .results import (
+from ..levels import EvidenceLevel, Likelihood, RecommendationKind, TriageLevel
+from ..report import Facts
+from ..results import (
     DISCLAIMER,
     BlockedExercise,
     FiredRule,
@@ -36,13 +33,13 @@ from .results import (
     TriageResult,
     Variant,
 )
+from ..rules.pack import RulePack
+from ..scoring import LIKELY, POSSIBLE, confidence
+from ._construct import trusted
+from .compiler import CompiledPack, CompiledRule
+from .screening import Screener
 
-__all__ = ["LIKELY", "POSSIBLE", "POSSIBLE_CAP", "Assembler", "combine"]
-
-LIKELY = 0.6
-POSSIBLE = 0.3
-POSSIBLE_CAP = 0.59
-"""Highest confidence of a hypothesis whose ``max_likelihood`` is ``possible``."""
+__all__ = ["CACHE_LIMIT", "Assembler"]
 
 CACHE_LIMIT = 1024
 """Entries in each per-engine cache of immutable result parts (cleared when full)."""
@@ -64,27 +61,6 @@ _KIND_ORDER = {
 _LEVELS = sorted(TriageLevel, key=lambda level: level.rank)
 _SELF_CARE = TriageLevel.SELF_CARE.rank
 _REFERRAL_RANK = TriageLevel.SEE_CLINICIAN.rank
-
-
-def combine(supporting: Sequence[float], opposing: Sequence[float]) -> float:
-    """MYCIN certainty-factor combination, clamped to [0, 1].
-
-    Positive certainties combine as ``a + b(1 - a)``, negative ones likewise, and the
-    two as ``(P - N) / (1 - min(P, N))``. The certainties are combined in sorted order:
-    the formula does not depend on the order, but floating point does in the last bit,
-    and rounding to 4 decimals must not depend on which rule happened to fire first.
-    """
-    p = 0.0
-    for a in sorted(supporting):
-        p = p + a * (1.0 - p)
-    n = 0.0
-    for b in sorted(opposing):
-        n = n + b * (1.0 - n)
-    if p == 0.0 and n == 0.0:
-        return 0.0
-    denominator = 1.0 - min(p, n)
-    cf = (p - n) / denominator if denominator > 0 else 0.0
-    return max(0.0, min(1.0, cf))
 
 
 def _first_two(item: tuple[int, str, RedFlag]) -> tuple[int, str]:
@@ -193,6 +169,7 @@ class Assembler:
             for rec_id, item in pack.recommendations.items()
         }
         self._referrals = {level.rank: rec for level, rec in pack.meta.referrals.items()}
+        self.screener = Screener(pack)
         # parts of rules whose matched facts carry no value, by rule index and id of the
         # facts tuple (built by prepare() with the engine: read-only afterwards). The index
         # is part of the key: tuples can be shared (every empty tuple is the same object).
@@ -225,18 +202,11 @@ class Assembler:
                     con[h] = [c]
                 else:
                     got.append(c)
-        out: dict[str, float] = {}
         capped = self._capped
-        for h in pro.keys() | con.keys():
-            support = pro.get(h, ())
-            against = con.get(h, ())
-            # one certainty and nothing against: it is the combination (certainties are
-            # in (0, 1]); spares the call on the commonest case
-            c = support[0] if len(support) == 1 and not against else combine(support, against)
-            if h in capped and c > POSSIBLE_CAP:
-                c = POSSIBLE_CAP
-            out[h] = round(c, 4)
-        return out
+        return {
+            h: confidence(pro.get(h, ()), con.get(h, ()), capped=h in capped)
+            for h in pro.keys() | con.keys()
+        }
 
     # ---------------------------------------------------------------- result
 
@@ -324,6 +294,8 @@ class Assembler:
             blocked_exercises=self._blocked(blocked) if blocked else (),
             red_flags=tuple(flags_found),
             trace=tuple(part.fired for part in parts),
+            to_confirm=self.screener.to_confirm(facts),
+            unscreened=self.screener.unscreened(facts),
             disclaimer=DISCLAIMER,
             pack=self._info,
         )

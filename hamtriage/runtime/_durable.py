@@ -31,7 +31,8 @@ import threading
 import weakref
 from typing import Any
 
-from .errors import EngineError, EngineUnavailableError
+from ..errors import EngineError, EngineUnavailableError
+from .wire import MARKER_PREFIX as MARKER_PREFIX
 
 REINSTALL_HINT = (
     "reinstall it with: CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject "
@@ -63,10 +64,6 @@ def _code(exc: BaseException) -> int | None:
 MAX_FACT_PROPERTIES = 250
 """durable-rules keeps 255 property slots per fact (``sid`` and ``id`` included); at 300
 properties the 2.0.28 C core was seen to crash the process instead of returning error 302."""
-
-_MARKER = '{"id":"st:'
-"""How a stage marker's JSON starts: every rule with a negation waits for one (the
-compiler's ``MARKER_PREFIX``; this module imports nothing of the compiler)."""
 
 
 def _free(handle: int, live: list[str]) -> None:
@@ -121,7 +118,7 @@ class Session:
         """
         if not facts:
             return []  # the C core dereferences a missing session state: never assert nothing
-        marked = facts[-1].startswith(_MARKER)  # the engine puts a batch's marker last
+        marked = facts[-1].startswith(MARKER_PREFIX)  # the engine puts a batch's marker last
         prefix = self._prefix
         if prefix:
             facts = [prefix + f[1:] if f != "{}" else prefix[:-1] + "}" for f in facts]

@@ -1,0 +1,92 @@
+"""Benchmark free-text intake: ``parse_text``'s median on 300-character messages, and its growth with length.
+
+    python benchmarks/intake.py          # prints the figures (about 20 s)
+
+Messages are drawn (seeded) from sentences athletes write, mixing complaints, denials,
+numbers and red-flag words, so the matcher, the context rules and the alarms all run.
+The lexicon is built before timing (it is built once per pack, on first use). Growth
+is measured from 300 to 10,000 characters: time per character should stay flat
+(linear matching, no backtracking).
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from hamtriage import Engine, parse_text  # noqa: E402
+
+SENTENCES = [
+    "my back seizes up when I deadlift and I can't touch my toes",
+    "knee to wall left 7cm, right 11 cm",
+    "no numbness down there and peeing is fine",
+    "hamstrings always tight, calves too",
+    "I'm 34, female, been doing kettlebell swings 3x a week",
+    "felt a pop high in my hamstring sprinting yesterday",
+    "knee swelled up straight away after I twisted it",
+    "night sweats and lost weight without trying",
+    "heels come up when I squat, ankles are stiff",
+    "my dad had cancer but I feel fine",
+    "fingertip to floor 12 cm",
+    "DOMS from hell after lunges",
+    "pins and needles down my left leg when I sit",
+    "ankle still swollen a week after I rolled it",
+    "can't put weight on it since the tackle",
+]
+
+
+def message(rng: random.Random, length: int) -> str:
+    """Sentences joined until ``length`` characters (cut at a word boundary)."""
+    parts: list[str] = []
+    size = 0
+    while size < length:
+        s = rng.choice(SENTENCES)
+        parts.append(s)
+        size += len(s) + 2
+    text = ". ".join(parts)[:length]
+    return text.rsplit(" ", 1)[0] if len(text) >= length else text
+
+
+def timed(texts: list[str], pack: object) -> list[float]:
+    out: list[float] = []
+    for t in texts:
+        start = time.perf_counter()
+        parse_text(t, pack)  # type: ignore[arg-type]
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def main() -> None:
+    pack = Engine.default().pack
+    rng = random.Random(12)
+    parse_text("warm up the lexicon and the lemmatiser", pack)
+    short = [message(rng, 300) for _ in range(2000)]
+    timed(short[:200], pack)  # warm the word caches as a running service would have them
+    times = timed(short, pack)
+    q = statistics.quantiles(times, n=100)
+    print(
+        f"300 characters: median {statistics.median(times) * 1e3:.3f} ms, p99 {q[98] * 1e3:.3f} ms"
+    )
+    print("length  median ms  us per character")
+    for length in (300, 1000, 3000, 10_000):
+        texts = [message(rng, length) for _ in range(max(20, 6000 // length * 10))]
+        m = statistics.median(timed(texts, pack))
+        print(f"{length:6}  {m * 1e3:9.3f}  {m * 1e6 / length:8.3f}")
+    # the worst case for backtracking: one long clause of alarm-like words, no punctuation
+    hostile = " ".join(
+        rng.choice(["numb", "no", "not", "knee", "pop", "left", "7", "swollen"])
+        for _ in range(2000)
+    )[:10_000]
+    m = statistics.median(timed([hostile] * 5, pack))
+    print(f"hostile 10,000 characters (one clause of alarm words): {m * 1e3:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,187 @@
+"""The phrase lexicon of a pack: every id, label, synonym and ``phrases:`` entry as a pattern.
+
+Built once per pack (:func:`lexicon_for` keeps the last few) and read-only afterwards
+except for its bounded word caches, which only ever memoise pure functions.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from ...levels import TriageLevel
+from ...rules.pack import RulePack
+from ...rules.phrases import FILLERS, PhraseSyntaxError, Term, parse_phrase, word_key
+from ...runtime.screening import red_flag_screens
+
+__all__ = ["Lexicon", "Phrase", "lexicon_for"]
+
+_UNIT_WORDS = frozenset({"cm", "deg", "n", "reps", "mm", "kg", "s", "percent"})
+_SPECIAL = re.compile(r"[()|*{}]")
+FUZZY_MIN = 6
+"""Words of the lexicon shorter than this are never matched with a typo."""
+_CACHE_LIMIT = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """One pattern naming one item."""
+
+    vid: str
+    kind: str
+    text: str
+    terms: tuple[Term, ...]
+    required: int
+    red_flag: bool
+
+
+@dataclass(eq=False)
+class Lexicon:
+    """The patterns of a pack, indexed by the word keys that can anchor them."""
+
+    lang: str
+    phrases: list[Phrase]
+    index: dict[str, list[int]]
+    prefixes: list[tuple[str, tuple[int, int]]]
+    red_flags: dict[str, tuple[TriageLevel, tuple[str, ...]]]
+    questions: dict[str, str]
+    kinds: dict[str, str]
+    words: frozenset[str]
+    long_words: list[str]
+    terms: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    needs: list[tuple[int, ...]] = field(default_factory=list)
+    """Per phrase: the indices of its required word terms (not slots)."""
+    keys: dict[str, str] = field(default_factory=dict)
+    _fuzzy: dict[str, str | None] = field(default_factory=dict)
+    _hits: dict[tuple[str, str], frozenset[tuple[int, int]]] = field(default_factory=dict)
+
+    def hits(self, key: str, norm: str) -> frozenset[tuple[int, int]]:
+        """The (phrase, term) places a word fits: by key, ``prefix*`` or as a typo (memoised)."""
+        got = self._hits.get((key, norm))
+        if got is not None:
+            return got
+        found = set(self.terms.get(key, ()))
+        if norm != key:
+            found.update(self.terms.get(norm, ()))
+        for prefix, place in self.prefixes:
+            if key.startswith(prefix) or norm.startswith(prefix):
+                found.add(place)
+        if not found and not norm.isdigit():
+            typo = self.fuzzy(norm)
+            if typo is not None:
+                found.update(self.terms.get(typo, ()))
+        out = frozenset(found)
+        if len(self._hits) >= _CACHE_LIMIT:
+            self._hits.clear()
+        self._hits[(key, norm)] = out
+        return out
+
+    def key(self, word: str) -> str:
+        """The word key of ``word`` in this lexicon's language (memoised)."""
+        return word_key(word, self.lang, self.keys)
+
+    def fuzzy(self, norm: str) -> str | None:
+        """The lexicon word that ``norm`` is a typo of, if any: only words of at least
+        :data:`FUZZY_MIN` letters, one edit (two from 9 letters), never a known word."""
+        if norm in self._fuzzy:
+            return self._fuzzy[norm]
+        found: str | None = None
+        if len(norm) >= FUZZY_MIN - 1 and norm.isalpha() and norm not in self.words:
+            import simplemma
+
+            if not simplemma.is_known(norm, lang=self.lang):
+                cutoff = 2 if len(norm) >= 9 else 1
+                best = process.extractOne(
+                    norm, self.long_words, scorer=Levenshtein.distance, score_cutoff=cutoff
+                )
+                if best is not None and len(best[0]) >= FUZZY_MIN:
+                    found = best[0]
+        if len(self._fuzzy) >= _CACHE_LIMIT:
+            self._fuzzy.clear()
+        self._fuzzy[norm] = found
+        return found
+
+
+def _literal(text: str) -> str:
+    """A synonym or label as a phrase: no pattern syntax, fillers optional."""
+    return _SPECIAL.sub(" ", text)
+
+
+def build_lexicon(pack: RulePack, lang: str = "en") -> Lexicon:
+    """The lexicon of ``pack`` (phrases that fail to parse were refused by the loader)."""
+    keys: dict[str, str] = {}
+
+    def key_of(word: str) -> str:
+        return word_key(word, lang, keys)
+
+    flags = red_flag_screens(pack)
+    phrases: list[Phrase] = []
+    seen: set[tuple[str, tuple[Term, ...]]] = set()
+    questions: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    for kind, table in (
+        ("symptom", pack.symptoms),
+        ("history", pack.history),
+        ("activity", pack.activities),
+        ("measurement", pack.measurements),
+    ):
+        for vid, item in table.items():
+            kinds[vid] = kind
+            questions[vid] = item.question or f"Do you have {item.label.lower()}?"
+            name = vid.replace("_", " ")
+            if kind == "measurement":  # "knee_to_wall_cm": the unit is not part of the name
+                name = " ".join(w for w in name.split() if w not in _UNIT_WORDS) or name
+            texts = [_literal(name), _literal(item.label), *map(_literal, item.synonyms)]
+            texts += list(getattr(item, "phrases", ()))
+            for text in texts:
+                try:
+                    terms = parse_phrase(text, key_of)
+                except PhraseSyntaxError:
+                    continue  # a literal of fillers only ("it"): nothing to anchor on
+                if (vid, terms) in seen:
+                    continue
+                seen.add((vid, terms))
+                required = sum(1 for t in terms if not t.optional)
+                phrases.append(Phrase(vid, kind, text, terms, required, vid in flags))
+    index: dict[str, list[int]] = {}
+    places: dict[str, list[tuple[int, int]]] = {}
+    prefixes: list[tuple[str, tuple[int, int]]] = []
+    words: set[str] = set()
+    for i, phrase in enumerate(phrases):
+        for ti, term in enumerate(phrase.terms):
+            for w in term.words:
+                if w.endswith("*"):
+                    prefixes.append((w[:-1], (i, ti)))
+                    continue
+                words.add(w)
+                places.setdefault(w, []).append((i, ti))
+                if term.anchors and i not in index.get(w, ()):
+                    index.setdefault(w, []).append(i)
+    long_words = sorted(w for w in words if len(w) >= FUZZY_MIN and w.isalpha())
+    return Lexicon(
+        lang=lang,
+        phrases=phrases,
+        index=index,
+        prefixes=prefixes,
+        red_flags=flags,
+        questions=questions,
+        kinds=kinds,
+        words=frozenset(words | FILLERS),
+        long_words=long_words,
+        terms=places,
+        needs=[
+            tuple(ti for ti, t in enumerate(p.terms) if not t.optional and t.slot is None)
+            for p in phrases
+        ],
+        keys=keys,
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def lexicon_for(pack: RulePack, lang: str = "en") -> Lexicon:
+    """The lexicon of ``pack`` (the last few packs' lexicons are kept)."""
+    return build_lexicon(pack, lang)

@@ -1,0 +1,156 @@
+"""Phrase matching: optional words, any word order within a window of one clause, slots, typos.
+
+Each content token (not a filler) looks up the phrases one of whose required words it
+is (by lemma key, by ``prefix*``, or as a typo of a long lexicon word); each such phrase
+is then completed from the tokens around it in the same clause. The work per token is
+bounded by the lexicon, so matching is linear in the length of the text. Overlapping
+candidates are resolved greedily: more words matched first, then the tightest spread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ...rules.phrases import FILLERS, Term
+from .lexicon import Lexicon, Phrase
+from .tokens import Tok
+
+__all__ = ["Candidate", "find_phrases", "select"]
+
+_SIDE_WORDS = frozenset({"left", "right"})
+_NONE: frozenset[tuple[int, int]] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A phrase found in the text: the tokens of its required and optional words."""
+
+    phrase: Phrase
+    idxs: tuple[int, ...]
+    optional: tuple[int, ...]
+    spread: int
+
+    @property
+    def tokens(self) -> tuple[int, ...]:
+        """All tokens the candidate uses, in order."""
+        return tuple(sorted((*self.idxs, *self.optional)))
+
+
+def _fits(term: Term, place: tuple[int, int], tok: Tok, hits: frozenset[tuple[int, int]]) -> bool:
+    if term.slot == "number":
+        return tok.number is not None
+    if term.slot == "side":
+        return tok.key in _SIDE_WORDS
+    return place in hits
+
+
+def _slack(required: int) -> int:
+    return 1 if required <= 2 else 2
+
+
+def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
+    """Every candidate occurrence of a lexicon phrase in ``toks`` (overlaps included)."""
+    content = [i for i, t in enumerate(toks) if not t.filler]
+    ordinal = {i: k for k, i in enumerate(content)}
+    hits = [lex.hits(t.key, t.norm) if t.number is None else _NONE for t in toks]
+    phrases = lex.phrases
+    # the places each clause offers: a phrase missing one of its words there cannot match
+    offered: dict[int, set[tuple[int, int]]] = {}
+    for i in content:
+        offered.setdefault(toks[i].clause, set()).update(hits[i])
+    feasible: dict[int, set[int]] = {}
+    needs = lex.needs
+    for clause, places in offered.items():
+        count: dict[int, int] = {}
+        for pid, ti in places:
+            if ti in needs[pid]:
+                count[pid] = count.get(pid, 0) + 1
+        feasible[clause] = {pid for pid, n in count.items() if n == len(needs[pid])}
+    out: dict[tuple[int, tuple[int, ...]], Candidate] = {}
+    for ci, anchor in enumerate(content):
+        here = hits[anchor]
+        if not here:
+            continue
+        clause = toks[anchor].clause
+        pids = feasible[clause].intersection(pid for pid, _ in here)
+        windows: dict[int, list[int]] = {}
+        for pid in sorted(pids):
+            phrase = phrases[pid]
+            span = phrase.required + _slack(phrase.required) - 1
+            window = windows.get(span)
+            if window is None:
+                lo, hi = max(0, ci - span), min(len(content) - 1, ci + span)
+                window = windows[span] = [
+                    content[k]
+                    for k in sorted(range(lo, hi + 1), key=lambda k: abs(k - ci))
+                    if toks[content[k]].clause == clause
+                ]
+            used: list[int] = []
+            for ti, term in enumerate(phrase.terms):
+                if term.optional:
+                    continue
+                place = (pid, ti)
+                pick = next(
+                    (i for i in window if i not in used and _fits(term, place, toks[i], hits[i])),
+                    None,
+                )
+                if pick is None:
+                    break
+                used.append(pick)
+            else:
+                if anchor not in used:
+                    continue
+                ordinals = sorted(ordinal[i] for i in used)
+                spread = ordinals[-1] - ordinals[0]
+                if spread > span:
+                    continue
+                key = (pid, tuple(sorted(used)))
+                if key not in out:
+                    optional = _optional(phrase, pid, toks, hits, used, clause)
+                    out[key] = Candidate(phrase, key[1], optional, spread)
+    return list(out.values())
+
+
+def _optional(
+    phrase: Phrase,
+    pid: int,
+    toks: list[Tok],
+    hits: list[frozenset[tuple[int, int]]],
+    used: list[int],
+    clause: int,
+) -> tuple[int, ...]:
+    """Tokens of the phrase's optional (non-filler) words right next to its span."""
+    first, last = min(used), max(used)
+    found: list[int] = []
+    for ti, term in enumerate(phrase.terms):
+        if not term.optional or term.slot is not None or all(w in FILLERS for w in term.words):
+            continue  # fillers are allowed, but not part of the span ("my", "up")
+        for i in range(max(0, first - 2), min(len(toks), last + 3)):
+            if (
+                i not in used
+                and i not in found
+                and toks[i].clause == clause
+                and (pid, ti) in hits[i]
+            ):
+                found.append(i)
+                break
+    return tuple(sorted(found))
+
+
+def select(cands: list[Candidate]) -> list[Candidate]:
+    """Non-overlapping candidates: most required words, then optional ones, then tightest."""
+    ranked = sorted(
+        cands,
+        key=lambda c: (-c.phrase.required, -len(c.optional), c.spread, c.idxs[0], c.phrase.vid),
+    )
+    taken: set[int] = set()
+    chosen: list[Candidate] = []
+    for c in ranked:
+        if taken.intersection(c.idxs):
+            continue
+        opt = tuple(i for i in c.optional if i not in taken)
+        c2 = c if opt == c.optional else Candidate(c.phrase, c.idxs, opt, c.spread)
+        chosen.append(c2)
+        taken.update(c2.tokens)
+    chosen.sort(key=lambda c: c.idxs[0])
+    return chosen

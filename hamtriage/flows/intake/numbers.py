@@ -1,0 +1,183 @@
+"""Numbers in free text: ages ("Sam (16)", "I'm 51", "51yo"), sex, and measured values with sides."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ...rules.pack import RulePack
+from .tokens import Tok
+
+__all__ = ["SEX_WORDS", "UNITS", "Age", "Measured", "find_age", "measure"]
+
+UNITS: dict[str, tuple[str, ...]] = {
+    "cm": ("cm", "cms", "centimetre", "centimetres", "centimeter", "centimeters"),
+    "deg": ("deg", "degs", "degree", "degrees", "°"),
+    "reps": ("rep", "reps", "repetition", "repetitions", "times"),
+    "N": ("n", "newton", "newtons"),
+    "mm": ("mm", "millimetre", "millimetres", "millimeter", "millimeters"),
+    "kg": ("kg", "kgs", "kilo", "kilos", "kilogram", "kilograms"),
+    "s": ("s", "sec", "secs", "second", "seconds"),
+    "in": ("inch", "inches", "ft", "foot", "feet"),
+    "lb": ("lb", "lbs", "pound", "pounds"),
+    "%": ("%", "percent"),
+}
+SEX_WORDS = {"female": "female", "woman": "female", "male": "male", "man": "male"}
+_SIDES = {"left": "left", "l": "left", "right": "right", "r": "right"}
+_NOT_AGE = (
+    r"(?!\s*(?:cm|mm|kg|kgs|lbs?|%|°|deg|reps?|n\b|x\b|min|mins|sec|secs|s\b|km|m\b|miles?|"
+    r"weeks?|days?|months?|hours?|hrs?|times|sets?|rounds?|/))"
+)
+_AGES = (
+    re.compile(r"\b(\d{1,3})\s*-?\s*(?:years?|yrs?|y/?o|y\.o\.?)(?:\s*-?\s*old)?(?![a-z])", re.I),
+    re.compile(r"\baged?\s*:?\s*(\d{1,3})\b" + _NOT_AGE, re.I),
+    re.compile(
+        r"\bi\s*['\u2019]?\s*a?m\s+(?:now\s+|only\s+|just\s+)?(\d{1,3})\b(?![.,]\d)" + _NOT_AGE,
+        re.I,
+    ),
+    re.compile(r"\b[A-Z][a-z]+\s*\(\s*(\d{1,2})\s*\)"),
+    re.compile(
+        r"\b(?:son|daughter|kid|child|boy|girl|lad|athlete|client)\s*(?:is|who\s+is|,|aged)\s*"
+        r"(\d{1,2})\b(?![.,]\d)" + _NOT_AGE,
+        re.I,
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Age:
+    """An age found in the text: its value and character span."""
+
+    value: int
+    start: int
+    end: int
+
+
+def find_age(text: str, notes: list[str]) -> Age | None:
+    """The first plausible age the text states (0-120); others are noted."""
+    found = [(m.start(), m.end(), int(m.group(1))) for p in _AGES for m in p.finditer(text)]
+    for start, end, value in sorted(found):
+        if 0 <= value <= 120:
+            # "I'm 34 years old": two patterns, one age
+            for s2, e2, v2 in found:
+                if v2 == value and s2 <= end and e2 >= start:
+                    start, end = min(start, s2), max(end, e2)
+            return Age(value, start, end)
+        notes.append(f"age {value} is outside 0-120 and was left out")
+    return None
+
+
+def unit_of(tok: Tok | None) -> str | None:
+    """The unit a token names, if any."""
+    if tok is None:
+        return None
+    for unit, words in UNITS.items():
+        if tok.norm in words:
+            return unit
+    return None
+
+
+@dataclass
+class Measured:
+    """Values found for one measurement: one number, or per side."""
+
+    value: float | None = None
+    sides: dict[str, float] = field(default_factory=dict)
+    unit: str | None = None
+    last: int = -1
+    used: set[int] = field(default_factory=set)
+
+
+def measure(
+    pack: RulePack,
+    vid: str,
+    toks: list[Tok],
+    first: int,
+    last: int,
+    used: set[int],
+    notes: list[str],
+) -> Measured | None:
+    """The value(s) after (or just before) a measurement phrase, checked against its range.
+
+    A side word just before the phrase ("left knee to wall 6 cm") or next to a number
+    ("left 6 right 11", "6 left") makes a sided value. ``None``: nothing usable (noted).
+    """
+    item = pack.measurements[vid]
+    clause = toks[first].clause
+    out = Measured(last=last)
+    pending: str | None = None
+    for k in (first - 1, first - 2):
+        if k >= 0 and toks[k].clause == clause and toks[k].norm in ("left", "right"):
+            pending = _SIDES[toks[k].norm]
+            out.used.add(k)
+            break
+    lo, hi = item.range
+    i = last + 1
+    while i < len(toks) and toks[i].clause == clause and i - last <= 8:
+        t = toks[i]
+        if i in used:
+            break
+        if t.norm in _SIDES and (t.norm in ("left", "right") or pending is None):
+            pending = _SIDES[t.norm]
+            out.used.add(i)
+            out.last = i
+        elif t.number is not None:
+            nxt = toks[i + 1] if i + 1 < len(toks) and toks[i + 1].clause == clause else None
+            unit = unit_of(nxt)
+            out.used.add(i)
+            out.last = i
+            if unit is not None:
+                out.used.add(i + 1)
+                out.last = i + 1
+                out.unit = unit
+                if unit.lower() != item.unit.lower():
+                    notes.append(
+                        f"{vid}: '{t.raw} {nxt.raw if nxt else ''}' is not in {item.unit}; left out"
+                    )
+                    return None
+            if not lo <= t.number <= hi:
+                notes.append(
+                    f"{vid}: {t.number:g} {item.unit} is outside the valid range "
+                    f"[{lo:g}, {hi:g}]; left out"
+                )
+                return None
+            after = toks[out.last + 1] if out.last + 1 < len(toks) else None
+            side = pending
+            if side is None and after is not None and after.norm in ("left", "right"):
+                side = after.norm
+                out.used.add(out.last + 1)
+                out.last += 1
+            if side is not None and item.sided:
+                out.sides[side] = t.number
+                pending = None
+                if len(out.sides) == 2:
+                    break
+                i = out.last + 1
+                continue
+            out.value = t.number
+            break
+        elif t.filler or t.norm in ("and", "side", "about", "around", "approx", "roughly"):
+            pass
+        elif out.sides:
+            break
+        i += 1
+    if out.sides or out.value is not None:
+        out.unit = out.unit or item.unit
+        return out
+    # a number just before the phrase: "7 cm knee to wall"
+    j = first - 1
+    if j >= 0 and toks[j].clause == clause:
+        u = unit_of(toks[j])
+        k = j - 1 if u is not None else j
+        ahead = toks[k].number if k >= 0 and k not in used else None
+        if (
+            ahead is not None
+            and toks[k].clause == clause
+            and (u is None or u.lower() == item.unit.lower())
+            and lo <= ahead <= hi
+        ):
+            out.used.update({k, j})
+            out.value = ahead
+            out.unit = u or item.unit
+            return out
+    return None

@@ -1,0 +1,321 @@
+"""``parse_text``: free text -> a report, the spans used, what was left over, and suspected red flags."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from ...errors import ReportError
+from ...report import MAX_ITEMS, Report, SidedValue
+from ...rules.pack import RulePack
+from .alarms import INJURY, find_alarms
+from .context import State, classify
+from .lexicon import Lexicon, lexicon_for
+from .matcher import find_phrases, select
+from .numbers import SEX_WORDS, find_age, measure
+from .tokens import Tok, tokenize
+
+__all__ = ["MAX_INPUT", "Match", "ParsedText", "Span", "Suspect", "parse_text"]
+
+MAX_INPUT = 10_000
+"""At most this many characters of free text."""
+
+Field = Literal["symptoms", "absent", "history", "activities", "measurements", "age", "sex"]
+
+# "DOMS from hell, can't walk properly" is soreness, not a failing nerve
+_SORENESS_ITEMS = frozenset({"progressive_leg_weakness", "unable_to_bear_weight"})
+_SORENESS = frozenset({"doms"})
+_IDLE = frozenset(
+    ["and", "or", "when", "whenever", "while", "if", "but", "so", "because", "since", "after"]
+)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Match(_Model):
+    """A span of the text that became part of the report."""
+
+    id: str
+    field: Field
+    text: str
+    start: int
+    end: int
+    negated: bool = False
+    value: float | None = None
+    side: Literal["left", "right"] | None = None
+    unit: str | None = None
+
+
+class Span(_Model):
+    """A stretch of text that was not used."""
+
+    text: str
+    start: int
+    end: int
+
+
+class Suspect(_Model):
+    """A red-flag item the text hints at but does not settle, with the question that does."""
+
+    id: str
+    text: str
+    start: int
+    end: int
+    question: str
+    reason: str
+
+
+class ParsedText(_Model):
+    """The report built from free text, what was matched, left over and suspected."""
+
+    report: Report
+    matches: tuple[Match, ...] = ()
+    unused: tuple[Span, ...] = ()
+    notes: tuple[str, ...] = ()
+    suspected: tuple[Suspect, ...] = ()
+
+    @property
+    def unused_text(self) -> str:
+        """The unused spans joined with `` ... ``."""
+        return " ... ".join(s.text for s in self.unused)
+
+
+def _span(text: str, toks: list[Tok], idxs: tuple[int, ...] | list[int]) -> tuple[int, int, str]:
+    start, end = toks[min(idxs)].start, toks[max(idxs)].end
+    return start, end, text[start:end]
+
+
+def _soreness(toks: list[Tok], idxs: tuple[int, ...]) -> bool:
+    lo, hi = max(0, min(idxs) - 12), min(len(toks), max(idxs) + 13)
+    near = {toks[k].key for k in range(lo, hi)} | {toks[k].norm for k in range(lo, hi)}
+    bigrams = {(toks[k].key, toks[k + 1].key) for k in range(lo, hi - 1)}
+    return bool((near & _SORENESS or ("leg", "day") in bigrams) and not near & INJURY)
+
+
+def parse_text(text: str, pack: RulePack | None = None, *, lang: str = "en") -> ParsedText:
+    """Build a :class:`Report` from free text using ``pack``'s lexicon (default: bundled).
+
+    Raises :class:`~hamtriage.ReportError` if ``text`` is not a string or is longer
+    than :data:`MAX_INPUT` characters. Never raises for what the text says: what it
+    cannot use is returned in ``unused`` and ``notes``, and every red-flag alarm word it
+    cannot settle is returned in ``suspected`` (and ``report.suspected``).
+    """
+    if not isinstance(text, str):
+        raise ReportError(f"free text must be a string, not {type(text).__name__}", field="text")
+    if len(text) > MAX_INPUT:
+        raise ReportError(
+            f"free text is {len(text)} characters; the limit is {MAX_INPUT}", field="text"
+        )
+    if pack is None:
+        from ...runtime.run import default_compiled
+
+        pack = default_compiled().pack
+    lex = lexicon_for(pack, lang)
+    return _parse(text, pack, lex)
+
+
+def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
+    toks = tokenize(text, lex.lang, lex.keys)
+    used: set[int] = set()
+    notes: list[str] = []
+    matches: list[Match] = []
+
+    found_age = find_age(text, notes)
+    age = None if found_age is None else found_age.value
+    if found_age is not None:
+        idxs = [i for i, t in enumerate(toks) if found_age.start <= t.start < found_age.end]
+        used.update(idxs)
+        matches.append(
+            Match(
+                id="age",
+                field="age",
+                text=text[found_age.start : found_age.end],
+                start=found_age.start,
+                end=found_age.end,
+                value=float(found_age.value),
+            )
+        )
+    sex: str | None = None
+    for i, t in enumerate(toks):
+        if t.norm in SEX_WORDS and i not in used:
+            if sex is None:
+                sex = SEX_WORDS[t.norm]
+                used.add(i)
+                matches.append(Match(id=sex, field="sex", text=t.raw, start=t.start, end=t.end))
+            elif SEX_WORDS[t.norm] != sex:
+                notes.append(f"'{t.raw}' contradicts the sex given earlier and was left out")
+
+    cands = [c for c in find_phrases(lex, toks) if not used.intersection(c.idxs)]
+    chosen = select(cands)
+    in_phrases = {i for c in chosen for i in c.tokens}
+    free = {i for i, t in enumerate(toks) if i not in used and i not in in_phrases}
+    hits = find_alarms(toks, free, frozenset(lex.red_flags))
+    mentions = frozenset(in_phrases | {i for h in hits for i in h.idxs})
+
+    state: dict[str, str] = {}  # id -> "present" | "suspected" | "absent"
+    order: list[str] = []
+    suspects: list[Suspect] = []
+    measurements: dict[str, float | SidedValue] = {}
+    activities: list[str] = []
+
+    def settle(vid: str, new: str) -> None:
+        rank = {"absent": 0, "suspected": 1, "present": 2}
+        old = state.get(vid)
+        if old is None:
+            order.append(vid)
+        if old is None or rank[new] > rank[old]:
+            state[vid] = new
+
+    def suspect(vid: str, idxs: tuple[int, ...], reason: str) -> None:
+        start, end, span = _span(text, toks, idxs)
+        suspects.append(
+            Suspect(
+                id=vid, text=span, start=start, end=end, question=lex.questions[vid], reason=reason
+            )
+        )
+        settle(vid, "suspected")
+
+    for c in chosen:
+        vid, kind = c.phrase.vid, c.phrase.kind
+        start, end, span = _span(text, toks, c.tokens)
+        if kind == "measurement":
+            first, last = min(c.idxs), max(c.idxs)
+            before = len(notes)
+            got = measure(pack, vid, toks, first, last, used | in_phrases, notes)
+            if got is None:
+                if len(notes) == before:
+                    notes.append(f"'{span}' names {vid} but no number was found next to it")
+                continue
+            used.update(c.tokens, got.used)
+            start = min(start, *(toks[i].start for i in got.used)) if got.used else start
+            end = max(end, toks[got.last].end)
+            prior = measurements.get(vid)
+            if got.sides:
+                merged = dict(got.sides)
+                if isinstance(prior, SidedValue):
+                    merged = {
+                        **{
+                            k: v
+                            for k, v in (("left", prior.left), ("right", prior.right))
+                            if v is not None
+                        },
+                        **merged,
+                    }
+                measurements[vid] = SidedValue(**merged)
+            elif prior is None and got.value is not None:
+                measurements[vid] = got.value
+            for side, value in got.sides.items() if got.sides else [(None, got.value)]:
+                matches.append(
+                    Match(
+                        id=vid,
+                        field="measurements",
+                        text=text[start:end],
+                        start=start,
+                        end=end,
+                        value=value,
+                        side=side,  # type: ignore[arg-type]
+                        unit=got.unit,
+                    )
+                )
+            continue
+        verdict = classify(toks, c.idxs, mentions - set(c.tokens))
+        used.update(c.tokens)
+        if verdict.trigger is not None and verdict.state is State.ABSENT:
+            used.add(verdict.trigger)
+            start = min(start, toks[verdict.trigger].start)
+            end = max(end, toks[verdict.trigger].end)
+            span = text[start:end]
+        if verdict.state is State.PRESENT and vid in _SORENESS_ITEMS and _soreness(toks, c.idxs):
+            notes.append(f"'{span}': read as muscle soreness (DOMS), not {vid}; left out")
+            continue
+        if kind == "activity":
+            if verdict.state is State.PRESENT:
+                activities.append(vid) if vid not in activities else None
+                matches.append(Match(id=vid, field="activities", text=span, start=start, end=end))
+            else:
+                notes.append(f"'{span}': not doing {vid} is not part of a report; left out")
+            continue
+        if verdict.state is State.PRESENT or (
+            verdict.state is State.AMBIGUOUS and not c.phrase.red_flag
+        ):
+            # an unsure negation of an ordinary complaint: keep it (it cannot raise the level)
+            settle(vid, "present")
+            fld: Field = "history" if kind == "history" else "symptoms"
+            matches.append(Match(id=vid, field=fld, text=span, start=start, end=end))
+        elif verdict.state is State.ABSENT:
+            settle(vid, "absent")
+            matches.append(
+                Match(id=vid, field="absent", text=span, start=start, end=end, negated=True)
+            )
+        elif c.phrase.red_flag and verdict.state is State.AMBIGUOUS:
+            suspect(vid, c.idxs, f"'{span}': {verdict.why}")
+        else:
+            notes.append(f"'{span}' ({vid}): {verdict.why}; left out")
+
+    for hit in hits:
+        verdict = classify(toks, hit.idxs, mentions - set(hit.idxs))
+        start, end, span = _span(text, toks, hit.idxs)
+        if verdict.state in (State.ABSENT, State.DROPPED):
+            used.update(hit.idxs)
+            continue
+        if hit.item in _SORENESS_ITEMS and _soreness(toks, hit.idxs):
+            notes.append(f"'{span}': read as muscle soreness (DOMS), not {hit.item}; left out")
+            continue
+        used.update(hit.idxs)
+        suspect(hit.item, hit.idxs, f"alarm word '{span}'")
+
+    symptoms = [v for v in order if state[v] == "present" and lex.kinds[v] == "symptom"]
+    history = [v for v in order if state[v] == "present" and lex.kinds[v] == "history"]
+    absent = [v for v in order if state[v] == "absent"]
+    suspected = [v for v in order if state[v] == "suspected"]
+    keep = set(suspected)
+    report = Report(
+        symptoms=tuple(symptoms[:MAX_ITEMS]),
+        absent=tuple(absent[:MAX_ITEMS]),
+        history=tuple(history[:MAX_ITEMS]),
+        activities=tuple(activities[:MAX_ITEMS]),
+        measurements=measurements,
+        age=age,
+        sex=sex,  # type: ignore[arg-type]
+        suspected=tuple(suspected[:MAX_ITEMS]),
+    )
+    matches.sort(key=lambda m: (m.start, m.id))
+    seen: set[str] = set()
+    kept: list[Suspect] = []
+    for s in sorted(suspects, key=lambda s: s.start):
+        if s.id in keep and s.id not in seen:
+            seen.add(s.id)
+            kept.append(s)
+    return ParsedText(
+        report=report,
+        matches=tuple(matches),
+        unused=_unused(text, toks, used),
+        notes=tuple(notes),
+        suspected=tuple(kept),
+    )
+
+
+def _unused(text: str, toks: list[Tok], used: set[int]) -> tuple[Span, ...]:
+    """Runs of content tokens that were not used (fillers and negations alone are dropped)."""
+    from .context import NEGATIONS
+
+    out: list[Span] = []
+    run: list[Tok] = []
+
+    def flush() -> None:
+        content = [t for t in run if not (t.filler or t.key in NEGATIONS or t.key in _IDLE)]
+        if content:
+            start, end = content[0].start, content[-1].end
+            out.append(Span(text=text[start:end], start=start, end=end))
+        run.clear()
+
+    for i, t in enumerate(toks):
+        if i in used or (run and t.seg != run[-1].seg):
+            flush()
+        if i not in used:
+            run.append(t)
+    flush()
+    return tuple(out)

@@ -1,0 +1,66 @@
+"""Tokens of free text: words and numbers with their lemma keys, clauses and positions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ...rules.phrases import FILLERS, word_key
+
+__all__ = ["CLAUSE_WORDS", "Tok", "tokenize"]
+
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)?|[^\W\d_]+(?:['\u2019][^\W\d_]+)*|[°%]")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+# a clause ends at sentence punctuation (not a decimal point), brackets and a new line;
+# a comma ends a segment (phrases do not cross it; a negation crosses it only in a list)
+_HARD = re.compile(r"(?<!\d)\.|\.(?!\d)|[!?;\n()\[\]]|\s[-\u2013\u2014]\s")
+_SOFT = re.compile(r",")
+
+CLAUSE_WORDS = frozenset({"but", "however", "although", "though", "whereas", "except"})
+"""Words that end a clause like a full stop."""
+
+
+@dataclass(frozen=True, slots=True)
+class Tok:
+    """A word or number of the text (``norm``: lower case, no apostrophes)."""
+
+    raw: str
+    key: str
+    norm: str
+    start: int
+    end: int
+    clause: int
+    seg: int
+    number: float | None
+    filler: bool
+
+
+def tokenize(text: str, lang: str = "en", cache: dict[str, str] | None = None) -> list[Tok]:
+    """The tokens of ``text`` in order (linear in its length)."""
+    hard = [m.start() for m in _HARD.finditer(text)]
+    soft = [m.start() for m in _SOFT.finditer(text)]
+    out: list[Tok] = []
+    clause = seg = 0
+    h = s = 0
+    for m in _TOKEN.finditer(text):
+        pos = m.start()
+        while h < len(hard) and hard[h] < pos:
+            clause += 1
+            seg += 1
+            h += 1
+        while s < len(soft) and soft[s] < pos:
+            seg += 1
+            s += 1
+        raw = m.group(0)
+        number: float | None = None
+        if _NUMBER.fullmatch(raw):
+            number = float(raw.replace(",", "."))
+            key = raw
+        else:
+            key = word_key(raw, lang, cache)
+        if key in CLAUSE_WORDS:
+            clause += 1
+            seg += 1
+        norm = raw.lower().replace("'", "").replace("\u2019", "")
+        out.append(Tok(raw, key, norm, pos, m.end(), clause, seg, number, key in FILLERS))
+    return out

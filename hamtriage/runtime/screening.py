@@ -1,0 +1,140 @@
+"""Red-flag screens of a result: the suspected items still to confirm and the items not yet asked.
+
+A red-flag item is a symptom or history id that a ``red_flag: true`` rule reads. For a
+report, the *regions in play* are the ``region:`` of the items reported present
+(suspected ones included) or measured; a report that names none has every region in
+play. An item of a region in play (or of region ``any``) that the report neither
+confirmed nor denied is *unscreened*. Both lists are ordered by urgency: the highest
+level the item's red-flag rules reach, then pack order.
+"""
+
+from __future__ import annotations
+
+from ..levels import TriageLevel
+from ..report import Facts
+from ..results import Screen
+from ..rules.pack import RulePack
+from ..rules.schema import EscalateAction, HistoryCond, SymptomCond, iter_conditions
+from ._construct import trusted
+
+__all__ = ["Screener", "red_flag_screens"]
+
+_new_screen = trusted(Screen)
+CACHE_LIMIT = 1024
+
+
+def red_flag_screens(pack: RulePack) -> dict[str, tuple[TriageLevel, tuple[str, ...]]]:
+    """Red-flag items -> (the highest level their red-flag rules reach, those rules), in
+    order of urgency (highest level first, then pack order).
+
+    A red-flag item is a symptom or history id that only red-flag rules read: a sign
+    such as ``saddle_numbness`` or ``infection_risk``, not a complaint such as
+    ``low_back_spasms`` that a red-flag rule combines with a sign."""
+    found: dict[str, tuple[TriageLevel, list[str]]] = {}
+    ordinary: set[str] = set()
+    for rule in pack.rules:
+        if not rule.red_flag:
+            for cond, _ in iter_conditions(rule.when):
+                if isinstance(cond, SymptomCond):
+                    ordinary.add(cond.symptom)
+                elif isinstance(cond, HistoryCond):
+                    ordinary.add(cond.history)
+    for rule in pack.rules:
+        if not rule.red_flag:
+            continue
+        level = max(
+            (a.escalate for a in rule.then if isinstance(a, EscalateAction)),
+            key=lambda lv: lv.rank,
+            default=TriageLevel.SEE_CLINICIAN,
+        )
+        for cond, _ in iter_conditions(rule.when):
+            if isinstance(cond, SymptomCond | HistoryCond):
+                vid = cond.symptom if isinstance(cond, SymptomCond) else cond.history
+                prior = found.get(vid)
+                if prior is None:
+                    found[vid] = (level, [rule.id])
+                elif rule.id not in prior[1]:
+                    best = level if level.rank > prior[0].rank else prior[0]
+                    found[vid] = (best, [*prior[1], rule.id])
+    for vid in ordinary:
+        found.pop(vid, None)
+    order = {vid: i for i, vid in enumerate(found)}
+    ranked = sorted(found, key=lambda v: (-found[v][0].rank, order[v]))
+    return {vid: (found[vid][0], tuple(found[vid][1])) for vid in ranked}
+
+
+class Screener:
+    """Works out a result's ``to_confirm`` and ``unscreened`` (one per engine; thread-safe)."""
+
+    def __init__(self, pack: RulePack) -> None:
+        self._pack = pack
+        self.screens: dict[str, Screen] = {}
+        self._region: dict[str, str | None] = {}
+        for vid, (level, rules) in red_flag_screens(pack).items():
+            item = pack.item(vid)
+            if item is None:  # pragma: no cover - the loader checked every reference
+                continue
+            self._region[vid] = item.region
+            self.screens[vid] = _new_screen(
+                id=vid,
+                kind="history" if pack.kinds[vid] == "history" else "symptom",
+                label=item.label,
+                question=item.question or f"Do you have {item.label.lower()}?",
+                level=level,
+                region=item.region,
+                rules=rules,
+            )
+        # (regions in play, answered red-flag items) -> unscreened; bounded
+        self._cache: dict[tuple[frozenset[str], frozenset[str]], tuple[Screen, ...]] = {}
+
+    def regions(self, facts: Facts) -> frozenset[str]:
+        """The body regions in play: of the items reported present or measured."""
+        out: set[str] = set()
+        for vid in (*facts.present, *facts.measurements):
+            item = self._pack.item(vid)
+            if item is not None and item.region not in (None, "any"):
+                out.add(str(item.region))
+        return frozenset(out)
+
+    def to_confirm(self, facts: Facts) -> tuple[Screen, ...]:
+        """The suspected items the report did not also confirm, most urgent first."""
+        if not facts.suspected:
+            return ()
+        waiting = facts.suspected
+        screens = self.screens
+        out = [screens[v] for v in screens if v in waiting]
+        out += [self._plain(v) for v in sorted(waiting) if v not in screens]
+        return tuple(out)
+
+    def unscreened(self, facts: Facts) -> tuple[Screen, ...]:
+        """Red-flag items of the regions in play neither confirmed nor denied."""
+        regions = self.regions(facts)
+        answered = (facts.present | facts.absent) & self.screens.keys()
+        key = (regions, frozenset(answered))
+        got = self._cache.get(key)
+        if got is None:
+            region_of = self._region
+            got = tuple(
+                screen
+                for vid, screen in self.screens.items()
+                if vid not in answered
+                and (not regions or region_of[vid] in (None, "any") or region_of[vid] in regions)
+            )
+            if len(self._cache) >= CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[key] = got
+        return got
+
+    def _plain(self, vid: str) -> Screen:
+        item = self._pack.item(vid)
+        label = item.label if item is not None else vid
+        question = item.question if item is not None and item.question else None
+        return _new_screen(
+            id=vid,
+            kind="history" if self._pack.kinds.get(vid) == "history" else "symptom",
+            label=label,
+            question=question or f"Do you have {label.lower()}?",
+            level=TriageLevel.SELF_CARE,
+            region=item.region if item is not None else None,
+            rules=(),
+        )
