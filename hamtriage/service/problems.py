@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -109,46 +108,21 @@ def field_path(loc: Sequence[str | int]) -> str:
     return out
 
 
-_DID_YOU_MEAN = re.compile(r"\s*\(did you mean (.+)\?\)\s*$")
-_QUOTED = re.compile(r"'([^']*)'")
-
-
-def _split_message(text: str) -> tuple[str, list[str]]:
-    """``"unknown x 'a' (did you mean 'b' or 'c'?)"`` -> ``("unknown x 'a'", ["b", "c"])``."""
-    found = _DID_YOU_MEAN.search(text)
-    if found is None:
-        return text, []
-    return text[: found.start()], _QUOTED.findall(found.group(1))
-
-
 def report_error_items(exc: ReportError) -> list[ProblemItem]:
     """Every problem of a :class:`hamtriage.ReportError`, each with its field path.
 
     Uses ``exc.problems`` ((field, message, suggestions) tuples) where the library has
-    it; otherwise the error's own ``field``, ``message`` and ``suggestions``, and as a
-    last resort its text (``"field: message (did you mean 'x'?)"``).
+    it (being ported to main); otherwise the error's own ``field``, ``message`` and
+    ``suggestions``.
     """
-    problems = getattr(exc, "problems", None)  # newer library versions: every problem
+    problems = getattr(exc, "problems", None)  # ReportError.problems: not on main yet
     items: list[ProblemItem] = []
     if problems:
         for problem in problems:
             field, message, suggestions = _problem_parts(problem)
             items.append(ProblemItem(field=field, message=message, suggestions=suggestions))
         return items
-    field = str(getattr(exc, "field", "") or "")
-    given: object = getattr(exc, "message", None)
-    suggestions = [str(s) for s in getattr(exc, "suggestions", ()) or ()]
-    if isinstance(given, str):
-        message = given
-    else:
-        text = str(exc)
-        if field and text.startswith(f"{field}: "):
-            text = text[len(field) + 2 :]
-        elif not field and ": " in text:
-            field, text = text.split(": ", 1)
-        message, parsed = _split_message(text)
-        suggestions = suggestions or parsed
-    return [ProblemItem(field=field, message=message, suggestions=suggestions)]
+    return [ProblemItem(field=exc.field, message=exc.message, suggestions=list(exc.suggestions))]
 
 
 def _problem_parts(problem: Any) -> tuple[str, str, list[str]]:

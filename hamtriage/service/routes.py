@@ -11,10 +11,19 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from pydantic import BaseModel, ConfigDict, Field
 
 import hamtriage
-from hamtriage import Engine, Explanation, Interview, ParsedText, Report, TriageResult
+from hamtriage import (
+    Engine,
+    Explanation,
+    Interview,
+    ParsedText,
+    Report,
+    ReportError,
+    Screen,
+    TriageResult,
+)
 
 from .app import Service
-from .problems import PROBLEM_MEDIA_TYPE, ProblemError, ProblemItem
+from .problems import PROBLEM_MEDIA_TYPE, ProblemError, ProblemItem, report_error_items
 from .security import key_matches
 
 if TYPE_CHECKING:
@@ -59,6 +68,11 @@ class ParseResponse(BaseModel):
     )
     unscreened: list[str] = Field(
         default_factory=list, description="red flags of the report's regions not yet answered"
+    )
+    screens: list[Screen] = Field(
+        default_factory=list,
+        description="the questions to ask before any drill, in order: the suspected items "
+        "still to confirm, then the unscreened ones (the result's to_confirm and unscreened)",
     )
 
 
@@ -250,7 +264,7 @@ def build_router(service: Service) -> APIRouter:
     )
     def triage_batch(body: BatchRequest, lang: Lang) -> Response:
         engine, store = service.require()
-        results = engine.triage_many(body.reports) if body.reports else []
+        results = engine.triage_many(_validated(engine, body.reports)) if body.reports else []
         ids = record(store, engine, "batch", lang, list(zip(body.reports, results, strict=True)))
         out = BatchResponse(results=list(results), records=ids)
         return Response(
@@ -313,17 +327,13 @@ def build_router(service: Service) -> APIRouter:
                 ],
             )
         parsed = hamtriage.parse_text(body.text, engine.pack)
-        # Report.suspected and TriageResult.unscreened come with the "Safe intake" issue;
-        # until then, unscreened red flags are the red-flag questions still open.
-        suspected = [str(s) for s in getattr(parsed.report, "suspected", ()) or ()]
         result = engine.triage(parsed.report)
-        unscreened_attr = getattr(result, "unscreened", None)
-        if unscreened_attr is not None:
-            unscreened = [getattr(u, "id", str(u)) for u in unscreened_attr]
-        else:
-            interview = engine.next_questions(parsed.report, limit=50)
-            unscreened = [q.id for q in interview.questions if q.red_flag]
-        out = ParseResponse(parsed=parsed, suspected=suspected, unscreened=unscreened)
+        out = ParseResponse(
+            parsed=parsed,
+            suspected=list(parsed.report.suspected),
+            unscreened=[screen.id for screen in result.unscreened],
+            screens=[*result.to_confirm, *result.unscreened],
+        )
         return Response(
             content=out.model_dump_json(),
             media_type="application/json",
@@ -357,6 +367,28 @@ def build_router(service: Service) -> APIRouter:
         return VocabularyResponse(lang=lang, items=_vocabulary(engine))
 
     return router
+
+
+def _validated(engine: Engine, reports: list[Report]) -> list[Report]:
+    """Every report checked before any is triaged; a 422 lists the problems of them all
+    (``triage_many`` alone stops at the first invalid report)."""
+    out: list[Report] = []
+    items: list[ProblemItem] = []
+    for index, report in enumerate(reports):
+        try:
+            out.append(engine.validate(report))
+        except ReportError as exc:
+            for item in report_error_items(exc):
+                where = (
+                    item.field
+                    if item.field.startswith("[") or not item.field
+                    else (f".{item.field}")
+                )
+                items.append(item.model_copy(update={"field": f"reports[{index}]{where}"}))
+    if items:
+        noun = "problem" if len(items) == 1 else "problems"
+        raise ProblemError(422, f"{len(items)} {noun} in the reports", items)
+    return out
 
 
 def _vocabulary(engine: Engine) -> list[VocabularyItem]:

@@ -152,11 +152,21 @@ def test_batch_keeps_order_and_names_the_bad_report(server: Server) -> None:
     assert [r["level"] for r in body["results"]] == ["self_care", "self_care", "emergency"]
     assert len(set(body["records"])) == 3
     bad = server.client.post(
-        "/v1/triage/batch", json={"reports": [HINGE, {"symptoms": ["tight_calf"]}]}
+        "/v1/triage/batch",
+        json={
+            "reports": [
+                {"symptoms": ["tight_calf"]},
+                HINGE,
+                {"measurements": {"knee_to_wall_cm": 45}},
+            ]
+        },
     )
     errors = problem(bad, 422)["errors"]
-    assert isinstance(errors, list)
-    assert errors[0]["field"] == "reports[1].symptoms[0]"
+    assert isinstance(errors, list)  # every invalid report, not only the first
+    assert [e["field"] for e in errors] == [
+        "reports[0].symptoms[0]",
+        "reports[2].measurements.knee_to_wall_cm",
+    ]
     assert errors[0]["suggestions"][0] == "tight_calves"
     empty = server.client.post("/v1/triage/batch", json={"reports": []})  # was a 500
     assert empty.json() == {"results": [], "records": []}
@@ -180,6 +190,17 @@ def test_explain_next_questions_and_parse(server: Server) -> None:
     assert report["absent"] == ["saddle_numbness"]
     assert "saddle_numbness" not in parsed["unscreened"]
     assert "bladder_or_bowel_dysfunction" in parsed["unscreened"]  # low-back red flags first
+    assert parsed["suspected"] == []
+    assert [s["id"] for s in parsed["screens"]] == parsed["unscreened"]
+    hinted = server.client.post(
+        "/v1/parse", json={"text": "back spasms, and something felt odd when I went to the toilet"}
+    ).json()
+    assert hinted["suspected"] == ["saddle_numbness"]  # Report.suspected
+    assert "saddle_numbness" not in hinted["unscreened"]
+    screens = hinted["screens"]  # to_confirm first, each with the question that settles it
+    assert screens[0]["id"] == "saddle_numbness"
+    assert screens[0]["question"]
+    assert [s["id"] for s in screens[1:]] == hinted["unscreened"]
     problem(server.client.post("/v1/parse", json={"text": "x" * 10_001}), 422)
 
 

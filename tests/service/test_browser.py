@@ -143,6 +143,26 @@ def test_a_removed_item_is_not_sent(browser: Any, server: Server) -> None:
     assert "Calf tightness" not in page.inner_text("#result-body")
 
 
+def test_a_suspected_red_flag_is_asked_first_and_counts_until_answered(
+    browser: Any, server: Server
+) -> None:
+    page = new_page(browser, server)
+    describe(page, "back spasms, and something felt odd when I went to the toilet")
+    item = page.locator("li[data-id='saddle_numbness']")
+    assert "we will ask first" in item.inner_text().lower()
+    assert item.locator("button").count() == 0  # not removable before it is answered
+    vocab = server.client.get("/v1/vocabulary").json()["items"]
+    question = next(i["question"] for i in vocab if i["id"] == "saddle_numbness")
+    page.click("#btn-questions")
+    page.wait_for_selector("#step-question:not([hidden])")
+    assert page.is_visible("#q-flag")
+    assert page.inner_text("#q-text") == question  # to_confirm before anything else
+    page.click("#btn-result-now")  # not answered: it counts as present (never reassure)
+    page.wait_for_selector("#step-result:not([hidden])")
+    assert page.get_attribute("#level", "data-level") == "emergency"
+    assert page.errors == []
+
+
 def test_phone_width_has_no_horizontal_scroll_and_keyboard_works(
     browser: Any, server: Server
 ) -> None:

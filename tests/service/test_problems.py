@@ -35,21 +35,6 @@ def test_report_error_with_every_problem() -> None:
     ]
 
 
-def test_report_error_known_only_by_its_text() -> None:
-    class Old(ReportError):
-        def __init__(self, text: str) -> None:
-            Exception.__init__(self, text)
-
-    exc = Old("history[2]: unknown history 'acl' (did you mean 'acl_tear' or 'acl_repair'?)")
-    assert report_error_items(exc) == [
-        ProblemItem(
-            field="history[2]",
-            message="unknown history 'acl'",
-            suggestions=["acl_tear", "acl_repair"],
-        )
-    ]
-
-
 def test_field_paths_and_unknown_keys() -> None:
     assert field_path(("body", "symptoms", 0)) == "symptoms[0]"
     assert field_path(("body", "reports", 3, "age")) == "reports[3].age"

@@ -15,7 +15,7 @@
   const state = { vocab: {}, report: emptyReport(), skipped: new Set(), asked: 0, lang: "en", pack: "" };
 
   function emptyReport() {
-    return { symptoms: [], absent: [], measurements: {}, activities: [], history: [] };
+    return { symptoms: [], absent: [], suspected: [], measurements: {}, activities: [], history: [] };
   }
   function $(id) { return document.getElementById(id); }
   function el(tag, props, children) {
@@ -63,7 +63,7 @@
   // ------------------------------------------------------------------ report edits
   function removeEverywhere(id) {
     const r = state.report;
-    for (const key of ["symptoms", "absent", "activities", "history"]) r[key] = r[key].filter(function (v) { return v !== id; });
+    for (const key of ["symptoms", "absent", "suspected", "activities", "history"]) r[key] = r[key].filter(function (v) { return v !== id; });
     delete r.measurements[id];
   }
   function setPresent(id) {
@@ -126,7 +126,7 @@
     }
     if (parsed) {
       const r = parsed.parsed.report;
-      for (const key of ["symptoms", "absent", "activities", "history"]) state.report[key] = r[key].slice();
+      for (const key of ["symptoms", "absent", "suspected", "activities", "history"]) state.report[key] = r[key].slice();
       state.report.measurements = Object.assign({}, r.measurements);
       if (r.age !== null) state.report.age = r.age;
       if (r.sex !== null) state.report.sex = r.sex;
@@ -154,12 +154,15 @@
     const entries = [];
     for (const key of ["symptoms", "history", "activities"]) for (const id of r[key]) entries.push([id, "yes", label(id)]);
     for (const id of r.absent) entries.push([id, "no", label(id)]);
+    // a red flag the text hinted at: asked first, never removable here (it counts until answered)
+    for (const id of r.suspected) entries.push([id, "maybe", label(id)]);
     for (const [id, value] of Object.entries(r.measurements)) entries.push([id, "value", label(id) + ": " + describeMeasurement(id, value)]);
     for (const [id, kind, text] of entries) {
       const item = el("li", { "data-id": id }, [
         el("span", { class: "what", text: text }),
-        kind === "value" ? null : el("span", { class: "state" + (kind === "no" ? " no" : ""), text: kind === "no" ? "I don't have this" : "I have this" }),
+        kind === "value" ? null : el("span", { class: "state" + (kind === "no" ? " no" : kind === "maybe" ? " maybe" : ""), text: kind === "no" ? "I don't have this" : kind === "maybe" ? "Not sure yet: we will ask first" : "I have this" }),
       ]);
+      if (kind === "maybe") { list.appendChild(item); continue; }
       if (kind !== "value" && state.vocab[id] && state.vocab[id].kind !== "activity") {
         item.appendChild(el("button", {
           type: "button", class: "secondary small", text: kind === "no" ? "Actually I do" : "Actually I don't",
@@ -177,7 +180,7 @@
     const unused = parsed && parsed.parsed.unused.length ? parsed.parsed.unused.map(function (s) { return s.text; }).join(", ") : "";
     $("unused").hidden = !unused;
     $("unused").textContent = unused ? "Not used: " + unused : "";
-    const flags = parsed ? parsed.suspected.concat(parsed.unscreened) : [];
+    const flags = parsed ? parsed.screens : [];
     $("unscreened").hidden = flags.length === 0;
     $("unscreened").textContent = flags.length ? "We will first ask " + flags.length + " safety question" + (flags.length > 1 ? "s" : "") + "." : "";
   }
@@ -244,7 +247,7 @@
 
   function cleanReport() {
     const r = state.report;
-    const out = { symptoms: r.symptoms, absent: r.absent, activities: r.activities, history: r.history, measurements: r.measurements };
+    const out = { symptoms: r.symptoms, absent: r.absent, suspected: r.suspected, activities: r.activities, history: r.history, measurements: r.measurements };
     if (r.age !== undefined) out.age = r.age;
     if (r.sex !== undefined) out.sex = r.sex;
     return out;
