@@ -12,7 +12,7 @@ import pytest
 
 from hamtriage import Engine, EngineError, ReportError, TriageResult
 from hamtriage.engine import compiled_state
-from hamtriage.runtime._durable import MAX_SESSIONS, SIDS, Ruleset
+from hamtriage.runtime._durable import _CLEAN, _NEW, MAX_SESSIONS, SIDS, Ruleset
 from hamtriage.runtime.wire import fnv1_32
 from tests.support.reports import make_reports
 
@@ -118,10 +118,11 @@ def test_interleaved_threads_take_sessions_of_their_own() -> None:
     assert errors == []
     assert wrong == []
     ruleset = compiled_state(engine).ruleset
-    assert 1 < len(ruleset._sids) <= MAX_SESSIONS  # interleaved, yet within the pool
-    assert sorted(ruleset._live) == sorted(ruleset._sids)  # all idle and reusable again
+    used = [slot for slot in ruleset._slots if slot.state != _NEW]
+    assert 1 < len(used) <= MAX_SESSIONS  # interleaved, yet within the pool
+    assert all(slot.state == _CLEAN for slot in used)  # all idle and reusable again
     engine.close()
-    assert ruleset._live == []  # the sessions were freed with the ruleset
+    assert all(slot.state == _NEW for slot in ruleset._slots)  # freed with the ruleset
 
 
 def test_session_pool_nests_waits_and_closes() -> None:
@@ -131,43 +132,56 @@ def test_session_pool_nests_waits_and_closes() -> None:
     }
     ruleset = Ruleset("pool_test", definition)
     fact = '{"id":"y:a","y:a":1}'
-    with ruleset.session() as first, ruleset.session() as second:
-        assert first.sid != second.sid
+    first = ruleset.session()
+    with first.lock:
+        second = ruleset.session()  # a free slot is preferred: the two differ
+        assert second is not first
+        second.lock.acquire()
+        one, two = first.open(), second.open()
+        assert one.sid != two.sid
         # separate sessions: the same fact fires the rule in each (no duplicate)
-        assert any('"r"' in m for m in first.assert_json([fact]))
-        assert any('"r"' in m for m in second.assert_json([fact]))
-    assert sorted(ruleset._live) == sorted({first.sid, second.sid})
+        assert any('"r"' in m for m in one.assert_json([fact]))
+        assert any('"r"' in m for m in two.assert_json([fact]))
+        first.done(one)
+        second.done(two)
+        second.lock.release()
+    assert [slot.state for slot in ruleset._slots] == [_CLEAN, _CLEAN]
 
-    # a scope beyond the pool waits for a session to come back
-    scopes = [ruleset.session() for _ in range(MAX_SESSIONS)]
-    for scope in scopes:
-        scope.__enter__()
+    # a triage beyond the pool waits for its slot to come back
+    for slot in ruleset._slots:
+        slot.lock.acquire()
     entered = threading.Event()
 
     def late() -> None:
-        with ruleset.session() as session:
+        scope = ruleset.session()
+        with scope.lock:
+            session = scope.open()
             assert session.assert_json([fact])  # an empty, reused session: the rule fires
+            scope.done(session)
             entered.set()
 
     waiter = threading.Thread(target=late)
     waiter.start()
     assert not entered.wait(0.2)  # all sessions busy
-    scopes[0].__exit__(None, None, None)
+    for slot in ruleset._slots:
+        slot.lock.release()
     assert entered.wait(5)
     waiter.join(5)
 
-    # close waits for the busy sessions; later scopes are refused
+    # close waits for the busy sessions; later triages are refused
+    busy = ruleset._slots[1]
+    busy.lock.acquire()
     closer = threading.Thread(target=ruleset.close)
     closer.start()
     closer.join(0.2)
-    assert closer.is_alive()  # sessions still busy
-    for scope in scopes[1:]:
-        scope.__exit__(None, None, None)
+    assert closer.is_alive()  # a session still busy
+    busy.lock.release()
     closer.join(5)
     assert ruleset.closed
-    assert ruleset._live == []
-    with pytest.raises(EngineError, match="closed"), ruleset.session():
-        pass
+    assert all(slot.state == _NEW for slot in ruleset._slots)
+    scope = ruleset.session()
+    with pytest.raises(EngineError, match="closed"), scope.lock:
+        scope.open()
 
 
 def test_pool_sids_are_told_apart_by_the_engine() -> None:

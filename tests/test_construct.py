@@ -23,3 +23,15 @@ def test_missing_fields_fall_back_to_model_construct() -> None:
     info = trusted(PackInfo)(name="p", version="1", content_hash="x")
     assert info.name == "p"
     assert "id" not in info.model_fields_set
+
+
+def test_rule_issues_have_one_builder() -> None:
+    from hamtriage import RuleIssue
+    from hamtriage.rules.pack import Origin
+
+    at_origin = RuleIssue.at(Origin("a.yaml", 3, 5), "bad", code="x", severity="warning")
+    assert str(at_origin) == "a.yaml:3:5: warning: bad"
+    # an unknown severity word never weakens an error
+    assert RuleIssue.at(("b.yaml", 1, 2), "worse", severity="fatal").severity == "error"
+    nowhere = RuleIssue.at(None, "no place", fallback="pack/")
+    assert (nowhere.path, nowhere.line, nowhere.column) == ("pack/", 1, 1)

@@ -105,17 +105,25 @@ def test_compiled_bundled_pack_avoids_every_quirk() -> None:
 def test_engine_errors_carry_the_engine_code() -> None:
     ruleset = Ruleset("adapter_test", {"_boot": {"all": [{"m": {"$s": 1}}], "pri": 0}})
     too_many_properties = {f"p{i}": i for i in range(300)} | {"t": "x"}  # crashed the C core
-    with ruleset.session() as session, pytest.raises(EngineError) as info:
-        session.assert_facts([too_many_properties])
+    scope = ruleset.session()
+    with scope.lock:
+        session = scope.open()
+        session.assert_facts([{"t": "y"}])
+        with pytest.raises(EngineError) as info:
+            session.assert_facts([too_many_properties])
     assert info.value.code == 302
     assert "engine error code 302" in str(info.value)
-    # the session was deleted and the ruleset still works
-    with ruleset.session() as session:
-        assert [name for name, _ in session.assert_facts([{"t": "x"}])] == ["_boot"]
+    # the failed session is repaired before its next use and the ruleset still works
+    for _ in range(4):
+        scope = ruleset.session()
+        with scope.lock:
+            session = scope.open()
+            assert [name for name, _ in session.assert_facts([{"t": "x"}])] == ["_boot"]
     ruleset.close()
     assert ruleset.closed
-    with pytest.raises(EngineError, match="closed"), ruleset.session():
-        pass
+    scope = ruleset.session()
+    with pytest.raises(EngineError, match="closed"), scope.lock:
+        scope.open()
 
 
 def test_refused_ruleset_is_an_engine_error() -> None:

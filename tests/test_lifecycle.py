@@ -43,6 +43,7 @@ from hamtriage.results import (
     Variant,
 )
 from hamtriage.runtime._construct import trusted
+from hamtriage.runtime._durable import _CLEAN, _NEW, _UNKNOWN
 from hamtriage.runtime.wire import fact_json
 from tests.support.reports import make_reports
 
@@ -137,21 +138,24 @@ def test_the_reused_session_is_empty_between_triages() -> None:
     engine.close()
 
 
-def test_a_failed_session_is_deleted_and_the_next_one_is_fresh() -> None:
+def test_a_failed_session_is_repaired_and_the_next_one_is_fresh() -> None:
     engine = Engine(Engine.default().pack)
     report = {"symptoms": ["low_back_spasms"], "activities": ["deadlift"]}
     expected = engine.triage(report)
 
     def fail_inside_a_session() -> None:
-        with compiled_state(engine).ruleset.session() as session:
+        scope = compiled_state(engine).ruleset.session()
+        with scope.lock:
+            session = scope.open()
             session.assert_json([fact_json("y", "low_back_spasms", 1)])  # left in the session
             raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError):
         fail_inside_a_session()
-    assert compiled_state(engine).ruleset._live == []  # deleted, not kept for reuse
-    assert engine.triage(report) == expected
-    assert compiled_state(engine).ruleset._live == ["0"]
+    slots = compiled_state(engine).ruleset._slots
+    assert [slot.state for slot in slots] == [_UNKNOWN, _NEW]  # not kept for reuse as is
+    assert engine.triage(report) == expected  # repaired (deleted) first, then fresh
+    assert [slot.state for slot in slots] == [_CLEAN, _NEW]
     engine.close()
 
 

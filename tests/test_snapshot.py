@@ -63,7 +63,7 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     seen: list[Path] = []
     read = loader._read_files
 
-    def spy(root: Path, files: list[Path] | RuleIssue, col: Any) -> Any:
+    def spy(root: Path, files: list[Path] | tuple[RuleIssue, ...], col: Any) -> Any:
         seen.append(root)
         return read(root, files, col)
 
@@ -179,7 +179,7 @@ def test_a_pack_changed_while_it_loads_is_not_stored(
     root = tiny_pack(tmp_path / "p", RULES)
     read = loader._read_files
 
-    def edit_then_read(root: Path, files: list[Path] | RuleIssue, col: Any) -> Any:
+    def edit_then_read(root: Path, files: list[Path] | tuple[RuleIssue, ...], col: Any) -> Any:
         pack_file = root / "pack.yaml"
         pack_file.write_text(
             pack_file.read_text(encoding="utf-8").replace("Symptom A", "Symptom Q"),

@@ -253,7 +253,9 @@ facts = [
     marker_json(0),
 ]
 fired = {}
-with state.ruleset.session() as session:
+scope = state.ruleset.session()
+with scope.lock:
+    session = scope.open()
     for message in session.assert_json(facts):
         for name, matched in json.loads(message).items():
             if name != BOOT_RULE:
@@ -262,6 +264,7 @@ with state.ruleset.session() as session:
         for name, matched in json.loads(message).items():
             if name != BOOT_RULE:
                 fired[names[name]] = [[f.kind, f.id, f.value] for f in decode_matched(matched)]
+    scope.done(session)
 print(json.dumps(fired, sort_keys=True))
 """
 
@@ -290,3 +293,9 @@ def test_the_c_engine_parses_every_shape_and_echoes_it_back_decodable() -> None:
         "r_h": [["hypothesis", "h1", 0.75]],
     }
     assert BOOT_RULE not in fired
+
+
+@pytest.mark.parametrize("value", [1e16, -3e20, 2.0**60, 1e-5, 0.00015, 123456.78915])
+def test_engine_numbers_have_no_exponent_at_any_magnitude(value: float) -> None:
+    text = repr(engine_number(value))
+    assert "e" not in text.lower(), text

@@ -16,7 +16,8 @@ from typing import Any
 from ..engine import Engine
 from ..errors import HamtriageError
 from ..flows.interview import Interview, Question
-from ..flows.render import render_text
+from ..flows.render import render_interview, render_text
+from ._output import add_format_argument
 from .triage import add_report_arguments, build_report, engine_for
 
 __all__ = ["add_parser", "apply_answer", "run"]
@@ -39,7 +40,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--limit", type=int, default=3, help="how many questions to show (default 3)")
     p.add_argument("--list", action="store_true", help="print the questions, never ask them")
     p.add_argument("--max", type=int, default=20, help="at most this many questions interactively")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    add_format_argument(p)
     p.set_defaults(func=run)
 
 
@@ -137,8 +138,5 @@ def run(args: argparse.Namespace) -> int:
     if interactive:
         return _interactive(engine, report, args)
     interview: Interview = engine.next_questions(report, limit=args.limit)
-    if args.format == "json":
-        print(interview.model_dump_json(indent=2))
-    else:
-        print(interview.to_text())
+    print(render_interview(interview, args.format))
     return 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from ..flows.render import render
+from ._output import add_format_argument
 from .triage import add_report_arguments, build_report, engine_for
 
 __all__ = ["add_parser", "run"]
@@ -21,17 +23,12 @@ def add_parser(sub: Any) -> None:
         ),
     )
     add_report_arguments(p)
-    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    add_format_argument(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     engine = engine_for(args.rules)
     explanation = engine.explain(build_report(args, engine))
-    if args.format == "json":
-        print(explanation.model_dump_json(indent=2))
-    elif args.format == "markdown":
-        print(explanation.to_markdown())
-    else:
-        print(explanation.to_text())
+    print(render(explanation, args.format))
     return 0

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
 from ..errors import HamtriageError
 from ..flows.lint import lint
+from ..flows.render import render_issues
 from ..rules.loader import bundled_rules_path
+from ._output import add_format_argument
 
 __all__ = ["add_parser", "run"]
 
@@ -26,7 +27,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "rules", nargs="?", metavar="RULES_DIR", help="rule pack directory (default: bundled)"
     )
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    add_format_argument(p)
     p.set_defaults(func=run)
 
 
@@ -36,31 +37,5 @@ def run(args: argparse.Namespace) -> int:
         raise HamtriageError(f"{root}: not a rule pack directory")
     issues = lint(root)
     errors = sum(1 for i in issues if i.severity == "error")
-    warnings = len(issues) - errors
-    if args.format == "json":
-        print(
-            json.dumps(
-                [
-                    {
-                        "path": i.path,
-                        "line": i.line,
-                        "column": i.column,
-                        "severity": i.severity,
-                        "code": i.code,
-                        "rule": i.rule_id,
-                        "message": i.message,
-                        "suggestions": list(i.suggestions),
-                    }
-                    for i in issues
-                ],
-                indent=2,
-            )
-        )
-    else:
-        for issue in issues:
-            print(issue)
-        print(
-            f"{errors} error{'s' if errors != 1 else ''}, "
-            f"{warnings} warning{'s' if warnings != 1 else ''} in {root}"
-        )
+    print(render_issues(issues, str(root), args.format))
     return 1 if errors else 0

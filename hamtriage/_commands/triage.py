@@ -9,7 +9,8 @@ from typing import Any
 
 from ..engine import Engine
 from ..errors import ReportError
-from ..flows.render import render_markdown, render_text
+from ..flows.render import render
+from ._output import add_format_argument
 
 __all__ = ["add_parser", "build_report", "engine_for", "run"]
 
@@ -53,7 +54,7 @@ def add_parser(sub: Any) -> None:
         description="Triage a report (JSON file, - for stdin, and/or flags).",
     )
     add_report_arguments(p)
-    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    add_format_argument(p)
     p.set_defaults(func=run)
 
 
@@ -146,10 +147,5 @@ def _merge_text(report: dict[str, Any], text: str, engine: Engine) -> None:
 def run(args: argparse.Namespace) -> int:
     engine = engine_for(args.rules)
     result = engine.triage(build_report(args, engine))
-    if args.format == "json":
-        print(result.model_dump_json(indent=2))
-    elif args.format == "markdown":
-        print(render_markdown(result))
-    else:
-        print(render_text(result))
+    print(render(result, args.format))
     return 0

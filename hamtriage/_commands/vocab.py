@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from ..rules.pack import RulePack
+from ._output import add_format_argument
 from .triage import engine_for
 
 __all__ = ["KINDS", "add_parser", "run", "vocabulary"]
@@ -22,7 +23,7 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument("--kind", choices=KINDS, help="only items of this kind")
     p.add_argument("--rules", metavar="DIR", help="rule pack directory (default: the bundled pack)")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    add_format_argument(p)
     p.set_defaults(func=run)
 
 
@@ -52,6 +53,11 @@ def run(args: argparse.Namespace) -> int:
     items = vocabulary(pack, args.kind)
     if args.format == "json":
         print(json.dumps(items, indent=2, ensure_ascii=False))
+        return 0
+    if args.format == "markdown":
+        print("| kind | id | label |\n|---|---|---|")
+        for entry in items:
+            print(f"| {entry['kind']} | `{entry['id']}` | {entry['label']} |")
         return 0
     current = None
     for entry in items:

@@ -26,9 +26,10 @@ import math
 import multiprocessing
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..errors import BatchReportError, ReportError
+from ..errors import BatchReportError, EngineError, ReportError
 from ..report import Facts, Report, normalize
 from ..results import TriageResult
 
@@ -93,9 +94,14 @@ def fact_key(facts: Facts) -> tuple[Any, ...]:
 
 
 def _worker_chunk(
-    state: Compiled, reports: list[AnyReport], offset: int
+    ref: tuple[tuple[tuple[str, bytes], ...] | None, str], reports: list[AnyReport], offset: int
 ) -> list[TriageResult | BatchReportError]:
-    return _triage_here(state, reports, "return", offset)
+    # the pack is rebuilt here from its files, not unpickled with the task: an error doing
+    # so then returns to the caller as itself, where in the task's unpickling it killed
+    # the worker (BrokenProcessPool)
+    from ..runtime.run import restore
+
+    return _triage_here(restore(*ref), reports, "return", offset)
 
 
 def triage_many(
@@ -119,11 +125,15 @@ def triage_many(
     size = max(1, min(MAX_CHUNK, math.ceil(len(items) / (workers * 4))))
     starts = range(0, len(items), size)
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        chunks = pool.map(
-            _worker_chunk,
-            [state] * len(starts),  # pickled by content: see Compiled.__reduce__
-            [items[s : s + size] for s in starts],
-            list(starts),
-        )
-        return [result for chunk in chunks for result in chunk]
+    ref = state.__reduce__()[1]  # (the pack's files, or None for the bundled one; its hash)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            chunks = pool.map(
+                _worker_chunk,
+                [ref] * len(starts),
+                [items[s : s + size] for s in starts],
+                list(starts),
+            )
+            return [result for chunk in chunks for result in chunk]
+    except BrokenProcessPool as exc:
+        raise EngineError(f"a worker process died during the batch: {exc}") from exc

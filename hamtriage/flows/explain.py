@@ -27,6 +27,7 @@ from ..rules.logic import Atom, FactKind, describe_tests, dnf
 from ..rules.pack import RulePack
 from ..rules.schema import Rule
 from ..scoring import POSSIBLE, confidence
+from .render import render_explanation_markdown, render_explanation_text
 
 if TYPE_CHECKING:
     from ..runtime.run import Runner
@@ -438,59 +439,6 @@ def _summary(
     if status == "ruled_out":
         return f"Ruled out for now (confidence {confidence:.2f}): {tail}."
     return f"Untested: not enough evidence either way (confidence {confidence:.2f}): {tail}."
-
-
-# ------------------------------------------------------------------- rendering
-
-_STATUS_TEXT = {"ruled_in": "RULED IN", "ruled_out": "RULED OUT", "untested": "UNTESTED"}
-
-
-def render_explanation_text(explanation: Explanation) -> str:
-    """Plain text: per hypothesis its status, evidence for, against and missing."""
-    lines = [f"Why and why not (triage level: {explanation.level.value})", ""]
-    if explanation.red_flags:
-        lines += ["Red flags fired: " + ", ".join(explanation.red_flags), ""]
-    if not explanation.hypotheses:
-        lines += ["The report touches no hypothesis of this rule pack.", ""]
-    for h in explanation.hypotheses:
-        lines.append(f"{h.label} ({h.id}): {_STATUS_TEXT[h.status]}")
-        lines.append(f"  {h.summary}")
-        for title, items, mark in (
-            ("Evidence for", h.supporting, "+"),
-            ("Evidence against", h.opposing, "-"),
-        ):
-            if items:
-                lines.append(f"  {title}:")
-                lines += [f"    {mark} {e.text}" for e in items]
-        if h.missing:
-            lines.append("  Missing evidence:")
-            lines += [f"    ? {m.text}" for m in h.missing]
-        lines.append("")
-    lines += [explanation.disclaimer, f"Rule pack: {explanation.pack}"]
-    return "\n".join(lines)
-
-
-def render_explanation_markdown(explanation: Explanation) -> str:
-    """The same content as :func:`render_explanation_text`, as Markdown."""
-    out = [f"## Why and why not (triage level `{explanation.level.value}`)", ""]
-    if explanation.red_flags:
-        out += ["**Red flags fired:** " + ", ".join(f"`{r}`" for r in explanation.red_flags), ""]
-    if not explanation.hypotheses:
-        out += ["The report touches no hypothesis of this rule pack.", ""]
-    for h in explanation.hypotheses:
-        out += [f"### {h.label} (`{h.id}`): {_STATUS_TEXT[h.status].lower()}", "", h.summary, ""]
-        for title, items in (("Evidence for", h.supporting), ("Evidence against", h.opposing)):
-            if items:
-                out.append(f"**{title}**")
-                out.append("")
-                out += [f"- {e.text}" for e in items]
-                out.append("")
-        if h.missing:
-            out += ["**Missing evidence**", ""]
-            out += [f"- {m.text}" for m in h.missing]
-            out.append("")
-    out += [f"> {explanation.disclaimer}", "", f"Rule pack: `{explanation.pack}`"]
-    return "\n".join(out)
 
 
 def explain_report(engine: Runner, report: Report | Mapping[str, Any]) -> Explanation:

@@ -328,14 +328,12 @@ def _issue(
     severity: str = "warning",
     rule_id: str | None = None,
 ) -> RuleIssue:
-    path, line, col = where
-    return RuleIssue(
-        path,
-        line,
-        col,
+    # lint findings are warnings unless said to be errors
+    return RuleIssue.at(
+        where,
         message,
-        severity="error" if severity == "error" else "warning",
         code=code,
+        severity="error" if severity == "error" else "warning",
         rule_id=rule_id,
     )
 

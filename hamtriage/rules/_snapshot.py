@@ -50,6 +50,8 @@ _SOURCES = (
     "errors.py",
     "levels.py",
     "rules/__init__.py",
+    "rules/_files.py",
+    "rules/_graph.py",
     "rules/_snapshot.py",
     "rules/_yaml.py",
     "rules/loader.py",

@@ -14,6 +14,8 @@ from pydantic import BaseModel, ValidationError
 from ..errors import RuleIssue, RulePackError, a_or_an, suggest
 from ..levels import RecommendationKind, TriageLevel
 from . import _snapshot
+from ._files import MAX_FILES, MAX_IDS, MAX_PACK_BYTES, MAX_RULE_CONDITIONS, MAX_RULES, rule_files
+from ._graph import find_cycle
 from .pack import Origin, RulePack, VocabKind, content_hash, normalize_text
 from .phrases import PhraseSyntaxError, parse_phrase
 from .schema import (
@@ -47,9 +49,17 @@ from .schema import (
 if TYPE_CHECKING:
     from ._yaml import YamlDocument
 
-__all__ = ["MAX_FILES", "bundled_rules_path", "iter_conditions", "load_pack"]
+__all__ = [
+    "MAX_FILES",
+    "MAX_IDS",
+    "MAX_PACK_BYTES",
+    "MAX_RULES",
+    "MAX_RULE_CONDITIONS",
+    "bundled_rules_path",
+    "iter_conditions",
+    "load_pack",
+]
 
-MAX_FILES = 200
 
 _SECTIONS: tuple[tuple[str, VocabKind], ...] = (
     ("symptoms", "symptom"),
@@ -107,13 +117,11 @@ class _Collector:
     ) -> None:
         line, col = doc.mark(loc, key=key)
         self.issues.append(
-            RuleIssue(
-                doc.path,
-                line,
-                col,
+            RuleIssue.at(
+                (doc.path, line, col),
                 message,
-                severity="warning" if severity == "warning" else "error",
                 code=code,
+                severity=severity,
                 rule_id=rule_id,
                 suggestions=suggestions,
             )
@@ -244,26 +252,18 @@ def _display(root: Path, file: Path) -> str:
     return rel if not rel.startswith("..") else str(file)
 
 
-def _rule_files(root: Path) -> list[Path] | RuleIssue:
-    """The pack's rule files in load order, or the issue that leaves it without any."""
-    shown_root = _display(root, root)
-    if not root.is_dir():
-        return RuleIssue(shown_root, 1, 1, "rule pack directory not found", code="io")
-    files = sorted(p for p in root.iterdir() if p.suffix in {".yaml", ".yml"} and p.is_file())
-    if not files:
-        return RuleIssue(shown_root, 1, 1, "no .yaml rule files in the directory", code="empty")
-    if len(files) > MAX_FILES:
-        return RuleIssue(shown_root, 1, 1, f"more than {MAX_FILES} rule files", code="too_many")
-    return files
+def _rule_files(root: Path) -> list[Path] | tuple[RuleIssue, ...]:
+    """The pack's rule files in load order, or the issues that leave it without any."""
+    return rule_files(root, _display)  # regular files inside the pack only, within the caps
 
 
 def _read_files(
-    root: Path, files: list[Path] | RuleIssue, col: _Collector
+    root: Path, files: list[Path] | tuple[RuleIssue, ...], col: _Collector
 ) -> list[tuple[YamlDocument, _FileItems]]:
     from ._yaml import read_yaml  # PyYAML is imported when a pack is parsed, not at import
 
-    if isinstance(files, RuleIssue):
-        col.issues.append(files)
+    if isinstance(files, tuple):
+        col.issues.extend(files)
         return []
     return _validate_all((read_yaml(file, _display(root, file)) for file in files), col)
 
@@ -436,23 +436,7 @@ def _check_cycles(rules: list[tuple[YamlDocument, Rule, Loc]], col: _Collector) 
         concludes = pro.keys() | con.keys()
         for h in reads:
             edges.setdefault(h, set()).update(concludes)
-    state: dict[str, int] = {}
-    cycle: list[str] = []
-
-    def visit(node: str, trail: list[str]) -> bool:
-        state[node] = 1
-        for nxt in sorted(edges.get(node, ())):
-            if state.get(nxt) == 1:
-                cycle.extend([*trail[trail.index(nxt) :], nxt] if nxt in trail else [node, nxt])
-                return True
-            if state.get(nxt) is None and visit(nxt, [*trail, nxt]):
-                return True
-        state[node] = 2
-        return False
-
-    for start in sorted(edges):
-        if state.get(start) is None and visit(start, [start]):
-            break
+    cycle = find_cycle(edges)  # iterative: chains may be long
     if cycle:
         for doc, rule, loc in rules:
             reads = {
@@ -481,6 +465,13 @@ def _check_phrases(doc: YamlDocument, loc: Loc, item: Any, col: _Collector) -> N
                 f"'{item.id}': phrase '{phrase}', column {exc.column}: {exc}",
                 code="bad_phrase",
             )
+
+
+def _over_cap(col: _Collector, doc: YamlDocument, loc: Loc, message: str) -> None:
+    """Report a pack-wide cap once, at the first item beyond it."""
+    message += "; the rest is not checked"
+    if not any(i.code == "too_many" and i.message == message for i in col.issues):
+        col.add(doc, loc, message, code="too_many")
 
 
 def _index_synonyms(tables: dict[str, dict[str, Any]], col: _Collector) -> dict[str, str]:
@@ -520,7 +511,7 @@ def load_pack(path: str | os.PathLike[str]) -> RulePack:
     root = Path(path)
     files = _rule_files(root)
     snapshot = None
-    if not isinstance(files, RuleIssue):
+    if not isinstance(files, tuple):
         snapshot = _snapshot.locate(root, [(file, _display(root, file)) for file in files])
         pack = snapshot.read() if snapshot is not None else None
         if pack is not None:
@@ -549,6 +540,18 @@ def load_pack_from_texts(texts: Mapping[str, str | bytes], *, name: str = "<text
     elif len(names) > MAX_FILES:
         col.issues.append(
             RuleIssue(name, 1, 1, f"more than {MAX_FILES} rule files", code="too_many")
+        )
+        names = []
+    total = sum(len(texts[file]) for file in names)
+    if total > MAX_PACK_BYTES:
+        col.issues.append(
+            RuleIssue(
+                name,
+                1,
+                1,
+                f"rule files of {total} bytes; the limit is {MAX_PACK_BYTES}",
+                code="too_big",
+            )
         )
         names = []
     docs: list[YamlDocument | RuleIssue] = []
@@ -601,6 +604,9 @@ def _check_pack(
         for section, kind in _SECTIONS:
             for i, item in rf.items[section]:
                 loc: Loc = (section, i)
+                if len(col.kinds) >= MAX_IDS:
+                    _over_cap(col, doc, loc, f"more than {MAX_IDS} vocabulary ids in the pack")
+                    break
                 if item.id in col.kinds:
                     col.add(
                         doc,
@@ -619,6 +625,20 @@ def _check_pack(
                     source_docs.append((doc, (*loc, "source"), item.source))
         for i, rule in rf.items["rules"]:
             loc = ("rules", i)
+            if len(rules) >= MAX_RULES:
+                _over_cap(col, doc, loc, f"more than {MAX_RULES} rules in the pack")
+                break
+            leaves = sum(1 for _ in iter_conditions(rule.when))
+            if leaves > MAX_RULE_CONDITIONS:
+                col.add(
+                    doc,
+                    (*loc, "when"),
+                    f"rule '{rule.id}' has {leaves} conditions; the limit is "
+                    f"{MAX_RULE_CONDITIONS} (split the rule)",
+                    code="too_big",
+                    rule_id=rule.id,
+                )
+                continue
             key = f"rule:{rule.id}"
             if key in col.origins:
                 col.add(

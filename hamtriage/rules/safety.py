@@ -118,7 +118,9 @@ class _Lint:
         self, doc: YamlDocument, loc: Loc, message: str, code: str, rule: Rule, *, key: bool
     ) -> None:
         line, column = doc.mark(loc, key=key)
-        self.issues.append(RuleIssue(doc.path, line, column, message, code=code, rule_id=rule.id))
+        self.issues.append(
+            RuleIssue.at((doc.path, line, column), message, code=code, rule_id=rule.id)
+        )
 
     # ------------------------------------------------------------ red flags
 

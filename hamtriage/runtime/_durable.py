@@ -13,8 +13,15 @@ which makes each known hazard of durable-rules 2.0.28 impossible by construction
   every fact asserted into it is retracted (stage markers first, so no negation can
   fire) and the next triage starts from the empty session. A session that failed in
   any way is deleted instead;
-* the compiler's boot rule fires in every session, so no session is ever deleted with
-  no action run (the uninitialised-free crash);
+* an exception may land inside a triage at any bytecode (``KeyboardInterrupt``, a
+  signal handler's, a server's timeout raised into a thread): each session is owned
+  through a C lock taken by a ``with`` statement (nothing runs between taking it and
+  the protected block, and the interpreter releases it), and is marked "unknown" from
+  its first use until it is cleared, so an interrupted session is repaired (booted,
+  drained, deleted) before its next use instead of being deleted half-made;
+* after ``os.fork()`` the child replaces every ruleset's locks (held, maybe, by threads
+  the child does not have) and repairs their sessions before use: the one process-level
+  hook of the library, over a ``WeakSet`` of the live rulesets;
 * rulesets are freed with ``delete_ruleset`` when their owner is closed or collected,
   after their live sessions are deleted (``delete_ruleset`` does not free sessions);
 * unmatched (code 1) and duplicate (code 2) facts are normal; any other engine error
@@ -24,7 +31,9 @@ which makes each known hazard of durable-rules 2.0.28 impossible by construction
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
+import os
 import re
 import sys
 import threading
@@ -32,6 +41,7 @@ import weakref
 from typing import Any
 
 from ..errors import EngineError, EngineUnavailableError
+from ._reserved import MAX_SESSIONS, SIDS
 from .wire import MARKER_PREFIX as MARKER_PREFIX
 
 REINSTALL_HINT = (
@@ -47,7 +57,7 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
         f"{sys.version.split()[0]} ({exc}); {REINSTALL_HINT}"
     ) from exc
 
-__all__ = ["Fired", "Ruleset", "Session"]
+__all__ = ["MAX_SESSIONS", "SIDS", "Fired", "Ruleset", "Session"]
 
 Fired = tuple[str, dict[str, dict[str, Any]]]
 """A rule that fired: the engine rule's name and its matched facts by alias."""
@@ -64,28 +74,6 @@ def _code(exc: BaseException) -> int | None:
 MAX_FACT_PROPERTIES = 250
 """durable-rules keeps 255 property slots per fact (``sid`` and ``id`` included); at 300
 properties the 2.0.28 C core was seen to crash the process instead of returning error 302."""
-
-
-def _free(handle: int, live: list[str]) -> None:
-    while live:
-        with contextlib.suppress(Exception):  # a finaliser must not raise
-            _dre.delete_state(handle, live.pop())
-    try:
-        _dre.delete_ruleset(handle)
-    except Exception:  # noqa: BLE001 - a finaliser must not raise; the handle is gone either way
-        return
-
-
-MAX_SESSIONS = 2
-"""Sessions a ruleset keeps at most; a third concurrent triage waits for a free one.
-
-Under the GIL more sessions add no throughput (8 threads ran at 0.8-0.9x the sequential
-rate with 1, 2 or 4 sessions, within the noise), and each holds its own beta memories
-(about 3 MB for the bundled pack). A second one means a thread that is descheduled
-in the middle of a triage does not stall every other thread's triages."""
-
-SIDS = tuple(str(i) for i in range(MAX_SESSIONS))
-"""The sessions' ids. ``"0"`` is durable's default: its facts need no ``sid``."""
 
 
 def _dumps(fact: dict[str, Any]) -> str:
@@ -184,59 +172,68 @@ class Session:
             return False
 
 
-class _Scope:
-    """The context manager of :meth:`Ruleset.session` (a class: cheaper than a generator)."""
+class _Slot:
+    """One session of a ruleset's pool and the C-level lock that owns it.
 
-    __slots__ = ("_ruleset", "_session")
+    Used as ``scope = ruleset.session()`` then ``with scope.lock:`` (a C lock: no Python
+    frame runs between taking it and the block, so an interrupt cannot leak it), and in
+    the block ``session = scope.open()`` ... ``scope.done()``. Whatever the block is
+    interrupted by, at whatever point, the lock is released and the session's state is
+    recorded as unknown until :meth:`done` finishes; the next triage in this slot
+    repairs it first (see :func:`_repair`).
+    """
 
-    def __init__(self, ruleset: Ruleset) -> None:
-        self._ruleset = ruleset
-        self._session: Session | None = None
+    __slots__ = ("handle", "lock", "sid", "state")
 
-    def __enter__(self) -> Session:
-        ruleset = self._ruleset
-        with ruleset._cond:
-            while True:
-                handle = ruleset._handle
-                if handle is None or ruleset._closing:
-                    raise EngineError("the engine is closed")
-                if ruleset._live:  # an idle session, cleared for reuse
-                    sid = ruleset._live.pop()
-                    break
-                if len(ruleset._sids) < MAX_SESSIONS:  # a new one (created on first assert)
-                    sid = next(s for s in SIDS if s not in ruleset._sids)
-                    ruleset._sids.add(sid)
-                    break
-                ruleset._waiting += 1
-                try:
-                    ruleset._cond.wait()
-                finally:
-                    ruleset._waiting -= 1
-            ruleset._busy += 1
-        self._session = session = Session(handle, sid)
+    def __init__(self, handle: int, sid: str) -> None:
+        self.handle: int | None = handle  # None once the ruleset is closed
+        self.sid = sid
+        self.lock = threading.Lock()
+        self.state = _NEW
+
+    def open(self) -> Session:
+        """The empty session of this slot (call with :attr:`lock` held)."""
+        handle = self.handle
+        if handle is None:
+            raise EngineError("the engine is closed")
+        if self.state == _UNKNOWN:
+            _repair(handle, self.sid)
+            self.state = _NEW
+        session = Session(handle, self.sid)
+        self.state = _UNKNOWN  # until done() cleared it: any interrupt leaves it for repair
         return session
 
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        ruleset = self._ruleset
-        session = self._session
-        self._session = None
-        if session is None:
-            return
-        clean = False
-        try:
-            clean = exc_type is None and session._clear()
-        finally:
-            with ruleset._cond:
-                ruleset._busy -= 1
-                try:
-                    if clean:
-                        ruleset._live.append(session.sid)
-                    else:
-                        ruleset._sids.discard(session.sid)
-                        ruleset._delete(session._handle, session.sid)
-                finally:
-                    if ruleset._waiting:  # notify_all is Python code: only when needed
-                        ruleset._cond.notify_all()
+    def done(self, session: Session) -> None:
+        """Clear the session for the next triage, or delete it if it cannot be cleared."""
+        if session._clear():
+            self.state = _CLEAN
+        else:
+            _repair(session._handle, self.sid)
+            self.state = _NEW
+
+
+_NEW, _CLEAN, _UNKNOWN = 0, 1, 2
+"""A slot's session: none in the engine; booted and empty; anything (repair before use)."""
+
+
+def _repair(handle: int, sid: str) -> None:
+    """Delete session ``sid`` whatever state an interrupted triage left it in.
+
+    durable frees garbage when it deletes a session in which no action ever started (a
+    triage interrupted between ``assert_facts`` and ``start_action_for_state``), so the
+    session's state fact is asserted again (which creates the session if it is missing
+    and re-activates the boot rule) and the agenda is run out before the delete.
+    Idempotent: an interrupted repair is simply done again.
+    """
+    state = f'{{"sid":"{sid}","id":"sid-{sid}","$s":1}}'
+    try:
+        offset = _dre.update_state(handle, state)
+        if _dre.start_action_for_state(handle, offset):
+            while _dre.complete_and_start_action(handle, offset):
+                pass
+    except (_dre.error, MemoryError) as exc:
+        raise EngineError(f"could not reset a session: {exc}", code=_code(exc)) from exc
+    Ruleset._delete(handle, sid)
 
 
 class Ruleset:
@@ -250,25 +247,26 @@ class Ruleset:
                 f"the rule engine refused the ruleset: {exc}", code=_code(exc)
             ) from exc
         self._handle: int | None = handle
-        self._cond = threading.Condition(threading.Lock())
-        self._live: list[str] = []  # sids of idle sessions, cleared for reuse
-        self._sids: set[str] = set()  # sids of every session that may exist (idle or busy)
-        self._busy = 0
-        self._waiting = 0  # scopes (and close()) waiting for a session to come back
-        self._closing = False
-        self._finalizer = weakref.finalize(self, _free, handle, self._live)
+        self._slots = tuple(_Slot(handle, sid) for sid in SIDS)
+        self._turn = itertools.count()
+        self._finalizer = weakref.finalize(self, _free, handle, self._slots)
+        _LIVE.add(self)
 
     @property
     def closed(self) -> bool:
         """True once :meth:`close` ran."""
         return self._handle is None
 
-    def session(self) -> _Scope:
-        """An empty session, cleared (or deleted) on exit: ``with ruleset.session() as s``.
+    def session(self) -> _Slot:
+        """A slot of the pool, preferably a free one (see :class:`_Slot` for its use).
 
-        Each scope has a session of its own (at most :data:`MAX_SESSIONS` at a time).
+        Each slot has a session of its own (at most :data:`MAX_SESSIONS`); a triage
+        waits for its slot's lock if another thread took the slot first.
         """
-        return _Scope(self)
+        for slot in self._slots:
+            if not slot.lock.locked():
+                return slot
+        return self._slots[next(self._turn) % MAX_SESSIONS]
 
     @staticmethod
     def _delete(handle: int, sid: str) -> None:
@@ -280,16 +278,45 @@ class Ruleset:
 
     def close(self) -> None:
         """Free the ruleset in the C engine. Waits for running triages to finish; later
-        ones raise :class:`~hamtriage.EngineError`."""
-        with self._cond:
-            self._closing = True
-            while self._busy:
-                self._waiting += 1
-                try:
-                    self._cond.wait()
-                finally:
-                    self._waiting -= 1
-            if self._handle is not None:
-                self._handle = None
-                self._sids.clear()
-                self._finalizer()
+        ones raise :class:`~hamtriage.EngineError`. If interrupted, call it again."""
+        for slot in self._slots:
+            slot.handle = None  # triages that have not opened their session yet refuse
+        for slot in self._slots:
+            with slot.lock:  # the slot's triage, if any, has finished
+                pass
+        if self._handle is not None:
+            self._handle = None
+            self._finalizer()
+
+    def _after_fork(self) -> None:
+        # the child has only the forking thread: locks that other threads held stay held
+        # forever, and their sessions are in whatever state those threads left them
+        for slot in self._slots:
+            slot.lock = threading.Lock()
+            if slot.state != _NEW:
+                slot.state = _UNKNOWN
+
+
+def _free(handle: int, slots: tuple[_Slot, ...]) -> None:
+    for slot in slots:
+        if slot.state != _NEW:
+            with contextlib.suppress(Exception):  # a finaliser must not raise
+                _repair(handle, slot.sid)
+            slot.state = _NEW
+    try:
+        _dre.delete_ruleset(handle)
+    except Exception:  # noqa: BLE001 - a finaliser must not raise; the handle is gone either way
+        return
+
+
+_LIVE: weakref.WeakSet[Ruleset] = weakref.WeakSet()
+"""Every live ruleset of the process, for the one process-level hook: after a fork, the
+child resets their locks (:meth:`Ruleset._after_fork`). A WeakSet: it keeps none alive."""
+
+
+def _reset_after_fork() -> None:
+    for ruleset in list(_LIVE):
+        ruleset._after_fork()
+
+
+os.register_at_fork(after_in_child=_reset_after_fork)

@@ -41,6 +41,7 @@ from typing import Any
 
 from ..errors import RuleIssue, RulePackError
 from ..levels import EvidenceLevel, TriageLevel
+from ..rules._graph import stratify
 from ..rules.logic import MAX_EXPANSION, Atom, FactKind, dnf
 from ..rules.pack import RulePack
 from ..rules.schema import (
@@ -53,6 +54,7 @@ from ..rules.schema import (
     SupportAction,
     iter_conditions,
 )
+from ._reserved import reserved_clashes
 from .wire import BOOT_RULE, engine_number, fact_name, fnv1_32
 
 __all__ = ["LIMITS", "CompiledPack", "CompiledRule", "compile_pack"]
@@ -170,29 +172,12 @@ def _stages(pack: RulePack) -> tuple[list[int], dict[str, int]]:
         pro, con = r.conclusions()
         for h in pro.keys() | con.keys():
             concludes.setdefault(h, []).append(i)
-    rule_stage: dict[int, int] = {}
-    hyp_stage: dict[str, int] = {}
-
-    def stage_of_rule(i: int) -> int:
-        if i not in rule_stage:
-            rule_stage[i] = 0 if not reads[i] else 1 + max(stage_of_hyp(h) for h in reads[i])
-        return rule_stage[i]
-
-    def stage_of_hyp(h: str) -> int:
-        if h not in hyp_stage:
-            hyp_stage[h] = max((stage_of_rule(i) for i in concludes.get(h, [])), default=0)
-        return hyp_stage[h]
-
-    stages = [stage_of_rule(i) for i in range(len(pack.rules))]
-    for h in pack.hypotheses:
-        stage_of_hyp(h)
-    return stages, hyp_stage
+    return stratify(reads, concludes, pack.hypotheses)  # iterative: chains may be long
 
 
 def _issue(pack: RulePack, rule: Rule, message: str, code: str) -> RuleIssue:
-    origin = pack.origins.get(f"rule:{rule.id}")
-    path, line, col = (origin.path, origin.line, origin.column) if origin else ("<pack>", 1, 1)
-    return RuleIssue(path, line, col, f"rule '{rule.id}': {message}", code=code, rule_id=rule.id)
+    where = pack.origins.get(f"rule:{rule.id}")
+    return RuleIssue.at(where, f"rule '{rule.id}': {message}", code=code, rule_id=rule.id)
 
 
 def _effects(rule: Rule) -> dict[str, Any]:
@@ -302,8 +287,10 @@ def _tested(
     return frozenset(names), floors
 
 
-def _check_names(pack: RulePack) -> list[RuleIssue]:
-    """Every name a fact can carry must hash apart: durable tells properties by hash."""
+def _check_names(pack: RulePack, max_stage: int = 0) -> list[RuleIssue]:
+    """Every name a fact can carry must hash apart: durable tells properties by hash (and
+    messages by the hash of their id, which is the fact's name), from each other and
+    from the names durable and the engine use themselves (see :mod:`._reserved`)."""
     names: dict[str, str] = {"id": "durable's own id", "sid": "durable's own sid"}
     for t in (FactKind.AGE, FactKind.SEX, FactKind.STAGE):
         names[t] = f"the {t} fact"
@@ -322,17 +309,25 @@ def _check_names(pack: RulePack) -> list[RuleIssue]:
     for name, owner in names.items():
         other = seen.setdefault(fnv1_32(name), name)
         if other != name:
-            origin = pack.origins.get(owner)
             issues.append(
-                RuleIssue(
-                    origin.path if origin else pack.root or "<pack>",
-                    origin.line if origin else 1,
-                    origin.column if origin else 1,
+                RuleIssue.at(
+                    pack.origins.get(owner),
                     f"the engine cannot tell '{name}' from '{other}' (their 32-bit property "
                     f"hashes collide); rename '{owner}'",
                     code="engine_limit",
+                    fallback=pack.root or "<pack>",
                 )
             )
+    for name, owner, internal in reserved_clashes(names, max_stage):
+        issues.append(
+            RuleIssue.at(
+                pack.origins.get(owner),
+                f"the engine cannot tell the fact '{name}' from its own '{internal}' (their "
+                f"32-bit hashes collide); rename '{owner}'",
+                code="engine_limit",
+                fallback=pack.root or "<pack>",
+            )
+        )
     return issues
 
 
@@ -426,7 +421,7 @@ def compile_pack(pack: RulePack) -> CompiledPack:
             )
         )
     issues.extend(_check_alpha(pack, uses))
-    issues.extend(_check_names(pack))
+    issues.extend(_check_names(pack, max(stages, default=0)))
     tested, floors = _tested(chain for _, chain in uses)
     if issues:
         raise RulePackError(issues, pack=pack.root or pack.name)

@@ -122,7 +122,9 @@ class Compiled:
                     static = tuple(got)
                 fired[index] = static
 
-        with self.ruleset.session() as session:
+        scope = self.ruleset.session()
+        with scope.lock:  # a C lock: an interrupt cannot land between taking it and the block
+            session = scope.open()
             # the stage-0 marker goes last in the report's own batch: durable asserts a
             # batch in order, so every fact a negation reads is in before the marker
             absorb(session.assert_json(self.input_json(facts, self._first_marker)))
@@ -139,6 +141,7 @@ class Compiled:
                     batch.append(marker)
                 if batch:
                     absorb(session.assert_json(batch))
+            scope.done(session)
         if known is not None and last is not None:
             confidences, count = last
             plans = self.assembler.plans

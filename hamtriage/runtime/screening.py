@@ -84,8 +84,10 @@ class Screener:
                 region=item.region,
                 rules=rules,
             )
-        # (regions in play, answered red-flag items) -> unscreened; bounded
-        self._cache: dict[tuple[frozenset[str], frozenset[str]], tuple[Screen, ...]] = {}
+        # (regions in play, answered red-flag items, screens named first) -> unscreened
+        self._cache: dict[
+            tuple[frozenset[str], frozenset[str], tuple[str, ...]], tuple[Screen, ...]
+        ] = {}
 
     def regions(self, facts: Facts) -> frozenset[str]:
         """The body regions in play: of the items reported present or measured."""
@@ -106,18 +108,33 @@ class Screener:
         out += [self._plain(v) for v in sorted(waiting) if v not in screens]
         return tuple(out)
 
+    def first(self, facts: Facts) -> tuple[str, ...]:
+        """The screens the reported items name in their ``screen_first`` (pack data: a
+        calf complaint names the DVT signs), in the order named, whatever their region."""
+        named: list[str] = []
+        for vid in sorted(facts.present):
+            item = self._pack.item(vid)
+            for sid in getattr(item, "screen_first", ()) or ():
+                if sid not in named:
+                    named.append(sid)
+        return tuple(named)
+
     def unscreened(self, facts: Facts) -> tuple[Screen, ...]:
-        """Red-flag items of the regions in play neither confirmed nor denied."""
+        """Red-flag items of the regions in play neither confirmed nor denied; the
+        screens a reported item names in ``screen_first`` come first, in any region."""
         regions = self.regions(facts)
-        answered = (facts.present | facts.absent) & self.screens.keys()
-        key = (regions, frozenset(answered))
+        answered = (facts.present | facts.absent) & (self.screens.keys() | set(self.first(facts)))
+        first = tuple(v for v in self.first(facts) if v not in answered)
+        key = (regions, frozenset(answered), first)
         got = self._cache.get(key)
         if got is None:
             region_of = self._region
-            got = tuple(
+            screens = self.screens
+            got = tuple(screens[v] if v in screens else self._plain(v) for v in first) + tuple(
                 screen
-                for vid, screen in self.screens.items()
+                for vid, screen in screens.items()
                 if vid not in answered
+                and vid not in first
                 and (not regions or region_of[vid] in (None, "any") or region_of[vid] in regions)
             )
             if len(self._cache) >= CACHE_LIMIT:

@@ -41,7 +41,7 @@ new_matched = trusted(MatchedFact)
 
 def engine_number(value: float) -> float | int:
     """A number the C parser accepts: 4 decimals, never in exponent notation."""
-    if float(value).is_integer() and abs(value) < 2**53:
+    if float(value).is_integer():  # every float from 2**53 on is one: never 1e+16
         return int(value)
     rounded = round(float(value), 4)
     return 0 if rounded == 0 else rounded
