@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .api import triage
+from .api import retest, triage
 from .engine import Engine
 from .errors import (
     BatchReportError,
@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from .flows.interview import Interview, Question
     from .flows.lint import lint
     from .flows.render import render_markdown, render_text
+    from .flows.retesting import MeasurementChange, RetestResult
 
 from ._version import __version__
 
@@ -58,8 +59,10 @@ _LAZY = {
     "Explanation": "flows.explain",
     "HypothesisExplanation": "flows.explain",
     "Interview": "flows.interview",
+    "MeasurementChange": "flows.retesting",
     "ParsedText": "flows.intake",
     "Question": "flows.interview",
+    "RetestResult": "flows.retesting",
     "parse_text": "flows.intake",
     "lint": "flows.lint",
     "render_markdown": "flows.render",
@@ -95,6 +98,7 @@ __all__ = (
     "Interview",
     "Likelihood",
     "MatchedFact",
+    "MeasurementChange",
     "PackInfo",
     "ParsedText",
     "Question",
@@ -103,6 +107,7 @@ __all__ = (
     "RedFlag",
     "Report",
     "ReportError",
+    "RetestResult",
     "RuleEvidence",
     "RuleIssue",
     "RulePack",
@@ -120,6 +125,7 @@ __all__ = (
     "parse_text",
     "render_markdown",
     "render_text",
+    "retest",
     "triage",
     "triage_bag",
 )

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .engine import Engine
 from .report import Report
 from .results import TriageResult
 
-__all__ = ["triage"]
+if TYPE_CHECKING:
+    from .flows.retesting import RetestResult
+
+__all__ = ["retest", "triage"]
 
 
 def triage(report: Report | Mapping[str, Any]) -> TriageResult:
@@ -19,3 +22,18 @@ def triage(report: Report | Mapping[str, Any]) -> TriageResult:
     Raises :class:`~hamtriage.ReportError` naming the bad field for invalid input.
     """
     return Engine.default().triage(report)
+
+
+def retest(
+    before: Report | Mapping[str, Any],
+    after: Report | Mapping[str, Any],
+    *,
+    intervention: str | None = None,
+    lang: str = "en",
+) -> RetestResult:
+    """Re-test on the bundled rule pack: :meth:`Engine.retest` on the default engine.
+
+    ``intervention`` is the recommendation done between the two tests (such as
+    ``inner_hamstring_opener``). Raises :class:`~hamtriage.ReportError` naming the field.
+    """
+    return Engine.default().retest(before, after, intervention=intervention, lang=lang)

@@ -19,11 +19,13 @@ __all__ = ["COMMANDS", "main"]
 COMMANDS: tuple[str, ...] = (
     "triage",
     "explain",
+    "retest",
     "ask",
     "lint",
     "vocab",
     "schema",
     "scenarios",
+    "diff",
     "serve",
     "audit",
 )

@@ -22,6 +22,7 @@ from .runtime.run import Compiled, default_compiled
 if TYPE_CHECKING:
     from .flows.explain import Explanation
     from .flows.interview import Interview
+    from .flows.retesting import RetestResult
 
 __all__ = ["Engine"]
 
@@ -188,6 +189,20 @@ class Engine:
         from .flows.interview import next_questions
 
         return next_questions(report, limit, engine=self._state)
+
+    def retest(
+        self,
+        before: Report | Mapping[str, Any],
+        after: Report | Mapping[str, Any],
+        *,
+        intervention: str | None = None,
+        lang: str = "en",
+    ) -> RetestResult:
+        """Compare two reports against each test's measurement error and triage ``after``
+        with the changes as evidence (see :mod:`hamtriage.flows.retesting`)."""
+        from .flows.retesting import retest
+
+        return retest(self._state, before, after, intervention=intervention, lang=lang)
 
 
 def compiled_state(engine: Engine) -> Compiled:

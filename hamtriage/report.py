@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
@@ -158,6 +158,10 @@ class Facts:
     report: Report
     suspected: frozenset[str] = frozenset()
     """Suspected ids the report did not confirm (they are in ``present`` too)."""
+    changes: Mapping[str, str] = field(default_factory=dict)
+    """A re-test's verdicts by change key (``knee_to_wall_cm:left``); empty otherwise."""
+    interventions: frozenset[str] = frozenset()
+    """The recommendation done between a re-test's two reports (``after:`` facts)."""
 
 
 _FINDINGS = ("symptom", "history")

@@ -126,7 +126,7 @@ def test_schema_errors_are_all_reported_with_positions(tmp_path: Path) -> None:
         (
             "pack.yaml:18:44: error: rules[0].when.all[1]: unknown condition 'foo' (expected one of: "
             "all, any, not, symptom, history, absent, activity, measurement, asymmetry, age, sex, "
-            "hypothesis)"
+            "hypothesis, change)"
         ),
         "pack.yaml:20:34: error: rules[0].then[0].certainty: Input should be less than or equal to 1",
         (

@@ -14,9 +14,11 @@ from typing import Any
 
 from ..engine import Engine
 from ..errors import ReportError, suggest
+from ..flows.retesting import RetestResult
 from ..levels import Likelihood, RecommendationKind, TriageLevel
 from ..results import TriageResult
 from ._describe import describe_result, fmt
+from ._retest import run_retest
 
 __all__ = ["TABLE_KINDS", "ScenarioFailure", "ScenarioState", "parse_number"]
 
@@ -85,12 +87,18 @@ class ScenarioState:
     sex: str | None = None
     result: TriageResult | None = None
     error: ReportError | None = None
+    before: dict[str, float | dict[str, float]] = field(default_factory=dict)
+    """Values of a re-test's first report (see :mod:`hamtriage.bdd._retest`)."""
+    intervention: str | None = None
+    new_in_after: list[str] = field(default_factory=list)
+    retest: RetestResult | None = None
 
     # ------------------------------------------------------------------ Given
 
     def _changed(self) -> None:
         self.result = None
         self.error = None
+        self.retest = None
 
     def add(self, kind: str, item: str) -> None:
         """Add an id (or a synonym) as a ``symptom``, ``absent``, ``activity`` or ``history``."""
@@ -205,6 +213,9 @@ class ScenarioState:
         """Triage the report; a rejected report is kept for the ``Then`` steps."""
         self.result = None
         self.error = None
+        if self.before or self.new_in_after:
+            run_retest(self)
+            return
         try:
             self.result = self.engine.triage(self.report())
         except ReportError as exc:

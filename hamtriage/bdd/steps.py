@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
+from ._retest import check_change, record_change, report_new
 from ._scenario import ScenarioState, parse_number
 
 __all__ = ["STEP_PHRASES"]
@@ -25,6 +26,10 @@ STEP_PHRASES: tuple[str, ...] = (
     "Given the athlete is <number> years old",
     "Given the athlete is female   (or male)",
     'Given the athlete has a history of "<history>"',
+    'Given the athlete\'s "<measurement>" was <number> before and is <number> after "<recommendation>"',
+    'Given the athlete\'s left "<measurement>" was <number> before and is <number> after "<recommendation>"   (or right)',
+    'Given the athlete\'s "<measurement>" was <number> before and is <number> now   (or left/right)',
+    'Given the athlete now reports "<symptom>"   (in the re-test only)',
     "When the report is triaged",
     'Then the likely cause is "<hypothesis>"',
     'Then a possible cause is "<hypothesis>"',
@@ -43,6 +48,8 @@ STEP_PHRASES: tuple[str, ...] = (
     'Then rule "<rule id>" fired',
     'Then rule "<rule id>" did not fire',
     'Then the report is rejected with a message containing "<text>"',
+    'Then the change in "<measurement>" is "<improved, no_real_change or worse>"',
+    'Then the change in left "<measurement>" is "<verdict>"   (or right)',
 )
 """Every step phrase, as a coach writes it (shown when a step is not recognised)."""
 
@@ -110,6 +117,37 @@ def _sex(hamtriage_scenario: ScenarioState, sex: str) -> None:
 @given(parsers.re(rf"the athlete has a history of {_quoted('item')}"))
 def _history(hamtriage_scenario: ScenarioState, item: str) -> None:
     hamtriage_scenario.add("history", item)
+
+
+_RETEST = (
+    rf"the athlete{_APOSTROPHE}s (?:(?P<side>left|right) )?{_quoted('item')} was "
+    rf"(?P<before>-?\d+(?:\.\d+)?) before and is (?P<after>-?\d+(?:\.\d+)?) "
+)
+
+
+@given(parsers.re(_RETEST + rf"after {_quoted('intervention')}"))
+@given(parsers.re(_RETEST + "now"))
+def _retested(
+    hamtriage_scenario: ScenarioState,
+    item: str,
+    before: str,
+    after: str,
+    side: str | None = None,
+    intervention: str | None = None,
+) -> None:
+    record_change(
+        hamtriage_scenario,
+        item,
+        parse_number(before, f"the value of '{item}' before"),
+        parse_number(after, f"the value of '{item}' after"),
+        intervention,
+        side,
+    )
+
+
+@given(parsers.re(rf"the athlete now reports {_quoted('item')}"))
+def _now_reports(hamtriage_scenario: ScenarioState, item: str) -> None:
+    report_new(hamtriage_scenario, item)
 
 
 # ---------------------------------------------------------------------------- When
@@ -187,6 +225,17 @@ def _red_flag(hamtriage_scenario: ScenarioState, item: str) -> None:
 @then(parsers.re(rf"rule {_quoted('rule')} (?P<verb>fired|did not fire)"))
 def _rule(hamtriage_scenario: ScenarioState, rule: str, verb: str) -> None:
     hamtriage_scenario.check_rule(rule, fired=verb == "fired")
+
+
+@then(
+    parsers.re(
+        rf"the change in (?:(?P<side>left|right) )?{_quoted('item')} is {_quoted('verdict')}"
+    )
+)
+def _change(
+    hamtriage_scenario: ScenarioState, item: str, verdict: str, side: str | None = None
+) -> None:
+    check_change(hamtriage_scenario, item, verdict, side)
 
 
 @then(parsers.re(rf"the report is rejected with a message containing {_quoted('text')}"))

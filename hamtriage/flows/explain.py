@@ -147,6 +147,10 @@ def describe_fact(fact: MatchedFact, pack: RulePack) -> str:
         return f"age {fact.value:g}" if isinstance(fact.value, float) else "age"
     if fact.kind == "sex":
         return f"sex {fact.value}"
+    if fact.kind in ("change", "intervention"):
+        from .retesting import describe_change_fact
+
+        return describe_change_fact(fact, pack)
     return f"{fact.kind} {fact.id}"  # pragma: no cover - every engine kind is handled
 
 
@@ -228,6 +232,10 @@ def atom_state(atom: Atom, facts: Facts, confidences: Mapping[str, float]) -> bo
         state = None if facts.age is None else _compare(float(facts.age), atom.tests)
     elif t == FactKind.SEX:
         state = None if facts.sex is None else facts.sex == atom.tests[0][1]
+    elif t == FactKind.CHANGE:  # known only in a re-test, and then every change is known
+        state = facts.changes.get(vid) == atom.tests[0][1]
+    elif t == FactKind.INTERVENTION:
+        state = vid in facts.interventions
     else:  # "h": a concluded hypothesis
         state = _compare(confidences.get(vid, 0.0), atom.tests)
     if atom.negated:

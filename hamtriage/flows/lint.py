@@ -40,6 +40,7 @@ from ..rules.schema import (
     AgainstAction,
     AsymmetryCond,
     BlockAction,
+    ChangeCond,
     Condition,
     EscalateAction,
     HistoryCond,
@@ -185,6 +186,10 @@ def _contradiction(
             values = {a.tests[0][1] for a, _ in items}
             if len(values) > 1:
                 return "it needs the sex to be both female and male", loc
+        if t == FactKind.CHANGE:  # one verdict per change in a re-test
+            verdicts = sorted({str(a.tests[0][1]) for a, _ in items})
+            if len(verdicts) > 1:
+                return f"it needs the change in {key[1]} to be both {' and '.join(verdicts)}", loc
         if t in (FactKind.MEASUREMENT, FactKind.AGE):
             tests = tuple(tst for a, _ in items for tst in a.tests)
             iv = _Interval.of(tests)
@@ -220,12 +225,14 @@ def _contradiction(
             FactKind.ABSENT,
             FactKind.ACTIVITY,
             FactKind.ASYMMETRY,
+            FactKind.INTERVENTION,
         ):
             what = "reported" if atom.key[0] != FactKind.ABSENT else "denied"
             return f"it needs '{atom.key[1]}' both {what} and not {what}", loc
-        if atom.key[0] == FactKind.SEX:
+        if atom.key[0] in (FactKind.SEX, FactKind.CHANGE):
             if any(a.tests == atom.tests for a, _ in matching):
-                return f"it needs the sex to be both {atom.tests[0][1]} and not", loc
+                what = "the sex" if atom.key[0] == FactKind.SEX else f"the change in {atom.key[1]}"
+                return f"it needs {what} to be both {atom.tests[0][1]} and not", loc
             continue
         pos = _Interval.of(tuple(tst for a, _ in matching for tst in a.tests))
         if pos.within(_Interval.of(atom.tests)):
@@ -249,7 +256,7 @@ def _canon(conj: list[LocAtom]) -> _Canon:
         merged.setdefault((atom.negated, atom.key), []).extend(atom.tests)
     out: set[tuple[bool, tuple[str, ...], tuple[object, ...]]] = set()
     for (neg, key), tests in merged.items():
-        if key[0] == FactKind.SEX:
+        if key[0] in (FactKind.SEX, FactKind.CHANGE):  # string equalities, not intervals
             out.add((neg, key, tuple(sorted(str(v) for _, v in tests))))
         else:
             iv = _Interval.of(tuple(tests))
@@ -264,7 +271,7 @@ def _implies(b: _Canon, a: _Canon) -> bool:
         for neg2, key2, spec2 in b:
             if neg2 != neg or key2 != key:
                 continue
-            if key[0] == FactKind.SEX:
+            if key[0] in (FactKind.SEX, FactKind.CHANGE):
                 found = spec == spec2
             else:
                 ia = _Interval(*spec)  # type: ignore[arg-type]
@@ -492,6 +499,8 @@ def _vocabulary_issues(pack: RulePack) -> list[RuleIssue]:
                 read.add(cond.measurement)
             elif isinstance(cond, AsymmetryCond):
                 read.add(cond.asymmetry)
+            elif isinstance(cond, ChangeCond):
+                read.add(cond.change)
     for rec in pack.recommendations.values():
         read.update(rec.contraindications)
     supported = {a.support for r in pack.rules for a in r.then if isinstance(a, SupportAction)}

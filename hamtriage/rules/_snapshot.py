@@ -52,6 +52,7 @@ _SOURCES = (
     "rules/__init__.py",
     "rules/_files.py",
     "rules/_graph.py",
+    "rules/_retest_checks.py",
     "rules/_snapshot.py",
     "rules/_yaml.py",
     "rules/loader.py",

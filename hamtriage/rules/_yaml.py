@@ -65,7 +65,11 @@ class YamlDocument:
         for i, seg in enumerate(loc):
             candidate = (*path, seg)
             nxt = loc[i + 1] if i + 1 < len(loc) else None
-            if nxt is not None and (*path, nxt) in self.positions:
+            if (
+                nxt is not None
+                and (*path, nxt) in self.positions
+                and (*candidate, nxt) not in self.positions  # a nested key of the same name
+            ):
                 continue  # a tag naming the branch, not a key of the data
             if candidate in self.positions:
                 path = candidate

@@ -16,6 +16,7 @@ from ..levels import RecommendationKind, TriageLevel
 from . import _snapshot
 from ._files import MAX_FILES, MAX_IDS, MAX_PACK_BYTES, MAX_RULE_CONDITIONS, MAX_RULES, rule_files
 from ._graph import find_cycle
+from ._retest_checks import change_condition_issues, retest_issues
 from .pack import Origin, RulePack, VocabKind, content_hash, normalize_text
 from .phrases import PhraseSyntaxError, parse_phrase
 from .schema import (
@@ -28,6 +29,7 @@ from .schema import (
     AgeCond,
     AsymmetryCond,
     BlockAction,
+    ChangeCond,
     EscalateAction,
     HistoryCond,
     HistoryItem,
@@ -294,6 +296,7 @@ def _check_condition_refs(
         MeasurementCond: ("measurement", ("measurement",)),
         AsymmetryCond: ("asymmetry", ("measurement",)),
         HypothesisCond: ("hypothesis", ("hypothesis",)),
+        ChangeCond: ("change", ("measurement",)),
     }
     for cond, loc in iter_conditions(rule.when):
         spec = expect.get(type(cond))
@@ -306,6 +309,13 @@ def _check_condition_refs(
         key, allowed = spec
         ref = getattr(cond, key)
         _check_ref(doc, (*base, *loc, key), ref, allowed, key, col, rule.id)
+        if isinstance(cond, ChangeCond):  # the re-test loop (hamtriage.flows.retesting)
+            if cond.after is not None:
+                where = (*base, *loc, "after")
+                _check_ref(doc, where, cond.after, ("recommendation",), "after", col, rule.id)
+            for at, message in change_condition_issues(cond, rule.id, pack["measurements"]):
+                col.add(doc, (*base, *loc, *at), message, code="not_sided", rule_id=rule.id)
+            continue
         if isinstance(cond, MeasurementCond | AsymmetryCond) and ref in pack["measurements"]:
             item = pack["measurements"][ref]
             if isinstance(cond, MeasurementCond):
@@ -623,6 +633,11 @@ def _check_pack(
                 _check_phrases(doc, loc, item, col)
                 if item.source is not None:
                     source_docs.append((doc, (*loc, "source"), item.source))
+                retest = getattr(item, "retest", None)  # a measurement's MDC for re-tests
+                if retest is not None:
+                    source_docs.append((doc, (*loc, "retest", "source"), retest.source))
+                    for at, message in retest_issues(item):
+                        col.add(doc, (*loc, "retest", *at), message, code="retest")
         for i, rule in rf.items["rules"]:
             loc = ("rules", i)
             if len(rules) >= MAX_RULES:

@@ -17,6 +17,7 @@ from .schema import (
     AllCond,
     AnyCond,
     AsymmetryCond,
+    ChangeCond,
     Condition,
     HistoryCond,
     HypothesisCond,
@@ -26,7 +27,7 @@ from .schema import (
     SymptomCond,
 )
 
-__all__ = ["MAX_EXPANSION", "Atom", "FactKind", "describe_tests", "dnf"]
+__all__ = ["MAX_EXPANSION", "Atom", "FactKind", "change_key", "describe_tests", "dnf"]
 
 
 class FactKind(StrEnum):
@@ -46,6 +47,10 @@ class FactKind(StrEnum):
     """A concluded hypothesis, with its confidence (forward chaining)."""
     STAGE = "st"
     """A stage marker (internal: rules with a negation wait for it)."""
+    CHANGE = "chg"
+    """A re-test's verdict on a measurement (or one side of it), as a string."""
+    INTERVENTION = "after"
+    """The recommendation done between a re-test's two reports."""
 
     @property
     def kind_name(self) -> str:
@@ -73,8 +78,17 @@ _KIND_NAMES = {
     FactKind.SEX: "sex",
     FactKind.HYPOTHESIS: "hypothesis",
     FactKind.STAGE: "stage",
+    FactKind.CHANGE: "change",
+    FactKind.INTERVENTION: "intervention",
 }
-_VALUELESS = frozenset({FactKind.PRESENT, FactKind.ABSENT, FactKind.ACTIVITY})
+_VALUELESS = frozenset(
+    {FactKind.PRESENT, FactKind.ABSENT, FactKind.ACTIVITY, FactKind.INTERVENTION}
+)
+
+
+def change_key(measurement: str, side: str | None = None) -> str:
+    """The key of a change fact: ``knee_to_wall_cm`` or ``knee_to_wall_cm:left``."""
+    return measurement if side is None else f"{measurement}:{side}"
 
 
 @dataclass(frozen=True)
@@ -119,6 +133,8 @@ def _leaf(cond: Condition) -> Atom:
             return Atom(False, (FactKind.SEX,), (("eq", s),))
         case HypothesisCond(hypothesis=h, min_confidence=c):
             return Atom(False, (FactKind.HYPOTHESIS, h), (("ge", c),))
+        case ChangeCond(change=i, verdict=v, side=side):
+            return Atom(False, (FactKind.CHANGE, change_key(i, side)), (("eq", v),))
     raise TypeError(f"not a leaf condition: {cond!r}")  # pragma: no cover
 
 
@@ -154,6 +170,10 @@ def dnf(
             out = grown
         return out
     atom = replace(_leaf(cond), loc=loc)
+    if isinstance(cond, ChangeCond) and cond.after is not None:
+        # "changed this way after REC": two facts, so a conjunction (negated: a disjunction)
+        after = Atom(False, (FactKind.INTERVENTION, cond.after), (), loc)
+        return [[atom.negate()], [after.negate()]] if negate else [[atom, after]]
     return [[atom.negate() if negate else atom]]
 
 

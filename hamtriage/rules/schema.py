@@ -21,18 +21,21 @@ from pydantic import (
     model_validator,
 )
 
+from ..errors import suggest
 from ..levels import EvidenceLevel, RecommendationKind, TriageLevel
 
 __all__ = [
     "ID_PATTERN",
     "Action",
     "ActivityItem",
+    "ChangeCond",
     "Condition",
     "HistoryItem",
     "HypothesisItem",
     "MeasurementItem",
     "PackMeta",
     "RecommendationItem",
+    "RetestSpec",
     "Rule",
     "RuleFile",
     "SourceItem",
@@ -129,6 +132,22 @@ class ActivityItem(_Vocab):
     """A sport, lift or exercise the athlete does."""
 
 
+class RetestSpec(_Model):
+    """A measurement's error for re-testing: its minimal detectable change (MDC95).
+
+    ``unit`` and ``better`` default to the measurement's unit and the opposite of its
+    ``worse``; when given they must agree (the loader checks). ``published: false``
+    marks a conservative default where no MDC is published (say why in ``note``).
+    """
+
+    mdc: Annotated[Number, Field(gt=0)]
+    unit: ShortText | None = None
+    better: Literal["lower", "higher"] | None = None
+    source: SourceKeys
+    published: bool = True
+    note: Text | None = None
+
+
 class MeasurementItem(_Phrased):
     """A field test with a numeric result."""
 
@@ -137,6 +156,7 @@ class MeasurementItem(_Phrased):
     sided: bool = False
     worse: Literal["lower", "higher"] = "lower"
     mdc: Annotated[Number, Field(gt=0)] | None = None
+    retest: RetestSpec | None = None
     test: Text | None = None
 
     @model_validator(mode="after")
@@ -257,6 +277,38 @@ class HypothesisCond(_Model):
     min_confidence: Annotated[Number, Field(gt=0.0, le=1.0)] = 0.3
 
 
+VERDICTS = ("improved", "no_real_change", "worse")
+"""How a re-test judges a change against the measurement's MDC."""
+SIDES = ("left", "right", "asymmetry")
+"""The sides a change condition can name (none: the measurement's value as triaged)."""
+
+
+def _one_of(choices: tuple[str, ...], what: str) -> Any:
+    def check(v: Any) -> Any:
+        if isinstance(v, str) and v not in choices:
+            close = suggest(v, choices)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise ValueError(f"unknown {what} '{v}'{hint}; expected one of: {', '.join(choices)}")
+        return v
+
+    return check
+
+
+class ChangeCond(_Model):
+    """A re-test's verdict on a measurement (asserted only when a report is re-tested)."""
+
+    change: Id
+    verdict: Annotated[
+        Literal["improved", "no_real_change", "worse"],
+        BeforeValidator(_one_of(VERDICTS, "verdict")),
+    ]
+    side: (
+        Annotated[Literal["left", "right", "asymmetry"], BeforeValidator(_one_of(SIDES, "side"))]
+        | None
+    ) = None
+    after: Id | None = None
+
+
 CONDITION_KEYS = (
     "all",
     "any",
@@ -270,6 +322,7 @@ CONDITION_KEYS = (
     "age",
     "sex",
     "hypothesis",
+    "change",
 )
 
 _COND_TYPES: dict[str, type[_Model]] = {
@@ -285,6 +338,7 @@ _COND_TYPES: dict[str, type[_Model]] = {
     "age": AgeCond,
     "sex": SexCond,
     "hypothesis": HypothesisCond,
+    "change": ChangeCond,
 }
 
 
@@ -315,7 +369,8 @@ Condition = Annotated[
     | Annotated[AsymmetryCond, Tag("asymmetry")]
     | Annotated[AgeCond, Tag("age")]
     | Annotated[SexCond, Tag("sex")]
-    | Annotated[HypothesisCond, Tag("hypothesis")],
+    | Annotated[HypothesisCond, Tag("hypothesis")]
+    | Annotated[ChangeCond, Tag("change")],
     Discriminator(
         _tag_of(CONDITION_KEYS, _COND_TYPES),
         custom_error_type="invalid_condition",

@@ -9,10 +9,12 @@ How the rule language maps onto the Rete engine, and why (see docs/engine-notes 
   explicitly absent, ``"act:ID"`` activity (value 1), ``"m:ID"`` and ``"asym:ID"``
   with the measured value or left-right difference, ``"h:ID"`` with a concluded
   hypothesis's confidence, ``"age"``, ``"sex"``, and ``{"id": "st:K", "st": K}``
-  (a stage marker). The C core indexes alpha tests by property *name* but compares
-  values one test at a time: naming the property after the id lets one hash probe
-  find the tests of a fact, where a shared ``k`` property made every fact try every
-  id's test (about a third of the engine's time). A session holds at most one fact
+  (a stage marker). A re-test adds ``"chg:ID"`` (or ``"chg:ID:left"``, ``:right``,
+  ``:asymmetry``) with the change's verdict as a string, and ``"after:REC"`` (value 1)
+  for the intervention done between the two tests. The C core indexes alpha tests by
+  property *name* but compares values one test at a time: naming the property after
+  the id lets one hash probe find the tests of a fact, where a shared ``k`` property
+  made every fact try every id's test (about a third of the engine's time). A session holds at most one fact
   per name, so the names are also unique message ids (sparing durable the hashing
   and formatting of one per fact). Names never contain ``.`` (a path in durable)
   nor start with ``$``, and the compiler checks that their 32-bit FNV-1a hashes (how
@@ -42,7 +44,7 @@ from typing import Any
 from ..errors import RuleIssue, RulePackError
 from ..levels import EvidenceLevel, TriageLevel
 from ..rules._graph import stratify
-from ..rules.logic import MAX_EXPANSION, Atom, FactKind, dnf
+from ..rules.logic import MAX_EXPANSION, Atom, FactKind, change_key, dnf
 from ..rules.pack import RulePack
 from ..rules.schema import (
     AgainstAction,
@@ -299,11 +301,15 @@ def _check_names(pack: RulePack, max_stage: int = 0) -> list[RuleIssue]:
             "symptom": (FactKind.PRESENT, FactKind.ABSENT),
             "history": (FactKind.PRESENT, FactKind.ABSENT),
             "activity": (FactKind.ACTIVITY,),
-            "measurement": (FactKind.MEASUREMENT, FactKind.ASYMMETRY),
+            "measurement": (FactKind.MEASUREMENT, FactKind.ASYMMETRY, FactKind.CHANGE),
             "hypothesis": (FactKind.HYPOTHESIS,),
+            "recommendation": (FactKind.INTERVENTION,),
         }.get(kind, ())
         for t in kinds:
             names[fact_name(t, vid)] = vid
+        if kind == "measurement":  # a re-test's per-side changes
+            for side in ("left", "right", "asymmetry"):
+                names[fact_name(FactKind.CHANGE, change_key(vid, side))] = vid
     seen: dict[int, str] = {}
     issues: list[RuleIssue] = []
     for name, owner in names.items():

@@ -163,6 +163,8 @@ class Compiled:
             return None if facts.age is None else float(facts.age)
         if t == FactKind.SEX:
             return facts.sex
+        if t == FactKind.CHANGE:
+            return facts.changes.get(k)
         return None
 
     def _shape_table(
@@ -188,7 +190,8 @@ class Compiled:
 
         Present (``y:ID``), absent (``n:ID``) and activity (``act:ID``) facts, then
         measurements (``m:ID``) and asymmetries (``asym:ID``) with their values, then
-        ``age`` and ``sex`` (see :mod:`hamtriage.runtime.compiler`); then ``marker``. Facts that
+        ``age`` and ``sex`` (see :mod:`hamtriage.runtime.compiler`), then a re-test's
+        changes (``chg:ID``) and intervention (``after:REC``); then ``marker``. Facts that
         no pattern tests are left out: the engine would drop them unseen.
         """
         frag = self._fragments
@@ -230,6 +233,19 @@ class Compiled:
                 )
             if text:
                 out.append(text)
+        if facts.changes or facts.interventions:  # a re-test's (hamtriage.flows.retesting)
+            tested = self.compiled.tested
+            chg, after = FactKind.CHANGE, FactKind.INTERVENTION
+            out += [
+                fact_json(chg, k, v)
+                for k, v in facts.changes.items()
+                if fact_name(chg, k) in tested
+            ]
+            out += [
+                fact_json(after, r, 1)
+                for r in sorted(facts.interventions)
+                if fact_name(after, r) in tested
+            ]
         if marker is not None:
             out.append(marker)
         return out

@@ -3,7 +3,9 @@
 The one module that knows what a fact looks like on the engine. Facts are flat objects
 whose one property is named after their kind and id, with a durable ``id`` equal to
 that name: ``{"id": "y:ID", "y:ID": 1}``, ``{"id": "m:ID", "m:ID": 7.5}``,
-``{"id": "age", "age": 51}``, ``{"id": "st:K", "st": K}`` (a stage marker). The C core
+``{"id": "age", "age": 51}``, ``{"id": "st:K", "st": K}`` (a stage marker), and in a
+re-test ``{"id": "chg:ID:left", "chg:ID:left": "improved"}`` and ``{"id": "after:REC",
+"after:REC": 1}``. The C core
 indexes alpha tests by property name, so one hash probe finds a fact's tests; a session
 holds one fact per name, so the names double as message ids.
 """

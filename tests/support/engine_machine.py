@@ -314,6 +314,7 @@ def main(argv: list[str] | None = None) -> int:
                 stateful_step_count=args.steps,
                 deadline=None,
                 database=None,  # nothing written into the working tree
+                derandomize=True,  # the same examples every run: a failure is reproducible
                 # a sabotaged run must fail, not spend its time shrinking
                 phases=[Phase.generate] if args.sabotage else list(Phase),
                 suppress_health_check=[HealthCheck.too_slow],

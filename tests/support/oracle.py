@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from hamtriage.levels import TriageLevel
 from hamtriage.report import Facts
+from hamtriage.rules.logic import change_key
 from hamtriage.rules.pack import RulePack
 from hamtriage.rules.schema import (
     AbsentCond,
@@ -23,6 +24,7 @@ from hamtriage.rules.schema import (
     AllCond,
     AnyCond,
     AsymmetryCond,
+    ChangeCond,
     Condition,
     EscalateAction,
     HistoryCond,
@@ -170,6 +172,11 @@ class PlainEvaluator:
         if isinstance(cond, HypothesisCond):
             hyp, least = cond.hypothesis, cond.min_confidence
             return lambda f, h: h.get(hyp, -1.0) >= least
+        if isinstance(cond, ChangeCond):  # only a re-test's facts carry changes
+            key, verdict, after = change_key(cond.change, cond.side), cond.verdict, cond.after
+            return lambda f, h: (
+                f.changes.get(key) == verdict and (after is None or after in f.interventions)
+            )
         raise TypeError(cond)  # pragma: no cover
 
     def evaluate(self, facts: Facts) -> Outcome:

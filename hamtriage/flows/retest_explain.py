@@ -1,0 +1,187 @@
+"""What a re-test found, in words: which changes were real, which within the measurement error.
+
+:func:`explain_retest` re-tests and explains: one :class:`ChangeNote` per change (with
+its MDC and the MDC's source) and the why/why-not explanation of the second report's
+triage (:mod:`hamtriage.flows.explain`), where the change facts are evidence like any
+other. :func:`render_retest_text` and :func:`render_retest_markdown` render a
+:class:`~hamtriage.flows.retesting.RetestResult` for the ``hamtriage retest`` command.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict
+
+from ..report import Report
+from ..rules.pack import RulePack
+from .explain import Explanation, build_explanation
+from .render import (
+    render_explanation_markdown,
+    render_explanation_text,
+    render_markdown,
+    render_text,
+)
+from .retesting import MeasurementChange, RetestResult, Side, Verdict, retest_facts
+
+if TYPE_CHECKING:
+    from ..runtime.run import Compiled
+
+__all__ = [
+    "ChangeNote",
+    "RetestExplanation",
+    "change_note",
+    "explain_retest",
+    "render_retest_markdown",
+    "render_retest_text",
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ChangeNote(_Model):
+    """One change in words: real or within the measurement error, and by which MDC."""
+
+    measurement: str
+    side: Side | None = None
+    verdict: Verdict
+    real: bool
+    mdc: float
+    mdc_source: str
+    text: str
+
+
+class RetestExplanation(_Model):
+    """The changes, real and within error, and why the re-test's triage came out as it did."""
+
+    changes: tuple[ChangeNote, ...] = ()
+    not_retested: tuple[str, ...] = ()
+    triage: Explanation
+
+    @property
+    def real(self) -> tuple[ChangeNote, ...]:
+        """The changes larger than their measurement error."""
+        return tuple(c for c in self.changes if c.real)
+
+    @property
+    def within_error(self) -> tuple[ChangeNote, ...]:
+        """The changes no larger than their measurement error."""
+        return tuple(c for c in self.changes if not c.real)
+
+    def to_text(self) -> str:
+        """Plain text: the changes, then the re-test's why and why not."""
+        lines = ["What changed", *(f"  {c.text}" for c in self.changes)]
+        if self.not_retested:
+            lines.append("  Not re-tested: " + ", ".join(self.not_retested))
+        return "\n".join([*lines, "", render_explanation_text(self.triage)])
+
+    def to_markdown(self) -> str:
+        """The same content as :meth:`to_text`, as Markdown."""
+        lines = ["## What changed", "", *(f"- {c.text}" for c in self.changes)]
+        if self.not_retested:
+            lines.append("- Not re-tested: " + ", ".join(f"`{m}`" for m in self.not_retested))
+        return "\n".join([*lines, "", render_explanation_markdown(self.triage)])
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+def change_note(change: MeasurementChange, pack: RulePack) -> ChangeNote:
+    """``change`` in words, e.g. "Fingertip-to-floor distance: 12 -> 5 cm (-7 cm): a real
+    improvement, larger than the measurement error (MDC 4.5 cm; Ekedahl ...)"."""
+    item = pack.measurements.get(change.measurement)
+    unit = f" {item.unit}" if item is not None else ""
+    label = pack.label(change.measurement)
+    what = {
+        None: label,
+        "left": f"{label}, left",
+        "right": f"{label}, right",
+        "asymmetry": f"{label}, left-right difference",
+    }[change.side]
+    sign = "+" if change.change > 0 else ""
+    head = (
+        f"{what}: {_num(change.before)} -> {_num(change.after)}{unit} "
+        f"({sign}{_num(change.change)}{unit})"
+    )
+    error = f"MDC {_num(change.mdc)}{unit}; {change.mdc_source}"
+    if change.verdict == "no_real_change":
+        text = f"{head}: within the measurement error, no real change ({error})"
+    else:
+        word = "improvement" if change.verdict == "improved" else "worsening"
+        text = f"{head}: a real {word}, larger than the measurement error ({error})"
+    return ChangeNote(
+        measurement=change.measurement,
+        side=change.side,
+        verdict=change.verdict,
+        real=change.verdict != "no_real_change",
+        mdc=change.mdc,
+        mdc_source=change.mdc_source,
+        text=text,
+    )
+
+
+def explain_retest(
+    engine: Compiled,
+    before: Report | Mapping[str, Any],
+    after: Report | Mapping[str, Any],
+    *,
+    intervention: str | None = None,
+    lang: str = "en",
+) -> RetestExplanation:
+    """Re-test ``before`` against ``after`` and explain the changes and the new triage."""
+    result, facts = retest_facts(engine, before, after, intervention=intervention, lang=lang)
+    pack = engine.pack
+    return RetestExplanation(
+        changes=tuple(change_note(c, pack) for c in result.changes),
+        not_retested=result.not_retested,
+        triage=build_explanation(pack, facts, result.after),
+    )
+
+
+def _summary(result: RetestResult, pack: RulePack) -> list[str]:
+    after = result.intervention and f" after {pack.label(result.intervention)}"
+    lines = [
+        (
+            f"Re-test{after or ''}: triage level {result.before.level.value} -> "
+            f"{result.after.level.value} ({result.level_change})"
+        ),
+        "",
+        "What changed",
+    ]
+    lines += [f"  {change_note(c, pack).text}" for c in result.changes] or ["  nothing re-tested"]
+    if result.not_retested:
+        lines.append("  Not re-tested: " + ", ".join(result.not_retested))
+    for title, ids in (
+        ("Causes now suggested", result.hypotheses_gained),
+        ("Causes no longer suggested", result.hypotheses_lost),
+        ("New recommendations", result.recommendations_gained),
+        ("Recommendations dropped", result.recommendations_lost),
+    ):
+        if ids:
+            lines.append(f"{title}: " + ", ".join(ids))
+    return lines
+
+
+def render_retest_text(result: RetestResult, pack: RulePack) -> str:
+    """Plain text: the level before and after, each change (real or within error, with
+    its MDC and source), what was gained and lost, then the re-test's triage."""
+    return "\n".join([*_summary(result, pack), "", render_text(result.after)])
+
+
+def render_retest_markdown(result: RetestResult, pack: RulePack) -> str:
+    """The same content as :func:`render_retest_text`, as Markdown."""
+    head, *rest = _summary(result, pack)
+    out = [f"## {head}", ""]
+    for line in rest:
+        if line == "What changed":
+            out += ["**What changed**", ""]
+        elif line.startswith("  "):
+            out.append(f"- {line.strip()}")
+        elif line:
+            title, _, ids = line.partition(": ")
+            out.append(f"- **{title}:** {ids}")
+    return "\n".join([*out, "", render_markdown(result.after)])
