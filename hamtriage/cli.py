@@ -26,6 +26,8 @@ COMMANDS: tuple[str, ...] = (
     "schema",
     "scenarios",
     "diff",
+    "serve",
+    "audit",
 )
 """Sub-command modules under ``hamtriage._commands``, in help order."""
 

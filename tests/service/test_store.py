@@ -1,0 +1,126 @@
+"""The audit store in-process (no rule engine): SQLite and, when available, PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("sqlalchemy", reason="needs the server extra")
+pytest.importorskip("alembic", reason="needs the server extra")
+
+from sqlalchemy import text
+
+from hamtriage.cli import main
+from hamtriage.service.store import HEAD_REVISION, MIGRATIONS, AuditStore
+
+ROW = {
+    "endpoint": "triage",
+    "pack_id": "p@1#abc",
+    "lang": "en",
+    "level": "self_care",
+    "red_flags": [],
+    "recommendations": ["calf_stretch"],
+    "report_sha256": "0" * 64,
+}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/audit.sqlite3"
+    url: str = request.getfixturevalue("postgres_url")
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    with engine.begin() as conn:  # a fresh database for every test
+        conn.execute(text("DROP TABLE IF EXISTS triage_records, alembic_version"))
+    engine.dispose()
+    return url
+
+
+def test_head_revision_is_the_newest_migration() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(config).get_heads() == [HEAD_REVISION]
+
+
+def test_records_round_trip_and_export(store_url: str) -> None:
+    store = AuditStore(store_url)
+    try:
+        assert store.revision() == HEAD_REVISION
+        (first,) = store.add([ROW])
+        second, third = store.add(
+            [{**ROW, "level": "emergency", "red_flags": ["saddle_numbness"]}, ROW]
+        )
+        record = store.get(second)
+        assert record is not None
+        assert record.red_flags == ("saddle_numbness",)
+        assert record.level == "emergency"
+        assert record.created_at.tzinfo is not None
+        assert [r.id for r in store.export()] == [first, second, third]  # batch order kept
+        assert list(store.export(since=datetime.now(UTC) + timedelta(days=1))) == []
+        assert store.ids() == {first, second, third}
+        assert store.check() == "ok"
+    finally:
+        store.close()
+    again = AuditStore(store_url)  # opening an existing store migrates nothing
+    try:
+        assert again.revision() == HEAD_REVISION
+        assert len(again.ids()) == 3
+    finally:
+        again.close()
+
+
+def test_concurrent_openings_migrate_once(store_url: str) -> None:
+    errors: list[BaseException] = []
+
+    def open_store() -> None:
+        try:
+            AuditStore(store_url).close()
+        except Exception as exc:  # noqa: BLE001 - collected for the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_store) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+
+
+def test_sqlite_store_is_in_wal_mode(tmp_path: Path) -> None:
+    store = AuditStore(f"sqlite:///{tmp_path}/a.sqlite3")
+    try:
+        with store.engine.connect() as conn:
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+    finally:
+        store.close()
+    with pytest.raises(ValueError, match="in-memory"):
+        AuditStore("sqlite://")
+
+
+def test_audit_export_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path}/audit.sqlite3"
+    store = AuditStore(url)
+    ids = store.add([ROW, {**ROW, "level": "see_clinician"}])
+    store.close()
+    out = tmp_path / "audit.jsonl"
+    today = datetime.now(UTC).date().isoformat()
+    assert main(["audit", "export", "--db", url, "--since", today, "-o", str(out)]) == 0
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [line["id"] for line in lines] == ids
+    assert lines[1]["level"] == "see_clinician"
+    assert "2 records exported" in capsys.readouterr().err
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
+    assert main(["audit", "export", "--db", url, "--since", tomorrow]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(["audit", "export", "--db", url, "--since", "last week"]) == 2
+    assert "--since: 'last week' is not a date" in capsys.readouterr().err
