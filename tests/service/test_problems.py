@@ -7,6 +7,7 @@ import pytest
 pytest.importorskip("fastapi", reason="needs the server-test extra")
 
 from hamtriage import ReportError
+from hamtriage.errors import ReportProblem
 from hamtriage.service.problems import (
     ProblemItem,
     field_path,
@@ -24,10 +25,11 @@ def test_report_error_with_field_and_suggestions() -> None:
 
 
 def test_report_error_with_every_problem() -> None:
-    exc = ReportError("two problems", field="symptoms[0]")
-    exc.problems = (  # type: ignore[attr-defined]  # the newer library's attribute
-        ("symptoms[0]", "unknown symptom 'a'", ("b",)),
-        {"field": "age", "message": "too old", "suggestions": []},
+    exc = ReportError.of(
+        [
+            ReportProblem("symptoms[0]", "unknown symptom 'a'", ("b",)),
+            ReportProblem("age", "too old"),
+        ]
     )
     assert [(i.field, i.message, i.suggestions) for i in report_error_items(exc)] == [
         ("symptoms[0]", "unknown symptom 'a'", ["b"]),
