@@ -180,6 +180,9 @@ def test_every_readme_command_line_runs_as_written(tmp_path: Path, command: str)
         encoding="utf-8",
     )
     hamtriage = Path(sys.executable).with_name("hamtriage")
+    if command.startswith("hamtriage serve"):
+        _serve_as_written(f"{hamtriage} {command.removeprefix('hamtriage ')}", folder)
+        return
     proc = subprocess.run(
         f"{hamtriage} {command.removeprefix('hamtriage ')}",
         shell=True,
@@ -192,3 +195,41 @@ def test_every_readme_command_line_runs_as_written(tmp_path: Path, command: str)
     )
     assert proc.returncode == 0, command + "\n" + proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def _serve_as_written(command: str, folder: Path) -> None:
+    """A server runs until stopped: start it as written, wait for /healthz, stop it."""
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    port = int(command.split("--port")[1].split()[0]) if "--port" in command else 8000
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            pytest.skip(f"port {port} is taken on this machine")
+    proc = subprocess.Popen(
+        command,
+        shell=True,
+        cwd=folder,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        status = None
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    status = r.status
+                    break
+            except OSError:
+                time.sleep(0.2)
+        assert status == 200, f"{command}: no /healthz answer (exit {proc.poll()})"
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        _out, err = proc.communicate(timeout=30)
+    assert "Traceback" not in err, err
