@@ -13,6 +13,10 @@ import pytest
 
 from tests.support.hazard import run_child
 
+# minutes of stress in child processes: run in the full suite (Python 3.11 on CI), not in
+# the quick runs of the other interpreters, where CPython's tracing differs (3.12, 3.13)
+pytestmark = pytest.mark.slow
+
 SETUP = """
 import os, random, signal, sys, threading, time
 from tests.support.reports import make_reports
