@@ -39,6 +39,7 @@ class Engine:
         self._state = Compiled(pack)
         self._shared = False
         self._owns = True  # False for an unpickled engine: its state is the process's
+        self._closed = False  # set by close() on an engine that does not own its state
 
     @classmethod
     def _over(cls, state: Compiled, *, shared: bool = False) -> Engine:
@@ -46,6 +47,7 @@ class Engine:
         engine._state = state
         engine._shared = shared
         engine._owns = False
+        engine._closed = False
         return engine
 
     # ----------------------------------------------------------------- building
@@ -80,7 +82,7 @@ class Engine:
         if self._shared:
             raise HamtriageError("the shared default engine cannot be reloaded")
         old = self._state
-        if old.ruleset.closed:
+        if old.ruleset.closed or self._closed:
             raise EngineError("the engine is closed")
         if path is None:
             path = old.pack.root
@@ -95,12 +97,20 @@ class Engine:
         """Free the engine's ruleset. Further triage calls raise :class:`EngineError`.
 
         An engine unpickled in a worker shares its process's compiled pack with every
-        other engine unpickled there: closing it leaves that pack running.
+        other engine unpickled there (and with those unpickled later): closing it closes
+        this engine only, as its triage calls say, and leaves that pack running.
         """
         if self._shared:
             raise HamtriageError("the shared default engine cannot be closed")
         if self._owns:
             self._state.ruleset.close()
+        else:
+            self._closed = True
+
+    def _refuse_if_closed(self) -> None:
+        # an owned state refuses by itself (its ruleset is closed); a shared one cannot
+        if self._closed:
+            raise EngineError("the engine is closed")
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Engines pickle by content: the pack's files and content hash travel, so a worker
@@ -135,6 +145,8 @@ class Engine:
 
     def triage(self, report: Report | Mapping[str, Any]) -> TriageResult:
         """Triage one report. Raises :class:`~hamtriage.ReportError` for bad input."""
+        if self._closed:
+            self._refuse_if_closed()
         return self._state.triage(report)
 
     @overload
@@ -171,6 +183,7 @@ class Engine:
         """
         from .flows.batch import triage_many
 
+        self._refuse_if_closed()
         results: list[Any] = triage_many(self._state, reports, workers=workers, on_error=on_error)
         return results
 
@@ -181,6 +194,7 @@ class Engine:
         against and missing (see :mod:`hamtriage.flows.explain`)."""
         from .flows.explain import explain_report
 
+        self._refuse_if_closed()
         return explain_report(self._state, report)  # one pack even during a reload
 
     def next_questions(self, report: Report | Mapping[str, Any], limit: int = 3) -> Interview:
@@ -188,6 +202,7 @@ class Engine:
         and ``should_stop`` (see :mod:`hamtriage.flows.interview`). Stateless."""
         from .flows.interview import next_questions
 
+        self._refuse_if_closed()
         return next_questions(report, limit, engine=self._state)
 
     def retest(
@@ -202,6 +217,7 @@ class Engine:
         with the changes as evidence (see :mod:`hamtriage.flows.retesting`)."""
         from .flows.retesting import retest
 
+        self._refuse_if_closed()
         return retest(self._state, before, after, intervention=intervention, lang=lang)
 
 
