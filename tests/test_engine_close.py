@@ -10,17 +10,8 @@ import pytest
 
 from hamtriage import Engine, EngineError
 from hamtriage.engine import compiled_state
-from tests.support.packs import tiny_pack
+from tests.support.packs import ONE_RULE, tiny_pack
 
-RULES = """
-rules:
-  - id: r_a
-    title: A
-    evidence: research
-    source: S1
-    when: {symptom: a}
-    then: [{support: h1, certainty: 0.6}]
-"""
 REPORT = {"symptoms": ["a"]}
 
 
@@ -29,7 +20,7 @@ def _copies(engine: Engine, n: int) -> list[Engine]:
 
 
 def test_a_closed_unpickled_engine_refuses_every_call_that_triages(tmp_path: Path) -> None:
-    engine = Engine.from_path(tiny_pack(tmp_path / "p", RULES))
+    engine = Engine.from_path(tiny_pack(tmp_path / "p", ONE_RULE))
     one, two = _copies(engine, 2)
     assert compiled_state(one) is compiled_state(two)  # one compiled pack per process
     with one:
@@ -51,7 +42,7 @@ def test_a_closed_unpickled_engine_refuses_every_call_that_triages(tmp_path: Pat
 
 
 def test_closing_one_unpickled_engine_leaves_the_shared_pack_running(tmp_path: Path) -> None:
-    engine = Engine.from_path(tiny_pack(tmp_path / "p", RULES))
+    engine = Engine.from_path(tiny_pack(tmp_path / "p", ONE_RULE))
     one, two = _copies(engine, 2)
     expected = engine.triage(REPORT)
     one.close()
@@ -64,7 +55,7 @@ def test_closing_one_unpickled_engine_leaves_the_shared_pack_running(tmp_path: P
 
 
 def test_an_owned_engine_still_frees_its_ruleset(tmp_path: Path) -> None:
-    engine = Engine.from_path(tiny_pack(tmp_path / "p", RULES))
+    engine = Engine.from_path(tiny_pack(tmp_path / "p", ONE_RULE))
     (copy,) = _copies(engine, 1)
     engine.close()
     assert compiled_state(engine).ruleset.closed
@@ -74,7 +65,7 @@ def test_an_owned_engine_still_frees_its_ruleset(tmp_path: Path) -> None:
 
 
 def test_a_reloaded_unpickled_engine_owns_its_new_state(tmp_path: Path) -> None:
-    root = tiny_pack(tmp_path / "p", RULES)
+    root = tiny_pack(tmp_path / "p", ONE_RULE)
     engine = Engine.from_path(root)
     one, two = _copies(engine, 2)
     one.reload(root)

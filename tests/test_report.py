@@ -7,22 +7,12 @@ from pathlib import Path
 import pytest
 
 from hamtriage import Engine, Report, ReportError, SidedValue
-from tests.support.packs import tiny_pack
-
-RULES = """
-rules:
-  - id: r_a
-    title: A
-    evidence: research
-    source: S1
-    when: {symptom: a}
-    then: [{support: h1, certainty: 0.5}]
-"""
+from tests.support.packs import ONE_RULE, tiny_pack
 
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    return Engine.from_path(tiny_pack(tmp_path_factory.mktemp("pack"), RULES))
+    return Engine.from_path(tiny_pack(tmp_path_factory.mktemp("pack"), ONE_RULE))
 
 
 @pytest.mark.parametrize(
@@ -115,7 +105,7 @@ def test_report_is_frozen_and_rejects_unknown_keys() -> None:
 
 def test_tiny_pack_fixture_is_independent(tmp_path: Path) -> None:
     # a second engine over another copy answers the same: no shared state between engines
-    other = Engine.from_path(tiny_pack(tmp_path, RULES))
+    other = Engine.from_path(tiny_pack(tmp_path, ONE_RULE))
     assert other.triage({"symptoms": ["a"]}).fired_rules == ("r_a",)
     other.close()
 

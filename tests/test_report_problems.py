@@ -11,22 +11,12 @@ from pydantic import ValidationError
 import hamtriage
 from hamtriage import Engine, HamtriageError, Report, ReportError, SidedValue
 from hamtriage.errors import ReportProblem
-from tests.support.packs import tiny_pack
-
-RULES = """
-rules:
-  - id: r_a
-    title: A
-    evidence: research
-    source: S1
-    when: {symptom: a}
-    then: [{support: h1, certainty: 0.5}]
-"""
+from tests.support.packs import ONE_RULE, tiny_pack
 
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    return Engine.from_path(tiny_pack(tmp_path_factory.mktemp("pack"), RULES))
+    return Engine.from_path(tiny_pack(tmp_path_factory.mktemp("pack"), ONE_RULE))
 
 
 def test_validate_returns_the_normalised_report(engine: Engine) -> None:

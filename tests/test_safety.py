@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from hamtriage import (
     load_pack,
 )
 from hamtriage.rules.safety import SAFETY_CODES, red_flag_triggers
+from tests.support.packs import write_pack
 
 REQUIRED_IDS = (
     "saddle_numbness",
@@ -327,9 +327,7 @@ recommendations:
 
 
 def write(tmp_path: Path, rules: str) -> Path:
-    (tmp_path / "pack.yaml").write_text(textwrap.dedent(PACK).lstrip(), encoding="utf-8")
-    (tmp_path / "rules.yaml").write_text(textwrap.dedent(rules).lstrip(), encoding="utf-8")
-    return tmp_path
+    return write_pack(tmp_path, {"pack.yaml": PACK, "rules.yaml": rules})
 
 
 def lint(tmp_path: Path, rules: str) -> list[str]:

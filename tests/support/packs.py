@@ -33,6 +33,18 @@ recommendations:
 """
 
 
+ONE_RULE = """
+rules:
+  - id: r_a
+    title: A
+    evidence: research
+    source: S1
+    when: {symptom: a}
+    then: [{support: h1, certainty: 0.5}]
+"""
+"""One rule on the minimal vocabulary: symptom ``a`` supports ``h1`` at 0.5."""
+
+
 def write_pack(root: Path, files: dict[str, str]) -> Path:
     """Write ``files`` (name -> YAML text, dedented) into ``root`` and return it."""
     root.mkdir(parents=True, exist_ok=True)
