@@ -321,8 +321,7 @@ def compile_pack(pack: RulePack, *, unit_rules: int = PARTITION_ABOVE) -> Compil
                 _issue(
                     pack,
                     rule,
-                    f"the engine cannot hold it: {why}; split the rule or simplify its "
-                    "conditions",
+                    f"the engine cannot hold it: {why}; split the rule or simplify its conditions",
                     "engine_limit",
                 )
             )

@@ -54,7 +54,9 @@ class Compiled:
         rulesets: list[Ruleset] = []
         try:
             for i, unit in enumerate(units):
-                rulesets.append(Ruleset(name if len(units) == 1 else f"{name}#{i}", unit.definition))
+                rulesets.append(
+                    Ruleset(name if len(units) == 1 else f"{name}#{i}", unit.definition)
+                )
         except BaseException:
             for made in rulesets:  # a ruleset is never freed by durable itself
                 made.close()

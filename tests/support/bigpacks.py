@@ -97,8 +97,10 @@ def big_pack_files(
         vocab += [f"  - {{id: {d}, label: {region} drill {d[-3:]}, kind: drill}}" for d in drills]
         files[f"{region}_vocabulary.yaml"] = "\n".join(vocab) + "\n"
         body = ["rules:"]
-        for i in range(n_rules):
-            body.append(_rule(rng, f"{region}_r{i:04}", plain, flags, meas, hyps, drills))
+        body += [
+            _rule(rng, f"{region}_r{i:04}", plain, flags, meas, hyps, drills)
+            for i in range(n_rules)
+        ]
         files[f"{region}_rules.yaml"] = "\n".join(body) + "\n"
     return files
 
@@ -128,15 +130,21 @@ def _rule(
         when = f"{{all: [{{symptom: {s}}}, {{measurement: {rng.choice(meas)}, {op}: {rng.randrange(10, 90, 10)}}}]}}"
     elif roll < 0.75:
         other = rng.choice(syms)
-        when = f"{{all: [{{symptom: {s}}}, {{not: {{symptom: {other}}}}}]}}" if other != s else f"{{symptom: {s}}}"
+        when = (
+            f"{{all: [{{symptom: {s}}}, {{not: {{symptom: {other}}}}}]}}"
+            if other != s
+            else f"{{symptom: {s}}}"
+        )
     elif roll < 0.8:
         when = f"{{all: [{{symptom: {s}}}, {{absent: {rng.choice(syms)}}}]}}"
         then = f"[{{against: {h}, certainty: {cf}}}]"
     elif roll < 0.85:
         flag = rng.choice(flags)
         level = rng.choice(_LEVELS)
-        when = f"{{symptom: {flag}}}" if rng.random() < 0.6 else (
-            f"{{all: [{{symptom: {flag}}}, {{age: {{ge: {rng.choice((40, 50, 60))}}}}}]}}"
+        when = (
+            f"{{symptom: {flag}}}"
+            if rng.random() < 0.6
+            else (f"{{all: [{{symptom: {flag}}}, {{age: {{ge: {rng.choice((40, 50, 60))}}}}}]}}")
         )
         then = f"[{{escalate: {level}, reason: Sign {flag} needs a clinician.}}]"
         extra = ", red_flag: true"
