@@ -24,7 +24,15 @@ from typing import Any
 
 from ..rules.logic import FactKind
 
-__all__ = ["PARTITION_ABOVE", "UNIT_RULES", "EngineRule", "Unit", "describe_fact", "partition", "property_of"]
+__all__ = [
+    "PARTITION_ABOVE",
+    "UNIT_RULES",
+    "EngineRule",
+    "Unit",
+    "describe_fact",
+    "partition",
+    "property_of",
+]
 
 PARTITION_ABOVE = 400
 """Engine rules above which a pack is split even if one ruleset could hold it: the agenda
