@@ -29,7 +29,7 @@ __all__ = ["Split"]
 
 _KIND_NAME = {kind.value: kind.kind_name for kind in FactKind}
 
-_Plan = tuple[Ruleset, frozenset[str], frozenset[str] | None, str | None]
+_Plan = tuple[Ruleset, frozenset[str], str | None]
 
 
 def _name(fact: str) -> str:
@@ -45,10 +45,22 @@ class Split:
         compiled = state.compiled
         stages = compiled.max_stage + 1
         plans: list[list[_Plan]] = [[] for _ in range(stages)]
+        # per stage: the rulesets every triage runs, and those each fact name anchors (a
+        # triage looks up its own facts: its cost does not grow with the rulesets' count)
+        always: list[list[int]] = [[] for _ in range(stages)]
+        anchored: list[dict[str, list[int]]] = [{} for _ in range(stages)]
         for unit, ruleset in zip(units, state.rulesets, strict=True):
-            marker = marker_json(unit.first_stage) if unit.markers else None
-            plans[unit.first_stage].append((ruleset, unit.tested, unit.anchors, marker))
+            stage = unit.first_stage
+            marker = marker_json(stage) if unit.markers else None
+            if unit.anchors is None:
+                always[stage].append(len(plans[stage]))
+            else:
+                for name in unit.anchors:
+                    anchored[stage].setdefault(name, []).append(len(plans[stage]))
+            plans[stage].append((ruleset, unit.tested, marker))
         self._plans = tuple(tuple(p) for p in plans)
+        self._always = tuple(tuple(a) for a in always)
+        self._anchored = tuple({k: tuple(v) for k, v in a.items()} for a in anchored)
         h = FactKind.HYPOTHESIS
         self._hyps = tuple(
             tuple(
@@ -88,9 +100,14 @@ class Split:
                         concluded.append((name, f"{prefix}{number!r}}}"))
                         present.add(name)
             now: dict[int, tuple[int, tuple[MatchedFact, ...]]] = {}
-            for ruleset, tested, anchors, marker in plans:
-                if anchors is not None and anchors.isdisjoint(present):
-                    continue  # none of its rules can fire on this report
+            # only rulesets with an anchor among this triage's facts: no other can fire
+            anchored = self._anchored[stage]
+            touched = set(self._always[stage])
+            for name in present:
+                units = anchored.get(name)
+                if units is not None:
+                    touched.update(units)
+            for ruleset, tested, marker in (plans[i] for i in sorted(touched)):
                 batch = [text for name, text in report if name in tested]
                 batch += [text for name, text in concluded if name in tested]
                 if marker is not None:
