@@ -142,3 +142,31 @@ def test_time_per_fired_rule_of_10000_rules_is_at_most_twice_that_of_200() -> No
     assert done.returncode == 0, done.stderr[-3000:]
     got = json.loads(done.stdout.strip().splitlines()[-1])
     assert got["ratio"] <= 2.0, got
+
+
+CLOSE = """
+import json, tempfile
+from pathlib import Path
+from hamtriage import Engine, EngineError
+from hamtriage.engine import compiled_state
+from tests.support.bigpacks import write_big_pack
+engine = Engine.from_path(write_big_pack(Path(tempfile.mkdtemp()), 600, 120, 20))
+rulesets = compiled_state(engine).rulesets
+first = engine.triage({"symptoms": ["low_back_s0010", "hip_s0003"], "age": 55})
+engine.close()
+try:
+    engine.triage({"symptoms": ["low_back_s0010"]})
+    refused = False
+except EngineError:
+    refused = True
+print(json.dumps({"rulesets": len(rulesets), "closed": all(r.closed for r in rulesets),
+                  "refused": refused, "level": first.level.value}))
+"""
+
+
+def test_closing_a_split_engine_frees_every_ruleset() -> None:
+    done = run_child(CLOSE)
+    assert done.returncode == 0, done.stderr[-3000:]
+    got = json.loads(done.stdout.strip().splitlines()[-1])
+    assert got["rulesets"] > 1
+    assert got["closed"] and got["refused"]
