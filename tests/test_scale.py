@@ -47,12 +47,17 @@ elif shape == "negations":  # every rule waits for the stage-0 marker
         f"[{{symptom: s{i % symptoms}}}, {{not: {{symptom: s{(i * 7 + 1) % symptoms}}}}}]}}, "
         f"then: [{{support: h{1 + i % 2}, certainty: 0.2}}]}}\\n"
         for i in range(rules))
+    body += "".join(  # rules with no fact to wait for but the marker: run for every report
+        f"  - {{id: only{i}, title: O, evidence: research, source: S1, "
+        f"when: {{not: {{symptom: s{i}}}}}, then: [{{against: h1, certainty: 0.1}}]}}\\n"
+        for i in range(3))
     pack = load_pack(write_pack(root, {"pack.yaml": MINIMAL_PACK, "s.yaml": syms,
                                        "rules.yaml": "rules:\\n" + body}))
 split = Compiled(pack, unit_rules=unit_rules) if unit_rules else Compiled(pack)
 whole = Compiled(pack) if unit_rules else None
 oracle = PlainEvaluator(pack)
 out = {"units": len(split.rulesets), "mismatches": 0, "different": 0, "fired": 0,
+       "always": sum(u.anchors is None for u in split.compiled.units),
        "largest": max(len(u.definition) for u in split.compiled.units)}
 for report in make_reports(pack, reports, seed=rules):
     got = split.triage(report)
@@ -106,6 +111,7 @@ def test_more_than_250_rules_waiting_for_one_stage_marker() -> None:
     got = _run("negations", 330, 40, 1500)
     assert got["units"] >= 2
     assert got["largest"] <= 251  # the boot rule and at most 250 sharing the marker
+    assert got["always"] == 1  # the three rules on a negation alone
     assert got["mismatches"] == 0
     assert got["fired"] > 1500
 
