@@ -36,6 +36,8 @@ if str(ROOT) not in sys.path:  # run as a script: make ``benchmarks`` importable
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.baselines import Floor, StockDriver  # noqa: E402
+from benchmarks.scaling import per_fired_row  # noqa: E402
+from benchmarks.threads import threads16  # noqa: E402
 from hamtriage import Engine, TriageResult  # noqa: E402
 from hamtriage.engine import compiled_state  # noqa: E402
 from hamtriage.report import Facts  # noqa: E402
@@ -423,8 +425,8 @@ def run(config: Config, quick: bool) -> Results:
         f"{thr_rate:,.0f} /s ({seq_rate:,.0f} /s)",
     )
 
-    _threads16(res, engine, make_reports(pack, config.thread_reports, seed=7100))
-    _scaling(res, quick)
+    threads16(res.add, engine, make_reports(pack, config.thread_reports, seed=7100))
+    per_fired_row(res.add, quick)
 
     # ---------------------------------------------------------------- workers
     reports = make_reports(pack, config.worker_reports, seed=8000)
@@ -481,70 +483,6 @@ def run(config: Config, quick: bool) -> Results:
         res.notes.append("quick mode: small sets; the figures are indicative only")
     floor.close()
     return res
-
-
-def _share16(
-    engine: Engine,
-    reports: list[dict[str, Any]],
-    expected: list[TriageResult],
-    keep: bool,
-) -> tuple[float, bool]:
-    """Triage ``reports`` on 16 threads (each every 16th); (rate, results identical)."""
-    out: list[TriageResult | None] = [None] * len(reports)
-    gate = threading.Barrier(17)
-
-    def share(n: int) -> None:
-        gate.wait()
-        for i in range(n, len(reports), 16):
-            got = engine.triage(reports[i])
-            if keep or got != expected[i]:  # dropped results are still checked
-                out[i] = got
-
-    threads = [threading.Thread(target=share, args=(n,)) for n in range(16)]
-    for thread in threads:
-        thread.start()
-    gate.wait()
-    t = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    rate = len(reports) / (time.perf_counter() - t)
-    return rate, (out == expected if keep else all(o is None for o in out))
-
-
-def _threads16(res: Results, engine: Engine, reports: list[dict[str, Any]]) -> None:
-    """16 threads sharing one engine against a sequential run in the same process, with
-    the results kept (as a server collecting them would) and dropped as they come."""
-    t = time.perf_counter()
-    expected = [engine.triage(r) for r in reports]
-    kept_rate = len(reports) / (time.perf_counter() - t)
-    t = time.perf_counter()
-    for r in reports:
-        engine.triage(r)
-    dropped_rate = len(reports) / (time.perf_counter() - t)
-    for keep, seq_rate in ((True, kept_rate), (False, dropped_rate)):
-        rate, same = _share16(engine, reports, expected, keep)
-        ratio = rate / seq_rate
-        res.add(
-            f"16 threads / sequential, results {'kept' if keep else 'dropped'} ({len(reports)})",
-            ">= 0.9x, identical",
-            f"{ratio:.2f}x ({rate:,.0f} / {seq_rate:,.0f} /s, "
-            f"{'identical' if same else 'DIFFERENT'})",
-            ratio >= 0.9 and same,
-        )
-
-
-def _scaling(res: Results, quick: bool) -> None:
-    """Time per fired rule of a large generated pack against a 200-rule one (one process)."""
-    from benchmarks.scaling import per_fired_ratio
-
-    large = (2000, 500) if quick else (10_000, 2000)
-    ratio, ratios = per_fired_ratio((200, 50), large, reports=500, rounds=3 if quick else 5)
-    res.add(
-        f"time per fired rule, {large[0]:,} rules / 200 rules (generated packs)",
-        "<= 2x",
-        f"{ratio:.2f}x ({', '.join(f'{x:.2f}' for x in ratios)})",
-        ratio <= 2,
-    )
 
 
 def _dask(res: Results, engine: Engine, config: Config) -> None:
