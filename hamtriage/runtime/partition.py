@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..rules.logic import FactKind
+from .wire import BOOT_RULE
 
 __all__ = [
     "PARTITION_ABOVE",
@@ -171,7 +172,7 @@ def _anchor(rule: EngineRule, usage: Counter[str]) -> str | None:
 def _unit(
     rules: Sequence[EngineRule], boot: dict[str, Any], every: bool, usage: Counter[str]
 ) -> Unit:
-    definition = {"_boot": boot}
+    definition = {BOOT_RULE: boot}  # every session runs an action (see _durable)
     tested: set[str] = set()
     anchors: set[str] = set()
     always = every
