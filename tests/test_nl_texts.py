@@ -156,16 +156,23 @@ def test_the_texts_are_dutch_not_copied_english(english: Texts, doc: dict[str, A
     assert copied == []
 
 
-def test_red_flag_reasons_keep_their_urgency(english: Texts, doc: dict[str, Any]) -> None:
+def test_referral_reasons_keep_their_urgency(doc: dict[str, Any]) -> None:
+    # the Dutch reason says what the level means, never a softer (or harsher) one
     dutch = translated_texts(doc)
-    for key, en in english.items():
-        if not key.endswith(".escalate"):
-            continue
-        nl = dutch[key].lower()
-        if "emergency" in en.lower():
-            assert "spoedeisende hulp" in nl or "112" in nl, key
-        elif "today" in en.lower():
-            assert "vandaag" in nl, key
+    seen: set[str] = set()
+    for rule in load_pack(RULES).rules:
+        for action in rule.then:
+            if not isinstance(action, EscalateAction):
+                continue
+            nl = dutch.get(f"rules.{rule.id}.escalate", "").lower()
+            seen.add(action.escalate)
+            if action.escalate == "emergency":
+                assert "ga nu naar de spoedeisende hulp" in nl, rule.id
+            elif action.escalate == "same_day":
+                assert "vandaag nog" in nl and "spoedeisende hulp" not in nl, rule.id
+            else:
+                assert "vandaag" not in nl and "spoedeisende hulp" not in nl, rule.id
+    assert {"emergency", "same_day", "see_clinician"} <= seen
 
 
 @pytest.mark.parametrize(
