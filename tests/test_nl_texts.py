@@ -97,18 +97,23 @@ def translated_texts(doc: dict[str, Any]) -> Texts:
 
 def problems(english: Texts, dutch: Texts) -> list[str]:
     """Every missing, unknown, empty or mismatched translation, one line each."""
-    found: list[str] = []
-    for key in sorted(english.keys() - dutch.keys()):
-        found.append(f"{key}: no Dutch text for {english[key]!r}")
-    for key in sorted(dutch.keys() - english.keys()):
-        found.append(f"{key}: no English text with this id or field")
+    found = [
+        f"{key}: no Dutch text for {english[key]!r}"
+        for key in sorted(english.keys() - dutch.keys())
+    ]
+    found += [
+        f"{key}: no English text with this id or field"
+        for key in sorted(dutch.keys() - english.keys())
+    ]
     for key in sorted(english.keys() & dutch.keys()):
         en, nl = english[key], dutch[key]
         if not isinstance(nl, str) or not nl.strip():
             found.append(f"{key}: the Dutch text is empty or not a string")
             continue
         if numbers(en) != numbers(nl):
-            found.append(f"{key}: numbers {sorted(numbers(en))} in English, {sorted(numbers(nl))} in Dutch")
+            found.append(
+                f"{key}: numbers {sorted(numbers(en))} in English, {sorted(numbers(nl))} in Dutch"
+            )
         if placeholders(en) != placeholders(nl):
             found.append(f"{key}: placeholders differ")
     return found
@@ -140,7 +145,8 @@ def test_the_pack_has_texts_of_every_kind(english: Texts) -> None:
     # the comparison above is only as good as the English side it reads
     fields = {key.rsplit(".", 1)[-1] for key in english}
     assert {"label", "question", "unit", "test", "instructions", "dosage", "title"} <= fields
-    assert any(".block." in key for key in english) and any(k.endswith(".escalate") for k in english)
+    assert any(".block." in key for key in english)
+    assert any(key.endswith(".escalate") for key in english)
     assert any(".variants." in key for key in english)
 
 
@@ -169,9 +175,11 @@ def test_referral_reasons_keep_their_urgency(doc: dict[str, Any]) -> None:
             if action.escalate == "emergency":
                 assert "ga nu naar de spoedeisende hulp" in nl, rule.id
             elif action.escalate == "same_day":
-                assert "vandaag nog" in nl and "spoedeisende hulp" not in nl, rule.id
+                assert "vandaag nog" in nl, rule.id
+                assert "spoedeisende hulp" not in nl, rule.id
             else:
-                assert "vandaag" not in nl and "spoedeisende hulp" not in nl, rule.id
+                assert "vandaag" not in nl, rule.id
+                assert "spoedeisende hulp" not in nl, rule.id
     assert {"emergency", "same_day", "see_clinician"} <= seen
 
 
@@ -194,3 +202,10 @@ def test_the_checks_catch_missing_and_unknown_ids() -> None:
     found = problems({"items.a.label": "A thing"}, {"items.b.label": "Een ding"})
     assert any("items.a.label" in line and "no Dutch text" in line for line in found)
     assert any("items.b.label" in line and "no English text" in line for line in found)
+
+
+def test_the_pack_loader_reads_every_dutch_text(english: Texts) -> None:
+    # load_pack raises on any translation error; here it must also have kept every text
+    translation = load_pack(RULES).translations["nl"]
+    assert translation.language == "Nederlands"
+    assert set(translation.texts) == set(english)
