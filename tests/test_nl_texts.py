@@ -150,6 +150,12 @@ def test_the_pack_has_texts_of_every_kind(english: Texts) -> None:
     assert any(".variants." in key for key in english)
 
 
+def test_texts_are_single_paragraphs(doc: dict[str, Any]) -> None:
+    # a folded YAML line indented one space too far keeps its line break
+    broken = [key for key, text in translated_texts(doc).items() if "\n" in text or "  " in text]
+    assert broken == []
+
+
 def test_no_intake_words_here(doc: dict[str, Any]) -> None:
     for item_id, fields in (doc.get("items") or {}).items():
         assert not set(fields) & set(INTAKE_FIELDS), f"{item_id}: synonyms go in nl.intake.yaml"
