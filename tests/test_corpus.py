@@ -50,8 +50,10 @@ class Figures:
         self.failures[kind].append(f"{entry['id']}: {why}\n      {entry['text']!r}")
 
 
-def _check(entry: dict[str, Any], fig: Figures, flags: frozenset[str], kind: str) -> None:
-    parsed = hamtriage.parse_text(entry["text"])
+def _check(
+    entry: dict[str, Any], fig: Figures, flags: frozenset[str], kind: str, lang: str = "en"
+) -> None:
+    parsed = hamtriage.parse_text(entry["text"], lang=lang)
     rep = parsed.report
     result = hamtriage.triage(rep)
     present = set(rep.symptoms) | set(rep.history)
@@ -122,8 +124,8 @@ def figures() -> Figures:
     return fig
 
 
-def _print(fig: Figures) -> None:
-    print("\ncorpus figures (tests/corpus/en)")
+def _print(fig: Figures, corpus: str = "tests/corpus/en") -> None:
+    print(f"\ncorpus figures ({corpus})")
     for kind in ("red_flags", "denials", "benign", "coverage"):
         print(f"  {kind:10} {fig.counts[f'{kind} texts']} texts")
     print("  recall per red-flag item (present or suspected / texts):")

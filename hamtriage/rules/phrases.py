@@ -43,7 +43,7 @@ def _fixes(lang: str) -> Mapping[str, str]:
     return profile.key_fixes if profile is not None else {}
 
 
-_WORD = re.compile(r"^[a-z0-9]+\*?$")
+_WORD = re.compile(r"^[^\W_]+\*?$")  # letters of any language ("corticosteroïden")
 
 
 def _fold(word: str) -> str:
@@ -122,7 +122,7 @@ def _term(
     split: list[list[str]] = []
     for alt in alts:
         # "knee-to-wall" and "pins&needles" are several words, as the text tokeniser sees them
-        parts = [p for p in re.split(r"[^a-z0-9'\u2019*]+", alt.lower()) if p]
+        parts = [p for p in re.split(r"[^\w'\u2019*]+|_", alt.lower()) if p]
         if not parts:
             raise PhraseSyntaxError(f"'{alt}' has no letters or digits", column)
         for p in parts:

@@ -85,6 +85,22 @@ def _has_ngram(toks: list[Tok], idxs: list[int], grams: tuple[tuple[str, ...], .
     return False
 
 
+def _framed(toks: list[Tok], before: list[int], last: int, lang: Language) -> bool:
+    """An if-clause around the phrase with its verb after it ("als ik tintelingen krijg")."""
+    if not before:
+        return False
+    for opening, verbs in lang.hypothetical_frames:
+        if not any(toks[i].key in opening for i in before):
+            continue
+        clause = toks[last].clause
+        for j in range(last + 1, min(len(toks), last + 1 + _WINDOW)):
+            if toks[j].clause != clause:
+                break
+            if toks[j].key in verbs:
+                return True
+    return False
+
+
 def classify(
     toks: list[Tok],
     idxs: tuple[int, ...],
@@ -101,7 +117,7 @@ def classify(
     if any(toks[i].key in other or toks[i].norm in other for i in before):
         who = next(i for i in before if toks[i].key in other or toks[i].norm in other)
         return Verdict(State.DROPPED, who, "about someone else")
-    if _has_ngram(toks, before, lang.hypothetical):
+    if _has_ngram(toks, before, lang.hypothetical) or _framed(toks, before, last, lang):
         return Verdict(State.DROPPED, before[0], "hypothetical")
     # a negation between the phrase's own words: "ankle bones doesn't hurt"
     for i in range(first + 1, last):
@@ -144,7 +160,12 @@ def classify(
             return Verdict(State.ABSENT, j, "negated")
         if t.key in lang.post_not:
             nxt = toks[j + 1] if j + 1 < len(toks) else None
-            if nxt is None or nxt.clause != t.clause or nxt.key in lang.post_after_not:
+            if (
+                nxt is None
+                or nxt.clause != t.clause
+                or nxt.key in lang.post_after_not
+                or (lang.post_not_ends_segment and nxt.seg != t.seg)
+            ):
                 return Verdict(State.ABSENT, j, "negated")
             break
         if not t.filler:

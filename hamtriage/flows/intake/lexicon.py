@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import process
@@ -124,6 +125,25 @@ def intake_language(lang: object) -> Language:
     return profile
 
 
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def _compounds(text: str, profile: Language) -> str:
+    """``text`` with its compounds written apart, as the tokeniser reads them ("rugpijn" ->
+    "rug pijn"); a word in an alternative (``a|b``) or a prefix (``x*``) stays whole."""
+    if not profile.compound_heads:
+        return text
+
+    def apart(m: re.Match[str]) -> str:
+        start, end = m.span()
+        if (start and text[start - 1] in "|*") or (end < len(text) and text[end] in "|*"):
+            return m.group(0)
+        word = m.group(0)
+        return " ".join(word[a:b] for a, b in profile.split(word))
+
+    return _WORDS.sub(apart, text)
+
+
 def _literal(text: str) -> str:
     """A synonym or label as a phrase: no pattern syntax, fillers optional."""
     return _SPECIAL.sub(" ", text)
@@ -138,6 +158,8 @@ def build_lexicon(pack: RulePack, lang: str = "en") -> Lexicon:
         return word_key(word, lang, keys)
 
     flags = red_flag_screens(pack)
+    # English is the rule files' language; another language reads the pack's translation
+    tr = pack.translations.get(lang) if lang != "en" else None
     phrases: list[Phrase] = []
     seen: set[tuple[str, tuple[Term, ...]]] = set()
     questions: dict[str, str] = {}
@@ -150,12 +172,20 @@ def build_lexicon(pack: RulePack, lang: str = "en") -> Lexicon:
     ):
         for vid, item in table.items():
             kinds[vid] = kind
-            questions[vid] = item.question or profile.question.format(label=item.label.lower())
             name = vid.replace("_", " ")
             if kind == "measurement":  # "knee_to_wall_cm": the unit is not part of the name
                 name = " ".join(w for w in name.split() if w not in _UNIT_WORDS) or name
-            texts = [_literal(name), _literal(item.label), *map(_literal, item.synonyms)]
-            texts += list(getattr(item, "phrases", ()))
+            if tr is None:
+                label, question = item.label, item.question
+                synonyms: Sequence[str] = item.synonyms
+                own: Sequence[str] = tuple(getattr(item, "phrases", ()))
+            else:  # the translation's words; the English ids stay ("knee to wall", "deadlift")
+                label = tr.item(vid, "label") or item.label
+                question = tr.item(vid, "question")
+                synonyms, own = tr.synonyms.get(vid, ()), tr.phrases.get(vid, ())
+            questions[vid] = question or profile.question.format(label=label.lower())
+            texts = [_literal(name), _literal(label), *map(_literal, synonyms), *own]
+            texts = [_compounds(t, profile) for t in texts]
             for text in texts:
                 try:
                     terms = parse_phrase(text, key_of, profile.fillers)

@@ -52,16 +52,19 @@ def tokenize(text: str, lang: Language = ENGLISH, cache: dict[str, str] | None =
         while s < len(soft) and soft[s] < pos:
             seg += 1
             s += 1
-        raw = m.group(0)
-        number: float | None = None
-        if _NUMBER.fullmatch(raw):
-            number = float(raw.replace(",", "."))
-            key = raw
-        else:
-            key = word_key(raw, lang.code, cache)
-        if key in lang.clause_words:
-            clause += 1
-            seg += 1
-        norm = raw.lower().replace("'", "").replace("\u2019", "")
-        out.append(Tok(raw, key, norm, pos, m.end(), clause, seg, number, key in lang.fillers))
+        whole = m.group(0)
+        for a, b in lang.split(whole):  # a compound is read as its parts ("rug" "pijn")
+            raw = whole[a:b]
+            number: float | None = None
+            if _NUMBER.fullmatch(raw):
+                number = float(raw.replace(",", "."))
+                key = raw
+            else:
+                key = word_key(raw, lang.code, cache)
+            if key in lang.clause_words:
+                clause += 1
+                seg += 1
+            norm = raw.lower().replace("'", "").replace("\u2019", "")
+            filler = key in lang.fillers
+            out.append(Tok(raw, key, norm, pos + a, pos + b, clause, seg, number, filler))
     return out

@@ -14,11 +14,12 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from .en import ENGLISH
+from .nl import DUTCH
 from .profile import Alarm, Language
 
-__all__ = ["ENGLISH", "LANGUAGES", "Alarm", "Language", "language"]
+__all__ = ["DUTCH", "ENGLISH", "LANGUAGES", "Alarm", "Language", "language"]
 
-LANGUAGES: Mapping[str, Language] = MappingProxyType({p.code: p for p in (ENGLISH,)})
+LANGUAGES: Mapping[str, Language] = MappingProxyType({p.code: p for p in (ENGLISH, DUTCH)})
 """The intake's languages by code (read-only)."""
 
 

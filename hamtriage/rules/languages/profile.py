@@ -73,6 +73,37 @@ class Language:
     """Words that alone are not worth reporting as unused text."""
     question: str
     """Fallback question of an item without one: ``{label}`` is its label in lower case."""
+    # -- what only some languages need (English leaves them empty)
+    compound_heads: frozenset[str] = frozenset()
+    """First parts of compounds read as two words ("rug" of "rugpijn")."""
+    compound_tails: frozenset[str] = frozenset()
+    """Second parts of compounds ("pijn", "blessure"); a head may also follow a head."""
+    hypothetical_frames: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()
+    """(opening words before the phrase, verbs after it) of an if-clause whose verb comes
+    last ("als ik tintelingen krijg")."""
+    post_not_ends_segment: bool = False
+    """A negation right after a phrase counts when a comma follows it ("plassen heb ik
+    niet, ..."): in verb-final languages the negation ends the clause."""
+
+    def split(self, word: str) -> tuple[tuple[int, int], ...]:
+        """The (start, end) offsets of the parts of a compound word: ``rugpijn`` ->
+        ``rug`` + ``pijn``, ``linkerenkel`` -> ``linker`` + ``enkel``, ``achillespees``;
+        a linking ``s``/``e``/``en`` between them is dropped. One part if not a compound."""
+        whole = ((0, len(word)),)
+        if not self.compound_heads or len(word) < 5 or not word.isalpha():
+            return whole
+        low = word.lower()
+        for n in range(len(low) - 3, 1, -1):  # the longest head first
+            if low[:n] not in self.compound_heads:
+                continue
+            rest = low[n:]
+            for link in ("", "s", "e", "en"):
+                tail = rest[len(link) :]
+                if rest.startswith(link) and (
+                    tail in self.compound_tails or tail in self.compound_heads
+                ):
+                    return ((0, n), (n + len(link), len(low)))
+        return whole
 
 
 def words(text: str) -> frozenset[str]:
