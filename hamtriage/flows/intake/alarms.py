@@ -44,7 +44,9 @@ class Hit:
     item: str
 
 
-def _sequence(toks: list[Tok], i: int, seq: tuple[str, ...], free: set[int]) -> tuple[int, ...]:
+def _sequence(
+    toks: list[Tok], i: int, seq: tuple[str, ...], free: set[int], scoped: bool = False
+) -> tuple[int, ...]:
     got = [i]
     j = i + 1
     for want in seq[1:]:
@@ -57,6 +59,8 @@ def _sequence(toks: list[Tok], i: int, seq: tuple[str, ...], free: set[int]) -> 
             j += 1
         if j >= len(toks) or toks[j].clause != toks[i].clause or j not in free:
             return ()
+        if scoped and toks[j].seg != toks[i].seg:
+            return ()  # "niet, lopen gaat goed" is no "niet lopen"
         if toks[j].key != want and toks[j].norm != want:
             return ()
         got.append(j)
@@ -77,7 +81,7 @@ def find_alarms(
         t = toks[i]
         seqs = [*by_first.get(t.key, ()), *(by_first.get(t.norm, ()) if t.norm != t.key else ())]
         for n, seq in seqs:
-            idxs = _sequence(toks, i, seq, free)
+            idxs = _sequence(toks, i, seq, free, lang.negation_in_scope)
             if not idxs:
                 continue
             lo, hi = max(0, i - _CONTEXT), min(len(toks), idxs[-1] + _CONTEXT + 1)

@@ -114,10 +114,13 @@ def classify(
     mine = set(idxs)
     before = _before(toks, first)
     other = lang.other_person
-    if any(toks[i].key in other or toks[i].norm in other for i in before):
-        who = next(i for i in before if toks[i].key in other or toks[i].norm in other)
+    near = before
+    if lang.context_in_segment:
+        near = [i for i in before if toks[i].seg == toks[first].seg]
+    if any(toks[i].key in other or toks[i].norm in other for i in near):
+        who = next(i for i in near if toks[i].key in other or toks[i].norm in other)
         return Verdict(State.DROPPED, who, "about someone else")
-    if _has_ngram(toks, before, lang.hypothetical) or _framed(toks, before, last, lang):
+    if _has_ngram(toks, near, lang.hypothetical) or _framed(toks, near, last, lang):
         return Verdict(State.DROPPED, before[0], "hypothetical")
     # a negation between the phrase's own words: "ankle bones doesn't hurt"
     for i in range(first + 1, last):
@@ -156,6 +159,14 @@ def classify(
     seen = 0
     while j < len(toks) and toks[j].clause == toks[last].clause and seen < 2:
         t = toks[j]
+        if (
+            lang.context_in_segment
+            and t.seg != toks[last].seg
+            and not t.filler
+            and t.key not in lang.post_negations
+            and t.key not in lang.post_not
+        ):
+            break  # "klem in mijn knie, hij gaat niet meer recht": past a comma only "X: nee"
         if t.key in lang.post_negations:
             return Verdict(State.ABSENT, j, "negated")
         if t.key in lang.post_not:

@@ -40,6 +40,8 @@ class Phrase:
     terms: tuple[Term, ...]
     required: int
     red_flag: bool
+    negation: bool = False
+    """A required word is a negation ("geen gevoel"): it must not reach across a comma."""
 
 
 @dataclass(eq=False)
@@ -195,7 +197,10 @@ def build_lexicon(pack: RulePack, lang: str = "en") -> Lexicon:
                     continue
                 seen.add((vid, terms))
                 required = sum(1 for t in terms if not t.optional)
-                phrases.append(Phrase(vid, kind, text, terms, required, vid in flags))
+                negs = [bool(set(t.words) & profile.negations) for t in terms if t.anchors]
+                if all(negs):  # "wordt niet beter" of fillers: only "niet" would be left
+                    continue
+                phrases.append(Phrase(vid, kind, text, terms, required, vid in flags, any(negs)))
     index: dict[str, list[int]] = {}
     places: dict[str, list[tuple[int, int]]] = {}
     prefixes: list[tuple[str, tuple[int, int]]] = []

@@ -49,6 +49,15 @@ def _fits(
     return place in hits
 
 
+def _split_by(toks: list[Tok], used: list[int], scope_end: frozenset[str]) -> bool:
+    """Whether a comma or a conjunction stands between the tokens ``used``: a phrase with
+    a negation word ("geen gevoel") must not take the negation of another clause part."""
+    lo, hi = min(used), max(used)
+    if toks[lo].seg != toks[hi].seg:
+        return True
+    return any(toks[k].key in scope_end for k in range(lo + 1, hi) if k not in used)
+
+
 def _slack(required: int) -> int:
     return 1 if required <= 2 else 2
 
@@ -60,6 +69,8 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
     hits = [lex.hits(t.key, t.norm) if t.number is None else _NONE for t in toks]
     phrases = lex.phrases
     sides = lex.language.side_words
+    scope_end = lex.language.scope_end
+    scoped = lex.language.negation_in_scope
     # the places each clause offers: a phrase missing one of its words there cannot match
     offered: dict[int, set[tuple[int, int]]] = {}
     for i in content:
@@ -110,6 +121,8 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
             else:
                 if anchor not in used:
                     continue
+                if phrase.negation and scoped and _split_by(toks, used, scope_end):
+                    continue  # "gevoel is normaal, geen verdoving": not "geen gevoel"
                 ordinals = sorted(ordinal[i] for i in used)
                 spread = ordinals[-1] - ordinals[0]
                 if spread > span:

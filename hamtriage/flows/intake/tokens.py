@@ -15,7 +15,6 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 # a clause ends at sentence punctuation (not a decimal point), brackets and a new line;
 # a comma ends a segment (phrases do not cross it; a negation crosses it only in a list)
 _HARD = re.compile(r"(?<!\d)\.|\.(?!\d)|[!?;\n()\[\]]|\s[-\u2013\u2014]\s")
-_SOFT = re.compile(r",")
 
 CLAUSE_WORDS = ENGLISH.clause_words
 """English words that end a clause like a full stop (each language's: ``Language.clause_words``)."""
@@ -39,7 +38,7 @@ class Tok:
 def tokenize(text: str, lang: Language = ENGLISH, cache: dict[str, str] | None = None) -> list[Tok]:
     """The tokens of ``text`` in order (linear in its length)."""
     hard = [m.start() for m in _HARD.finditer(text)]
-    soft = [m.start() for m in _SOFT.finditer(text)]
+    soft = [i for i, ch in enumerate(text) if ch in lang.soft_breaks]
     out: list[Tok] = []
     clause = seg = 0
     h = s = 0

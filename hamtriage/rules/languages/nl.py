@@ -13,8 +13,8 @@ __all__ = ["DUTCH"]
 FILLERS = words(
     "ik mijn mn me mij je jij de het een is ben was zijn heb hebt heeft had hebben gehad "
     "wordt word worden werd heel echt wel beetje ook nog al er dan nu toch gewoon even ff eens "
-    "soms vaak altijd daar hier die dat deze dit van in op aan bij met voor naar om te zo erg "
-    "super best goed ongeveer zeg idd inderdaad hoor hè he ofzo enzo lekker flink behoorlijk "
+    "soms vaak altijd daar hier hij zij ze ie die dat deze dit van in op aan bij met voor naar om te zo erg "
+    "super ongeveer zeg idd inderdaad hoor hè he ofzo enzo weer flink behoorlijk "
     "gisteren vandaag vanochtend vanmorgen laatst tijdje"
 )
 # lemmas simplemma gets wrong or unstable for this domain ("lopen" -> "loop", "loop" -> "lopen")
@@ -65,6 +65,11 @@ KEY_FIXES = MappingProxyType(
         "incontinent": "incontinent",
         "koortsig": "koorts",
         "wc": "wc",
+        "knal": "knal",
+        "knallen": "knallen",
+        "beter": "beter",
+        "meer": "meer",
+        "bleek": "bleek",
     }
 )
 CLAUSE_WORDS = words("maar echter hoewel behalve alleen_dat")
@@ -83,9 +88,11 @@ COMPOUND_TAILS = words(
 
 # -- context (ConText)
 NEGATIONS = words("geen niet nooit zonder niets niks nee neen noch nergens niemand ontken")
-POST_NEGATIONS = words("nee neen negatief weg verdwenen over")
-POST_NOT = words("niet geen nooit")
-POST_AFTER_NOT = words("meer echt gehad last hoor zo")
+# not "weg" or "over": "klapt weg", "gaat niet over" are complaints
+POST_NEGATIONS = words("nee neen negatief verdwenen nergens")
+POST_NOT = words("niet geen nooit niks niets")
+# "zakt niet door", "blokkeert niet en ...": a separable verb's particle or a conjunction
+POST_AFTER_NOT = words("meer echt gehad last hoor zo en maar want dus door op weg uit af mee")
 SCOPE_END = words(
     "en dus omdat want sinds na toen wanneer terwijl totdat tot waardoor die dat welke plus "
     "behalve maar echter hoewel wel alleen"
@@ -93,12 +100,12 @@ SCOPE_END = words(
 LIST_GLUE = words("of noch geen en enige ook")
 PSEUDO = MappingProxyType(
     {
-        "geen": words("idee twijfel verschil zin probleem flauw verbetering moment reden"),
+        "geen": words("idee twijfel verschil zin flauw verbetering moment reden"),
         "niet": words(
             "alleen enkel zeker zo echt beter slecht lang erg waarom hoe wat wie of normaal "
             "goed veel"
         ),
-        "zonder": words("waarschuwing reden aanleiding dat te twijfel dieet moeite"),
+        "zonder": words("waarschuwing reden aanleiding dat te twijfel dieet moeite lijn lijnen"),
         "niets": words("aan helpen werken"),
         "niks": words("aan helpen werken"),
         "nooit": words("eerder"),
@@ -112,7 +119,7 @@ OTHER_PERSON = words(
 HYPOTHETICAL = seqs(
     "stel dat; stel; wat als; voor het geval; in geval; als ik ooit; mocht ik; mocht het; "
     "teken van; symptoom van; alarmsignaal; alarmsignalen; rode vlag; risico op; uitsluiten; "
-    "gelezen over; horen over; moet ik me zorgen; wanneer moet ik; let op"
+    "gelezen over; horen over; moet ik me zorgen; wanneer moet ik; let op; bijvoorbeeld als"
 )
 # "als ik tintelingen krijg": Dutch puts the verb at the end of the if-clause
 HYPOTHETICAL_FRAMES = (
@@ -132,7 +139,8 @@ ARMS = words(
 INJURY = words(
     "blessure letsel val gevallen vallen viel stoot gestoten trap getrapt schop geschopt tackle "
     "klap botsing landing landen geland verdraaid verdraaien verzwikt verzwikken verstuikt "
-    "omgeslagen omzwikken gebroken breuk gips ongeluk barbell gewicht klem tegen"
+    "omgeslagen omzwikken gebroken breuk gips ongeluk barbell gewicht klem tegen rugby kom "
+    "dumbbell"
 )
 LIMB = words("voet teen tenen enkel scheen scheenbeen kuit been onderbeen hiel knie")
 KNEE = words("knie knieschijf patella")
@@ -144,7 +152,7 @@ HAMSTRING = words(
 ACHILLES = words("achilles achillespees hiel pees kuit enkel teen tenen")
 HOT = words("heet warm rood gloeit gloeiend")
 BACK = words("rug onderrug rugpijn wervelkolom hernia ischias")
-NIGHT_CTX = words("wakker slapen slaap nacht nachts liggen lig")
+NIGHT_CTX = words("wakker slapen slaap liggen lig pijn zeer")
 PAIN = words("pijn zeer zeer doen pijnlijk zeurend bonkt")
 STOPPED = words(
     "stoppen gestopt stop ophouden afbreken uitgevallen mank hinken strompelen strompelend "
@@ -160,7 +168,8 @@ NUMB_ITEMS: tuple[tuple[frozenset[str] | None, str], ...] = (
     (ARMS, "widespread_neurology"),
     (words("beide allebei benen"), "progressive_leg_weakness"),
     (INJURY, "injured_limb_cold_or_numb"),
-    (None, "widespread_neurology"),
+    # no fallback without a body part: "doof van de muziek"
+    (LIMB | BACK | words("benen arm armen"), "widespread_neurology"),
 )
 
 ALARMS: tuple[Alarm, ...] = (
@@ -168,7 +177,8 @@ ALARMS: tuple[Alarm, ...] = (
         seqs(
             "doof; gevoelloos; gevoelloosheid; verdoofd; verdoving; tinteling; tintelen; "
             "prikkeling; slapend; geen gevoel; niet voelen; niks voelen; weinig gevoel; "
-            "minder gevoel; verminderd gevoel; slaapt"
+            "minder gevoel; verminderd gevoel; voelen teen niet; voelen voet niet; "
+            "voelen been niet"
         ),
         NUMB_ITEMS,
     ),
@@ -222,9 +232,7 @@ ALARMS: tuple[Alarm, ...] = (
         ((None, "cancer_history"),),
     ),
     Alarm(
-        seqs(
-            "knal; knallen; knappen; plop; knak; knakken; deuk; gat; gleuf; klap; scheur; scheuren"
-        ),
+        seqs("knal; knappen; plop; knak; knakken; deuk; gat; gleuf; klap; scheur; scheuren"),
         (
             (ACHILLES, "achilles_pop_or_gap"),
             (HAMSTRING, "thigh_pop_with_bruising"),
@@ -258,7 +266,9 @@ ALARMS: tuple[Alarm, ...] = (
         seqs("doorzakken; zakken; instabiel; wegklappen; begeven; knikken; wiebelig"),
         ((KNEE, "knee_giving_way"),),
     ),
-    Alarm(seqs("koud; ijskoud; koel; bleek; wit; blauw"), ((LIMB, "injured_limb_cold_or_numb"),)),
+    # cold or pale only after an injury: cold feet in a draughty gym are not a red flag
+    Alarm(seqs("koud; ijskoud; koel; bleek; wit; blauw"), ((INJURY, "injured_limb_cold_or_numb"),)),
+    Alarm(seqs("vallen weg; valt weg; schiet weg"), ((KNEE, "knee_giving_way"),)),
     Alarm(
         seqs(
             "niet lopen; niet meer lopen; niet staan; niet belasten; kruk; hinken; hop; gedragen; "
@@ -272,7 +282,7 @@ ALARMS: tuple[Alarm, ...] = (
     ),
     Alarm(
         seqs("tenen staan; tenenstand; afzetten"),
-        ((words("niet kunnen zwak"), "achilles_pop_or_gap"),),
+        ((words("zwak lukt moeite"), "achilles_pop_or_gap"),),
     ),
     Alarm(
         seqs("kom; luxatie; ontwricht; ontwrichten; verschoven; eruit geschoten"),
@@ -282,7 +292,7 @@ ALARMS: tuple[Alarm, ...] = (
     Alarm(seqs("wakker"), ((PAIN, "night_pain"),)),
     Alarm(
         seqs("gewicht; weegschaal; broek zakt"),
-        ((words("omlaag minder lichter afvallen kwijt zakken zakt"), "unexplained_weight_loss"),),
+        ((words("omlaag minder lichter kwijt zakken zakt"), "unexplained_weight_loss"),),
     ),
     Alarm(
         seqs("hamstring; hamstringblessure; zweepslag; mank"),
@@ -293,7 +303,7 @@ ALARMS: tuple[Alarm, ...] = (
         ((KNEE, "rapid_knee_swelling"), (ANKLE, "ankle_pain_not_settling")),
     ),
     Alarm(
-        seqs("drukken; drukpijn; drukpijnlijk; aanraken; gevoelig; duwen"),
+        seqs("drukken; drukpijn; drukpijnlijk; aanraken; duwen"),
         ((BONE, "bone_tenderness_after_injury"),),
     ),
     Alarm(
@@ -366,8 +376,8 @@ AGES = (
     re.compile(r"\b(\d{1,3})\s*-?\s*(?:jaar|jr)(?:\s+oud)?(?![a-z])", re.I),
     re.compile(r"\bleeftijd\s*:?\s*(\d{1,3})\b" + _NOT_AGE, re.I),
     re.compile(
-        r"\b(?:ik\s+ben|ben\s+ik|^ben)\s+(?:nu\s+|pas\s+|net\s+|al\s+)?(\d{1,3})\b(?![.,]\d)"
-        + _NOT_AGE,
+        r"(?:\bik\s+ben|\bben\s+ik|(?:^|(?<=[.!?,;]\s)|(?<=[.!?,;]))ben)"
+        r"\s+(?:nu\s+|pas\s+|net\s+|al\s+)?(\d{1,3})\b(?![.,]\d)" + _NOT_AGE,
         re.I | re.M,
     ),
     re.compile(r"\b[A-Z][a-z]+\s*\(\s*(\d{1,2})\s*\)"),
@@ -412,4 +422,7 @@ DUTCH = Language(
     compound_tails=COMPOUND_TAILS,
     hypothetical_frames=HYPOTHETICAL_FRAMES,
     post_not_ends_segment=True,
+    soft_breaks=",:",
+    context_in_segment=True,
+    negation_in_scope=True,
 )

@@ -81,6 +81,14 @@ class Language:
     hypothetical_frames: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()
     """(opening words before the phrase, verbs after it) of an if-clause whose verb comes
     last ("als ik tintelingen krijg")."""
+    soft_breaks: str = ","
+    """Characters that end a comma segment (Dutch adds ``:``: "vriendin merkte het: ...")."""
+    context_in_segment: bool = False
+    """Someone else and hypothetical triggers reach only to the start of the segment."""
+    negation_in_scope: bool = False
+    """A phrase with a negation word ("geen gevoel") and an alarm word sequence ("niet
+    lopen") must not reach across a comma or a conjunction ("gevoel is normaal, geen
+    verdoving"; "niet koud en mijn tenen voelen")."""
     post_not_ends_segment: bool = False
     """A negation right after a phrase counts when a comma follows it ("plassen heb ik
     niet, ..."): in verb-final languages the negation ends the clause."""
