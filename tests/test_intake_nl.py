@@ -76,9 +76,10 @@ def test_pseudo_negations_negate_nothing(text: str, item: str) -> None:
 )
 def test_someone_else_and_hypotheticals_are_not_the_athletes(text: str) -> None:
     report = _nl(text).report
-    assert not {"cancer_history", "saddle_numbness", "knee_locked"} & set(
-        [*report.history, *report.symptoms]
-    )
+    assert not {"cancer_history", "saddle_numbness", "knee_locked"} & {
+        *report.history,
+        *report.symptoms,
+    }
 
 
 def test_a_negation_of_another_clause_part_is_not_taken() -> None:

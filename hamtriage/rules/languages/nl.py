@@ -156,7 +156,7 @@ NIGHT_CTX = words("wakker slapen slaap liggen lig pijn zeer")
 PAIN = words("pijn zeer zeer doen pijnlijk zeurend bonkt")
 STOPPED = words(
     "stoppen gestopt stop ophouden afbreken uitgevallen mank hinken strompelen strompelend "
-    "schoot scheur gescheurd verrekt gewisseld"
+    "schoot scheur gescheurd verrekt gewisseld uitlopen uitgelopen aantrekken"
 )
 BONE = words(
     "bot botje knobbel knobbeltje enkelknobbel malleolus knieschijf wreef middenvoet kuitbeen "
@@ -268,7 +268,13 @@ ALARMS: tuple[Alarm, ...] = (
     ),
     # cold or pale only after an injury: cold feet in a draughty gym are not a red flag
     Alarm(seqs("koud; ijskoud; koel; bleek; wit; blauw"), ((INJURY, "injured_limb_cold_or_numb"),)),
-    Alarm(seqs("vallen weg; valt weg; schiet weg"), ((KNEE, "knee_giving_way"),)),
+    Alarm(seqs("vallen weg; valt weg; schiet weg; zwikt; los"), ((KNEE, "knee_giving_way"),)),
+    Alarm(
+        seqs("gloeiend; gloeit; vuurrood"),
+        ((words("knie enkel pols elleboog heup gewricht teen schouder"), "hot_swollen_joint"),),
+    ),
+    Alarm(seqs("struikelen; struikel"), ((None, "progressive_leg_weakness"),)),
+    Alarm(seqs("beroerd; hondsberoerd; klappertanden"), ((None, "fever_or_unwell"),)),
     Alarm(
         seqs(
             "niet lopen; niet meer lopen; niet staan; niet belasten; kruk; hinken; hop; gedragen; "
@@ -303,7 +309,7 @@ ALARMS: tuple[Alarm, ...] = (
         ((KNEE, "rapid_knee_swelling"), (ANKLE, "ankle_pain_not_settling")),
     ),
     Alarm(
-        seqs("drukken; drukpijn; drukpijnlijk; aanraken; duwen"),
+        seqs("drukken; druk; drukpijn; drukpijnlijk; aanraken; duwen"),
         ((BONE, "bone_tenderness_after_injury"),),
     ),
     Alarm(
@@ -311,7 +317,9 @@ ALARMS: tuple[Alarm, ...] = (
         ((ANKLE, "ankle_pain_not_settling"),),
     ),
     Alarm(
-        seqs("knijpen; samenknijpen; samendrukken; squeeze; tegen elkaar; in elkaar"),
+        seqs(
+            "knijpen; samenknijpen; samendrukken; samenpersen; samenperst; squeeze; tegen elkaar; in elkaar"
+        ),
         (
             (
                 words("scheen scheenbeen onderbeen kuit kuitbeen enkel"),
@@ -329,7 +337,8 @@ ALARMS: tuple[Alarm, ...] = (
     Alarm(
         seqs(
             "abces; antibiotica; antibioticum; infectie; ontsteking; afweer; weerstand; "
-            "methotrexaat; biologicals; immuunsuppressie; transplantatie; drugs"
+            "methotrexaat; biologicals; immuunsuppressie; transplantatie; drugs; hiv; aids; afweerremmer; "
+            "afweerremmers"
         ),
         ((None, "infection_risk"),),
     ),
