@@ -229,7 +229,9 @@ def check(corpus_dir: Path, vocab: dict[str, str]) -> tuple[list[str], dict[str,
             for item in not_present:
                 stats["not_present"][item] += 1
     if sum(stats["files"].values()) < MIN_TEXTS:
-        errors.append(f"{corpus_dir.name}: {sum(stats['files'].values())} texts, at least {MIN_TEXTS}")
+        errors.append(
+            f"{corpus_dir.name}: {sum(stats['files'].values())} texts, at least {MIN_TEXTS}"
+        )
     for item in RED_FLAG_ITEMS:
         if item not in vocab:
             errors.append(f"red-flag item {item!r} is not in the vocabulary")
