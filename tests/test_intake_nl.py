@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import hamtriage
 from hamtriage.flows.intake import parse_text
@@ -163,3 +165,53 @@ def test_slang_look_alikes_are_not_red_flags() -> None:
         report = _nl(text).report
         assert not report.suspected, text
         assert hamtriage.triage(report).level.rank <= 1, text
+
+
+def test_typos_in_long_dutch_words_are_tolerated_short_words_are_not() -> None:
+    assert "saddle_numbness" in _nl("tintelignen in mijn kruis").report.symptoms
+    assert "saddle_numbness" in _nl("zadelanestesie sinds het spit").report.symptoms
+    # a short word one letter off a lexicon word is not taken for it ("rik" is not "rug")
+    assert not _nl("rik doet zeer").report.symptoms
+
+
+BENIGN_NL = [
+    "strakke hamstrings na de deadlifts",
+    "kuiten strak en mijn hielen komen omhoog bij het squatten",
+    "knie tot muur 8 cm, heupen een beetje stijf",
+    "spierpijn van leg day",
+]
+ALARMS_NL = [
+    "mijn zitvlak is helemaal doof",
+    "ik heb deze week twee keer in mijn broek geplast",
+    "knie zwol meteen op na de tackle",
+    "voelde een knal in mijn achillespees",
+    "ik heb al twee dagen koorts",
+]
+NEGATED_NL = [
+    "geen doof gevoel in mijn kruis",
+    "geen problemen met plassen",
+    "mijn knie is niet opgezwollen",
+    "ik heb geen koorts",
+    "nergens tintelingen of gevoelloosheid",
+]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(BENIGN_NL), st.sampled_from(ALARMS_NL), st.booleans())
+def test_adding_a_dutch_alarm_sentence_never_lowers_the_level(
+    benign: str, alarm: str, first: bool
+) -> None:
+    base = hamtriage.triage(_nl(benign).report).level
+    text = f"{alarm}. {benign}" if first else f"{benign}. {alarm}"
+    added = hamtriage.triage(_nl(text).report).level
+    assert added.rank >= max(base.rank, hamtriage.TriageLevel.SEE_CLINICIAN.rank)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(BENIGN_NL), st.sampled_from(NEGATED_NL), st.booleans())
+def test_a_negated_dutch_red_flag_never_raises_the_level(
+    benign: str, negated: str, first: bool
+) -> None:
+    base = hamtriage.triage(_nl(benign).report).level
+    text = f"{negated}. {benign}" if first else f"{benign}. {negated}"
+    assert hamtriage.triage(_nl(text).report).level.rank <= base.rank
