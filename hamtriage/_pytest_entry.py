@@ -37,7 +37,7 @@ if _available():
         pytest_unconfigure,
     )
 
-    pytest_plugins = ["hamtriage.bdd.steps"]
+    pytest_plugins = ["hamtriage.bdd.steps", "hamtriage.bdd.steps_nl"]
 
     __all__ = [
         "hamtriage_engine",

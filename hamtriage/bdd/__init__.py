@@ -55,7 +55,7 @@ from ._plugin import (  # noqa: E402 - only once the dependencies are known to e
 from ._scenario import ScenarioFailure, ScenarioState  # noqa: E402
 from .steps import STEP_PHRASES  # noqa: E402
 
-pytest_plugins = ["hamtriage.bdd.steps"]
+pytest_plugins = ["hamtriage.bdd.steps", "hamtriage.bdd.steps_nl"]
 """The step definitions live in their own module, registered with this plugin."""
 
 __all__ = [
