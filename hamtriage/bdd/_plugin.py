@@ -40,10 +40,16 @@ __all__ = [
     "pytest_bdd_step_func_lookup_error",
     "pytest_collect_file",
     "pytest_configure",
+    "pytest_plugins",
     "pytest_runtest_makereport",
     "pytest_terminal_summary",
     "pytest_unconfigure",
 ]
+"""Every name pytest looks for on the plugin module. :mod:`hamtriage.bdd` and the entry
+point :mod:`hamtriage._pytest_entry` both import them all from here."""
+
+pytest_plugins = ["hamtriage.bdd.steps", "hamtriage.bdd.steps_nl"]
+"""The step definitions live in their own modules, registered with this plugin."""
 
 
 @dataclass
