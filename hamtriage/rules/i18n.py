@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from ..errors import RuleIssue, RulePackError, suggest
+from ._fields import Id, ShortText, Text
 from ._files import MAX_FILES, MAX_PACK_BYTES, _refusal
 from .pack import Origin, content_hash, normalize_text
 from .phrases import PhraseSyntaxError, parse_phrase
-from .schema import Id, ShortText, Text
 
 if TYPE_CHECKING:
     from ._yaml import YamlDocument
