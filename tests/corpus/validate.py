@@ -58,6 +58,7 @@ FILES = {
     "denials": ("en-dn-", 70),
     "benign": ("en-bn-", 110),
     "coverage": ("en-cv-", 50),
+    "heldout": ("en-ho-", 40),
 }
 MIN_PER_RED_FLAG = 8
 RED_FLAG_ITEMS = [
