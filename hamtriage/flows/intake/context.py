@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from ...rules.languages import ENGLISH, Language
 from .tokens import Tok
 
 __all__ = ["State", "Verdict", "classify"]
@@ -32,137 +33,8 @@ class State(StrEnum):
     DROPPED = "dropped"  # someone else, or a hypothetical: not about the athlete now
 
 
-NEGATIONS = frozenset(
-    [
-        "no",
-        "not",
-        "never",
-        "without",
-        "dont",
-        "doesnt",
-        "didnt",
-        "havent",
-        "hasnt",
-        "hadnt",
-        "isnt",
-        "arent",
-        "wasnt",
-        "werent",
-        "wont",
-        "nor",
-        "none",
-        "neither",
-        "nothing",
-        "deny",
-        "nope",
-        "zero",
-        "nil",
-    ]
-)
-POST_NEGATIONS = frozenset({"none", "nil", "nope", "gone", "resolve", "negative", "nothing"})
-_POST_AFTER_NOT = frozenset({"anymore", "really", "lately", "recently", "since", "all", "today"})
-_SCOPE_END = frozenset(
-    [
-        "and",
-        "so",
-        "because",
-        "cause",
-        "since",
-        "after",
-        "when",
-        "while",
-        "until",
-        "then",
-        "which",
-        "who",
-        "yet",
-        "plus",
-        "whereas",
-        "except",
-        "but",
-        "however",
-        "although",
-        "though",
-    ]
-)
-_LIST_GLUE = frozenset({"or", "nor", "any", "either", "no", "and"})
-_PSEUDO: dict[str, frozenset[str]] = {
-    "no": frozenset(
-        ["better", "worse", "change", "idea", "matter", "doubt", "way", "clue", "reason", "wonder"]
-    ),
-    "not": frozenset(
-        ["only", "just", "sure", "certain", "bad", "long", "help", "great", "enough", "much", "fun"]
-    ),
-    "dont": frozenset(["know", "think", "understand", "care", "help", "want", "seem"]),
-    "doesnt": frozenset(["help", "seem", "matter"]),
-    "didnt": frozenset(["help", "know", "think"]),
-    "without": frozenset(["warning", "reason", "try", "trying", "much"]),
-    "nothing": frozenset(["help", "work", "change"]),
-    "never": frozenset({"mind"}),
-}
-OTHER_PERSON = frozenset(
-    [
-        "dad",
-        "father",
-        "mum",
-        "mom",
-        "mother",
-        "grandma",
-        "grandmother",
-        "grandad",
-        "granddad",
-        "grandfather",
-        "grandpa",
-        "nan",
-        "nana",
-        "brother",
-        "sister",
-        "uncle",
-        "aunt",
-        "auntie",
-        "cousin",
-        "friend",
-        "mate",
-        "teammate",
-        "wife",
-        "husband",
-        "partner",
-        "girlfriend",
-        "boyfriend",
-        "family",
-        "relative",
-        "colleague",
-        "coworker",
-    ]
-)
-_HYPOTHETICAL: tuple[tuple[str, ...], ...] = (
-    ("what", "if"),
-    ("in", "case"),
-    ("if", "i", "ever"),
-    ("if", "i", "get"),
-    ("if", "i", "have"),
-    ("if", "i", "notice"),
-    ("if", "it"),
-    ("if", "there"),
-    ("if", "i", "start"),
-    ("if", "i", "develop"),
-    ("if", "you"),
-    ("sign", "of"),
-    ("symptom", "of"),
-    ("watch", "out"),
-    ("watch", "for"),
-    ("look", "out"),
-    ("look", "for"),
-    ("risk", "of"),
-    ("rule", "out"),
-    ("read", "about"),
-    ("hear", "about"),
-    ("should", "i", "worry"),
-    ("when", "to", "worry"),
-)
-_WORRY = frozenset(
-    ["worried", "worry", "scared", "afraid", "concerned", "anxious", "wonder", "wondering", "fear"]
-)
+NEGATIONS = ENGLISH.negations
+"""English negations (each language's: ``Language.negations``)."""
 _WINDOW = 8
 
 
@@ -175,11 +47,11 @@ class Verdict:
     why: str = ""
 
 
-def _is_trigger(toks: list[Tok], i: int) -> bool:
+def _is_trigger(toks: list[Tok], i: int, lang: Language) -> bool:
     key = toks[i].key
-    if key not in NEGATIONS:
+    if key not in lang.negations:
         return False
-    pseudo = _PSEUDO.get(key)
+    pseudo = lang.pseudo.get(key)
     if pseudo is None:
         return True
     for j in range(i + 1, min(i + 4, len(toks))):
@@ -214,21 +86,26 @@ def _has_ngram(toks: list[Tok], idxs: list[int], grams: tuple[tuple[str, ...], .
 
 
 def classify(
-    toks: list[Tok], idxs: tuple[int, ...], items: frozenset[int] = frozenset()
+    toks: list[Tok],
+    idxs: tuple[int, ...],
+    items: frozenset[int] = frozenset(),
+    lang: Language = ENGLISH,
 ) -> Verdict:
     """The context of the mention made of tokens ``idxs`` (``items``: tokens of other
-    mentions, which may stand between a negation and this one in a list)."""
+    mentions, which may stand between a negation and this one in a list), read with
+    the triggers of ``lang``."""
     first, last = min(idxs), max(idxs)
     mine = set(idxs)
     before = _before(toks, first)
-    if any(toks[i].key in OTHER_PERSON or toks[i].norm in OTHER_PERSON for i in before):
-        who = next(i for i in before if toks[i].key in OTHER_PERSON or toks[i].norm in OTHER_PERSON)
+    other = lang.other_person
+    if any(toks[i].key in other or toks[i].norm in other for i in before):
+        who = next(i for i in before if toks[i].key in other or toks[i].norm in other)
         return Verdict(State.DROPPED, who, "about someone else")
-    if _has_ngram(toks, before, _HYPOTHETICAL):
+    if _has_ngram(toks, before, lang.hypothetical):
         return Verdict(State.DROPPED, before[0], "hypothetical")
     # a negation between the phrase's own words: "ankle bones doesn't hurt"
     for i in range(first + 1, last):
-        if i not in mine and _is_trigger(toks, i):
+        if i not in mine and _is_trigger(toks, i, lang):
             return Verdict(State.ABSENT, i, "negated")
     # before the phrase
     distance = 0
@@ -236,14 +113,14 @@ def classify(
     listed = True
     for i in before:
         t = toks[i]
-        if t.key in _SCOPE_END and t.key not in ("and",):
+        if t.key in lang.scope_end and t.key not in lang.and_words:
             break
         if t.seg != toks[first].seg:
             crossed = True
-        if _is_trigger(toks, i):
+        if _is_trigger(toks, i, lang):
             # "no numbness, tingling or weakness": a list closed by "or" in this clause
             glue_or = any(
-                toks[k].key in ("or", "nor")
+                toks[k].key in lang.list_closers
                 for k in range(i, min(len(toks), last + 4))
                 if toks[k].clause == toks[i].clause
             )
@@ -252,27 +129,27 @@ def classify(
             if distance <= 2 and not crossed:
                 return Verdict(State.ABSENT, i, "negated")
             return Verdict(State.AMBIGUOUS, i, "negation too far away to be sure")
-        if t.key == "and" and i not in items:
+        if t.key in lang.and_words and i not in items:
             break  # "no back pain and my bum is numb"
         if not t.filler:
             distance += 1
-            if i not in items and t.key not in _LIST_GLUE:
+            if i not in items and t.key not in lang.list_glue:
                 listed = False
     # right after the phrase: "numbness: none", "tingling - not anymore"
     j = last + 1
     seen = 0
     while j < len(toks) and toks[j].clause == toks[last].clause and seen < 2:
         t = toks[j]
-        if t.key in POST_NEGATIONS:
+        if t.key in lang.post_negations:
             return Verdict(State.ABSENT, j, "negated")
-        if t.key in ("no", "not", "never"):
+        if t.key in lang.post_not:
             nxt = toks[j + 1] if j + 1 < len(toks) else None
-            if nxt is None or nxt.clause != t.clause or nxt.key in _POST_AFTER_NOT:
+            if nxt is None or nxt.clause != t.clause or nxt.key in lang.post_after_not:
                 return Verdict(State.ABSENT, j, "negated")
             break
         if not t.filler:
             seen += 1
         j += 1
-    if any(toks[i].key in _WORRY for i in before):
+    if any(toks[i].key in lang.worry for i in before):
         return Verdict(State.AMBIGUOUS, None, "a worry, not a report")
     return Verdict(State.PRESENT)

@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from ...errors import ReportError, suggest
 from ...levels import TriageLevel
+from ...rules.languages import LANGUAGES, Language, language
 from ...rules.pack import RulePack
-from ...rules.phrases import FILLERS, PhraseSyntaxError, Term, parse_phrase, word_key
+from ...rules.phrases import PhraseSyntaxError, Term, parse_phrase, word_key
 from ...runtime.screening import red_flag_screens
 
-__all__ = ["Lexicon", "Phrase", "lexicon_for"]
+__all__ = ["Lexicon", "Phrase", "intake_language", "lexicon_for"]
 
 _UNIT_WORDS = frozenset({"cm", "deg", "n", "reps", "mm", "kg", "s", "percent"})
 _SPECIAL = re.compile(r"[()|*{}]")
@@ -44,6 +46,7 @@ class Lexicon:
     """The patterns of a pack, indexed by the word keys that can anchor them."""
 
     lang: str
+    language: Language
     phrases: list[Phrase]
     index: dict[str, list[int]]
     prefixes: list[tuple[str, tuple[int, int]]]
@@ -106,6 +109,21 @@ class Lexicon:
         return found
 
 
+def intake_language(lang: object) -> Language:
+    """The profile of ``lang``; :class:`~hamtriage.ReportError` (field ``lang``) if the
+    intake cannot read that language."""
+    profile = language(lang) if isinstance(lang, str) else None
+    if profile is None:
+        raise ReportError(
+            f"the free-text intake has no language {lang!r}; it reads "
+            + ", ".join(sorted(LANGUAGES)),
+            field="lang",
+            value=lang,
+            suggestions=suggest(str(lang), sorted(LANGUAGES)),
+        )
+    return profile
+
+
 def _literal(text: str) -> str:
     """A synonym or label as a phrase: no pattern syntax, fillers optional."""
     return _SPECIAL.sub(" ", text)
@@ -113,6 +131,7 @@ def _literal(text: str) -> str:
 
 def build_lexicon(pack: RulePack, lang: str = "en") -> Lexicon:
     """The lexicon of ``pack`` (phrases that fail to parse were refused by the loader)."""
+    profile = intake_language(lang)
     keys: dict[str, str] = {}
 
     def key_of(word: str) -> str:
@@ -131,7 +150,7 @@ def build_lexicon(pack: RulePack, lang: str = "en") -> Lexicon:
     ):
         for vid, item in table.items():
             kinds[vid] = kind
-            questions[vid] = item.question or f"Do you have {item.label.lower()}?"
+            questions[vid] = item.question or profile.question.format(label=item.label.lower())
             name = vid.replace("_", " ")
             if kind == "measurement":  # "knee_to_wall_cm": the unit is not part of the name
                 name = " ".join(w for w in name.split() if w not in _UNIT_WORDS) or name
@@ -139,7 +158,7 @@ def build_lexicon(pack: RulePack, lang: str = "en") -> Lexicon:
             texts += list(getattr(item, "phrases", ()))
             for text in texts:
                 try:
-                    terms = parse_phrase(text, key_of)
+                    terms = parse_phrase(text, key_of, profile.fillers)
                 except PhraseSyntaxError:
                     continue  # a literal of fillers only ("it"): nothing to anchor on
                 if (vid, terms) in seen:
@@ -164,13 +183,14 @@ def build_lexicon(pack: RulePack, lang: str = "en") -> Lexicon:
     long_words = sorted(w for w in words if len(w) >= FUZZY_MIN and w.isalpha())
     return Lexicon(
         lang=lang,
+        language=profile,
         phrases=phrases,
         index=index,
         prefixes=prefixes,
         red_flags=flags,
         questions=questions,
         kinds=kinds,
-        words=frozenset(words | FILLERS),
+        words=frozenset(words | profile.fillers),
         long_words=long_words,
         terms=places,
         needs=[

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...rules.phrases import FILLERS, Term
+from ...rules.phrases import Term
 from .lexicon import Lexicon, Phrase
 from .tokens import Tok
 
 __all__ = ["Candidate", "find_phrases", "select"]
 
-_SIDE_WORDS = frozenset({"left", "right"})
 _NONE: frozenset[tuple[int, int]] = frozenset()
 
 
@@ -36,11 +35,17 @@ class Candidate:
         return tuple(sorted((*self.idxs, *self.optional)))
 
 
-def _fits(term: Term, place: tuple[int, int], tok: Tok, hits: frozenset[tuple[int, int]]) -> bool:
+def _fits(
+    term: Term,
+    place: tuple[int, int],
+    tok: Tok,
+    hits: frozenset[tuple[int, int]],
+    sides: frozenset[str],
+) -> bool:
     if term.slot == "number":
         return tok.number is not None
     if term.slot == "side":
-        return tok.key in _SIDE_WORDS
+        return tok.key in sides
     return place in hits
 
 
@@ -54,6 +59,7 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
     ordinal = {i: k for k, i in enumerate(content)}
     hits = [lex.hits(t.key, t.norm) if t.number is None else _NONE for t in toks]
     phrases = lex.phrases
+    sides = lex.language.side_words
     # the places each clause offers: a phrase missing one of its words there cannot match
     offered: dict[int, set[tuple[int, int]]] = {}
     for i in content:
@@ -91,7 +97,11 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
                     continue
                 place = (pid, ti)
                 pick = next(
-                    (i for i in window if i not in used and _fits(term, place, toks[i], hits[i])),
+                    (
+                        i
+                        for i in window
+                        if i not in used and _fits(term, place, toks[i], hits[i], sides)
+                    ),
                     None,
                 )
                 if pick is None:
@@ -106,7 +116,7 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
                     continue
                 key = (pid, tuple(sorted(used)))
                 if key not in out:
-                    optional = _optional(phrase, pid, toks, hits, used, clause)
+                    optional = _optional(phrase, pid, toks, hits, used, clause, lex)
                     out[key] = Candidate(phrase, key[1], optional, spread)
     return list(out.values())
 
@@ -118,12 +128,17 @@ def _optional(
     hits: list[frozenset[tuple[int, int]]],
     used: list[int],
     clause: int,
+    lex: Lexicon,
 ) -> tuple[int, ...]:
     """Tokens of the phrase's optional (non-filler) words right next to its span."""
     first, last = min(used), max(used)
     found: list[int] = []
     for ti, term in enumerate(phrase.terms):
-        if not term.optional or term.slot is not None or all(w in FILLERS for w in term.words):
+        if (
+            not term.optional
+            or term.slot is not None
+            or all(w in lex.language.fillers for w in term.words)
+        ):
             continue  # fillers are allowed, but not part of the span ("my", "up")
         for i in range(max(0, first - 2), min(len(toks), last + 3)):
             if (

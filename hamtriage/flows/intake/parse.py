@@ -8,12 +8,13 @@ from pydantic import BaseModel, ConfigDict
 
 from ...errors import ReportError
 from ...report import MAX_ITEMS, Report, SidedValue
+from ...rules.languages import Language
 from ...rules.pack import RulePack
-from .alarms import INJURY, find_alarms
+from .alarms import find_alarms
 from .context import State, classify
-from .lexicon import Lexicon, lexicon_for
+from .lexicon import Lexicon, intake_language, lexicon_for
 from .matcher import find_phrases, select
-from .numbers import SEX_WORDS, find_age, measure
+from .numbers import find_age, measure
 from .tokens import Tok, tokenize
 
 __all__ = ["MAX_INPUT", "Match", "ParsedText", "Span", "Suspect", "parse_text"]
@@ -25,10 +26,6 @@ Field = Literal["symptoms", "absent", "history", "activities", "measurements", "
 
 # "DOMS from hell, can't walk properly" is soreness, not a failing nerve
 _SORENESS_ITEMS = frozenset({"progressive_leg_weakness", "unable_to_bear_weight"})
-_SORENESS = frozenset({"doms"})
-_IDLE = frozenset(
-    ["and", "or", "when", "whenever", "while", "if", "but", "so", "because", "since", "after"]
-)
 
 
 class _Model(BaseModel):
@@ -88,18 +85,21 @@ def _span(text: str, toks: list[Tok], idxs: tuple[int, ...] | list[int]) -> tupl
     return start, end, text[start:end]
 
 
-def _soreness(toks: list[Tok], idxs: tuple[int, ...]) -> bool:
+def _soreness(toks: list[Tok], idxs: tuple[int, ...], lang: Language) -> bool:
     lo, hi = max(0, min(idxs) - 12), min(len(toks), max(idxs) + 13)
     near = {toks[k].key for k in range(lo, hi)} | {toks[k].norm for k in range(lo, hi)}
     bigrams = {(toks[k].key, toks[k + 1].key) for k in range(lo, hi - 1)}
-    return bool((near & _SORENESS or ("leg", "day") in bigrams) and not near & INJURY)
+    return bool(
+        (near & lang.soreness or bigrams & lang.soreness_bigrams) and not near & lang.injury
+    )
 
 
 def parse_text(text: str, pack: RulePack | None = None, *, lang: str = "en") -> ParsedText:
     """Build a :class:`Report` from free text using ``pack``'s lexicon (default: bundled).
 
     Raises :class:`~hamtriage.ReportError` if ``text`` is not a string or is longer
-    than :data:`MAX_INPUT` characters. Never raises for what the text says: what it
+    than :data:`MAX_INPUT` characters, or if ``lang`` is not a language of the intake
+    (:data:`hamtriage.rules.languages.LANGUAGES`). Never raises for what the text says: what it
     cannot use is returned in ``unused`` and ``notes``, and every red-flag alarm word it
     cannot settle is returned in ``suspected`` (and ``report.suspected``).
     """
@@ -109,6 +109,7 @@ def parse_text(text: str, pack: RulePack | None = None, *, lang: str = "en") -> 
         raise ReportError(
             f"free text is {len(text)} characters; the limit is {MAX_INPUT}", field="text"
         )
+    intake_language(lang)
     if pack is None:
         from ...runtime.run import default_compiled
 
@@ -118,12 +119,13 @@ def parse_text(text: str, pack: RulePack | None = None, *, lang: str = "en") -> 
 
 
 def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
-    toks = tokenize(text, lex.lang, lex.keys)
+    lang = lex.language
+    toks = tokenize(text, lang, lex.keys)
     used: set[int] = set()
     notes: list[str] = []
     matches: list[Match] = []
 
-    found_age = find_age(text, notes)
+    found_age = find_age(text, notes, lang)
     age = None if found_age is None else found_age.value
     if found_age is not None:
         idxs = [i for i, t in enumerate(toks) if found_age.start <= t.start < found_age.end]
@@ -139,20 +141,21 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
             )
         )
     sex: str | None = None
+    sex_words = lang.sex_words
     for i, t in enumerate(toks):
-        if t.norm in SEX_WORDS and i not in used:
+        if t.norm in sex_words and i not in used:
             if sex is None:
-                sex = SEX_WORDS[t.norm]
+                sex = sex_words[t.norm]
                 used.add(i)
                 matches.append(Match(id=sex, field="sex", text=t.raw, start=t.start, end=t.end))
-            elif SEX_WORDS[t.norm] != sex:
+            elif sex_words[t.norm] != sex:
                 notes.append(f"'{t.raw}' contradicts the sex given earlier and was left out")
 
     cands = [c for c in find_phrases(lex, toks) if not used.intersection(c.idxs)]
     chosen = select(cands)
     in_phrases = {i for c in chosen for i in c.tokens}
     free = {i for i, t in enumerate(toks) if i not in used and i not in in_phrases}
-    hits = find_alarms(toks, free, frozenset(lex.red_flags))
+    hits = find_alarms(toks, free, frozenset(lex.red_flags), lang)
     mentions = frozenset(in_phrases | {i for h in hits for i in h.idxs})
 
     state: dict[str, str] = {}  # id -> "present" | "suspected" | "absent"
@@ -184,7 +187,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
         if kind == "measurement":
             first, last = min(c.idxs), max(c.idxs)
             before = len(notes)
-            got = measure(pack, vid, toks, first, last, used | in_phrases, notes)
+            got = measure(pack, vid, toks, first, last, used | in_phrases, notes, lang)
             if got is None:
                 if len(notes) == before:
                     notes.append(f"'{span}' names {vid} but no number was found next to it")
@@ -221,14 +224,18 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
                     )
                 )
             continue
-        verdict = classify(toks, c.idxs, mentions - set(c.tokens))
+        verdict = classify(toks, c.idxs, mentions - set(c.tokens), lang)
         used.update(c.tokens)
         if verdict.trigger is not None and verdict.state is State.ABSENT:
             used.add(verdict.trigger)
             start = min(start, toks[verdict.trigger].start)
             end = max(end, toks[verdict.trigger].end)
             span = text[start:end]
-        if verdict.state is State.PRESENT and vid in _SORENESS_ITEMS and _soreness(toks, c.idxs):
+        if (
+            verdict.state is State.PRESENT
+            and vid in _SORENESS_ITEMS
+            and _soreness(toks, c.idxs, lang)
+        ):
             notes.append(f"'{span}': read as muscle soreness (DOMS), not {vid}; left out")
             continue
         if kind == "activity":
@@ -256,12 +263,12 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
             notes.append(f"'{span}' ({vid}): {verdict.why}; left out")
 
     for hit in hits:
-        verdict = classify(toks, hit.idxs, mentions - set(hit.idxs))
+        verdict = classify(toks, hit.idxs, mentions - set(hit.idxs), lang)
         start, end, span = _span(text, toks, hit.idxs)
         if verdict.state in (State.ABSENT, State.DROPPED):
             used.update(hit.idxs)
             continue
-        if hit.item in _SORENESS_ITEMS and _soreness(toks, hit.idxs):
+        if hit.item in _SORENESS_ITEMS and _soreness(toks, hit.idxs, lang):
             notes.append(f"'{span}': read as muscle soreness (DOMS), not {hit.item}; left out")
             continue
         used.update(hit.idxs)
@@ -292,21 +299,21 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
     return ParsedText(
         report=report,
         matches=tuple(matches),
-        unused=_unused(text, toks, used),
+        unused=_unused(text, toks, used, lang),
         notes=tuple(notes),
         suspected=tuple(kept),
     )
 
 
-def _unused(text: str, toks: list[Tok], used: set[int]) -> tuple[Span, ...]:
+def _unused(text: str, toks: list[Tok], used: set[int], lang: Language) -> tuple[Span, ...]:
     """Runs of content tokens that were not used (fillers and negations alone are dropped)."""
-    from .context import NEGATIONS
-
     out: list[Span] = []
     run: list[Tok] = []
 
     def flush() -> None:
-        content = [t for t in run if not (t.filler or t.key in NEGATIONS or t.key in _IDLE)]
+        content = [
+            t for t in run if not (t.filler or t.key in lang.negations or t.key in lang.idle)
+        ]
         if content:
             start, end = content[0].start, content[-1].end
             out.append(Span(text=text[start:end], start=start, end=end))

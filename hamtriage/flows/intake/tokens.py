@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ...rules.phrases import FILLERS, word_key
+from ...rules.languages import ENGLISH, Language
+from ...rules.phrases import word_key
 
 __all__ = ["CLAUSE_WORDS", "Tok", "tokenize"]
 
@@ -16,8 +17,8 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _HARD = re.compile(r"(?<!\d)\.|\.(?!\d)|[!?;\n()\[\]]|\s[-\u2013\u2014]\s")
 _SOFT = re.compile(r",")
 
-CLAUSE_WORDS = frozenset({"but", "however", "although", "though", "whereas", "except"})
-"""Words that end a clause like a full stop."""
+CLAUSE_WORDS = ENGLISH.clause_words
+"""English words that end a clause like a full stop (each language's: ``Language.clause_words``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +36,7 @@ class Tok:
     filler: bool
 
 
-def tokenize(text: str, lang: str = "en", cache: dict[str, str] | None = None) -> list[Tok]:
+def tokenize(text: str, lang: Language = ENGLISH, cache: dict[str, str] | None = None) -> list[Tok]:
     """The tokens of ``text`` in order (linear in its length)."""
     hard = [m.start() for m in _HARD.finditer(text)]
     soft = [m.start() for m in _SOFT.finditer(text)]
@@ -57,10 +58,10 @@ def tokenize(text: str, lang: str = "en", cache: dict[str, str] | None = None) -
             number = float(raw.replace(",", "."))
             key = raw
         else:
-            key = word_key(raw, lang, cache)
-        if key in CLAUSE_WORDS:
+            key = word_key(raw, lang.code, cache)
+        if key in lang.clause_words:
             clause += 1
             seg += 1
         norm = raw.lower().replace("'", "").replace("\u2019", "")
-        out.append(Tok(raw, key, norm, pos, m.end(), clause, seg, number, key in FILLERS))
+        out.append(Tok(raw, key, norm, pos, m.end(), clause, seg, number, key in lang.fillers))
     return out

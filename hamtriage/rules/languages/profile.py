@@ -1,0 +1,85 @@
+"""The :class:`Language` profile and :class:`Alarm` records that every language module fills in."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+__all__ = ["Alarm", "Language", "seqs", "words"]
+
+
+@dataclass(frozen=True, slots=True)
+class Alarm:
+    """Trigger word sequences (keys; fillers between are skipped) and, in order, the
+    item to suspect: the first whose context words occur nearby (``None``: always)."""
+
+    words: tuple[tuple[str, ...], ...]
+    items: tuple[tuple[frozenset[str] | None, str], ...]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Language:
+    """Everything language-specific the intake reads; see ``en.py`` for what each list does."""
+
+    code: str
+    """The language's BCP-47 primary tag, also simplemma's language code."""
+    name: str
+    # -- words: the pattern language and the tokeniser
+    fillers: frozenset[str]
+    """Words that never anchor a match: optional in a phrase, skipped in a window."""
+    key_fixes: Mapping[str, str]
+    """Folded word -> key, where the lemmatiser is wrong for this domain (and contractions)."""
+    clause_words: frozenset[str]
+    """Words that end a clause like a full stop ("but")."""
+    # -- context (ConText)
+    negations: frozenset[str]
+    post_negations: frozenset[str]
+    """Negations that count right after a phrase ("numbness: none")."""
+    post_not: frozenset[str]
+    """Negations right after a phrase that count when the clause ends or one of
+    :attr:`post_after_not` follows ("tingling, not anymore")."""
+    post_after_not: frozenset[str]
+    scope_end: frozenset[str]
+    """Conjunctions that end a negation's scope before a phrase."""
+    and_words: frozenset[str]
+    """"and": ends a scope unless it glues a list of items."""
+    list_glue: frozenset[str]
+    list_closers: frozenset[str]
+    """"or"/"nor": a negation heads the whole list they close."""
+    pseudo: Mapping[str, frozenset[str]]
+    """Negation -> the next words that make it a pseudo-negation ("not only")."""
+    other_person: frozenset[str]
+    hypothetical: tuple[tuple[str, ...], ...]
+    worry: frozenset[str]
+    # -- alarm words
+    alarms: tuple[Alarm, ...]
+    injury: frozenset[str]
+    """Words of an injury (a knock, a fall): soreness is not read where they occur."""
+    # -- numbers
+    units: Mapping[str, tuple[str, ...]]
+    sex_words: Mapping[str, str]
+    sides: Mapping[str, str]
+    """Side words (also abbreviations) -> ``left`` / ``right``."""
+    side_words: frozenset[str]
+    """Full side words: a side slot, a side before a phrase or after a number."""
+    ages: tuple[re.Pattern[str], ...]
+    measure_glue: frozenset[str]
+    """Words skipped between a measurement phrase and its number ("and", "about")."""
+    # -- parse
+    soreness: frozenset[str]
+    soreness_bigrams: frozenset[tuple[str, str]]
+    idle: frozenset[str]
+    """Words that alone are not worth reporting as unused text."""
+    question: str
+    """Fallback question of an item without one: ``{label}`` is its label in lower case."""
+
+
+def words(text: str) -> frozenset[str]:
+    """A word set written as one string: ``words("no not never")``."""
+    return frozenset(text.split())
+
+
+def seqs(text: str) -> tuple[tuple[str, ...], ...]:
+    """Word sequences written as one string, ``;`` between them: ``seqs("numb; pin needle")``."""
+    return tuple(tuple(s.split()) for s in text.split(";") if s.strip())

@@ -1,0 +1,60 @@
+"""Language profiles of the intake: one place per language, the same algorithms for every one."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+import hamtriage
+from hamtriage.flows.intake import parse_text
+from hamtriage.rules.languages import ENGLISH, LANGUAGES, Language, language
+from hamtriage.rules.phrases import FILLERS, parse_phrase
+from hamtriage.runtime.screening import red_flag_screens
+
+
+def test_profiles_are_registered_by_code_and_read_only() -> None:
+    assert language("en") is ENGLISH
+    assert language("xx") is None
+    for code, profile in LANGUAGES.items():
+        assert profile.code == code
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            profile.name = "changed"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        LANGUAGES["xx"] = ENGLISH  # type: ignore[index]
+
+
+@pytest.mark.parametrize("code", sorted(LANGUAGES))
+def test_every_profile_is_complete(code: str) -> None:
+    profile = LANGUAGES[code]
+    for f in dataclasses.fields(Language):
+        value = getattr(profile, f.name)
+        assert value or f.name in {"soreness_bigrams"}, f"{code}: {f.name} is empty"
+    # side words name both sides, units name the pack's units, the question has its slot
+    assert set(profile.sides.values()) == {"left", "right"}
+    assert profile.side_words <= set(profile.sides)
+    assert "cm" in profile.units
+    assert "{label}" in profile.question
+    # alarm words of every language point at red-flag items of the bundled pack
+    flags = set(red_flag_screens(hamtriage.Engine.default().pack))
+    for alarm in profile.alarms:
+        for _, vid in alarm.items:
+            assert vid in flags, f"{code}: alarm item {vid} is not a red-flag screen"
+
+
+def test_fillers_of_the_phrase_language_are_the_languages() -> None:
+    assert FILLERS is ENGLISH.fillers
+    # a filler is optional in a phrase only in its own language
+    fake = frozenset({"zzz"})
+    terms = parse_phrase("zzz numb", fillers=fake)
+    assert [t.optional for t in terms] == [True, False]
+    assert [t.optional for t in parse_phrase("zzz numb")] == [False, False]
+
+
+def test_an_unknown_language_is_a_report_error_with_a_suggestion() -> None:
+    with pytest.raises(hamtriage.ReportError) as err:
+        parse_text("my back hurts", lang="eng")
+    assert err.value.field == "lang"
+    assert "en" in err.value.suggestions
+    with pytest.raises(hamtriage.ReportError):
+        parse_text("my back hurts", lang=None)  # type: ignore[arg-type]
