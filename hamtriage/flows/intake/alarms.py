@@ -64,6 +64,23 @@ def _sequence(toks: list[Tok], i: int, seq: tuple[str, ...], free: set[int]) -> 
     return tuple(got)
 
 
+def _near(toks: list[Tok], content: list[int], at: dict[int, int], first: int, last: int,
+          lang: Language) -> set[str]:
+    """Keys and norms of the content words within :data:`_CONTEXT` content words of the
+    alarm, plus ``@both`` when both sides are named and ``w+`` for a word near an injury."""
+    lo = max(0, at[first] - _CONTEXT)
+    hi = min(len(content), at[last] + _CONTEXT + 1)
+    near: set[str] = set()
+    for k in content[lo:hi]:
+        near.add(toks[k].key)
+        near.add(toks[k].norm)
+    if {lang.sides[w] for w in near if w in lang.sides} >= {"left", "right"}:
+        near.add("@both")
+    if near & lang.injury:
+        near.update([f"{w}+" for w in near])
+    return near
+
+
 def find_alarms(
     toks: list[Tok], free: set[int], known: frozenset[str], lang: Language = ENGLISH
 ) -> list[Hit]:
@@ -71,6 +88,13 @@ def find_alarms(
     by_first = _by_first(lang)
     out: list[Hit] = []
     taken: set[int] = set()
+    content = [k for k, t in enumerate(toks) if not t.filler]
+    at: dict[int, int] = {}
+    n_seen = 0
+    for k, t in enumerate(toks):  # a filler counts as the content word before it
+        if not t.filler:
+            n_seen += 1
+        at[k] = max(0, n_seen - 1)
     for i in sorted(free):
         if i in taken:
             continue
@@ -80,8 +104,7 @@ def find_alarms(
             idxs = _sequence(toks, i, seq, free)
             if not idxs:
                 continue
-            lo, hi = max(0, i - _CONTEXT), min(len(toks), idxs[-1] + _CONTEXT + 1)
-            near = {toks[k].key for k in range(lo, hi)} | {toks[k].norm for k in range(lo, hi)}
+            near = _near(toks, content, at, i, idxs[-1], lang)
             item = next(
                 (
                     vid

@@ -21,7 +21,7 @@ from enum import StrEnum
 from ...rules.languages import ENGLISH, Language
 from .tokens import Tok
 
-__all__ = ["State", "Verdict", "classify"]
+__all__ = ["RESOLVED", "State", "Verdict", "classify", "intended"]
 
 
 class State(StrEnum):
@@ -85,6 +85,121 @@ def _has_ngram(toks: list[Tok], idxs: list[int], grams: tuple[tuple[str, ...], .
     return False
 
 
+RESOLVED = "over: resolved since"
+"""The ``why`` of a mention that is over ("had a fever last month, totally recovered")."""
+_AHEAD = 24  # tokens looked at after a mention (bounded: parsing stays linear)
+
+
+def _is_other(t: Tok, lang: Language) -> bool:
+    """Someone else: "dad", and the possessive "my wife's" / "partner's"."""
+    other = lang.other_person
+    return t.key in other or t.norm in other or (t.norm[-1:] == "s" and t.norm[:-1] in other)
+
+
+def _with_self(toks: list[Tok], i: int, lang: Language) -> bool:
+    """ "my wife and I": the writer is in it too."""
+    nxt = toks[i + 1 : i + 3]
+    return (
+        len(nxt) == 2 and nxt[0].key in lang.and_words and nxt[1].norm in lang.self_words
+    )
+
+
+def _seg_ends(toks: list[Tok], j: int) -> bool:
+    """Only fillers follow token ``j`` in its comma segment ("numbness: none," but not
+    "nothing I do helps")."""
+    for k in range(j + 1, min(len(toks), j + 8)):
+        if toks[k].seg != toks[j].seg:
+            return True
+        if not toks[k].filler:
+            return False
+    return True
+
+
+def _answer(toks: list[Tok], last: int, items: frozenset[int], lang: Language) -> int | None:
+    """ "Bruising? None." / "Any problems peeing - no": the next clause, opened by a question
+    mark or a dash right after the mention, is a short denial. Its trigger token, if so."""
+    j = last + 1
+    while j < len(toks) and toks[j].clause == toks[last].clause:
+        if not toks[j].filler:
+            if j - last > 3:
+                return None
+        j += 1
+    if j >= len(toks) or toks[j].brk not in ("?", "-"):
+        return None
+    clause = toks[j].clause
+    words = [k for k in range(j, min(len(toks), j + 6)) if toks[k].clause == clause]
+    content = [k for k in words if not toks[k].filler]
+    if not content or any(k in items for k in content):
+        return None
+    first = content[0]
+    key = toks[first].key
+    if key in lang.post_negations or key in lang.post_fine:
+        return first if _seg_ends(toks, first) else None
+    if key in lang.post_not or _is_trigger(toks, first, lang):
+        rest = [k for k in content[1:] if toks[k].seg == toks[first].seg]
+        if not rest or toks[rest[0]].key in lang.post_after_not or len(rest) <= 2:
+            return first
+    return None
+
+
+def _question(toks: list[Tok], first: int, last: int, lang: Language) -> bool | None:
+    """In a general question ("Would a fever mean I should skip training?"): ``True`` if an
+    aside follows ("just asking"), ``False`` if not, ``None`` if not in such a question."""
+    clause = toks[first].clause
+    start = first
+    while start > 0 and toks[start - 1].clause == clause and first - start < _AHEAD:
+        start -= 1
+    if toks[start].key not in lang.question_starts and toks[start].norm not in lang.question_starts:
+        return None
+    j = last + 1
+    while j < len(toks) and toks[j].clause == clause and j - last < _AHEAD:
+        j += 1
+    if j >= len(toks) or toks[j].brk != "?":
+        return None
+    ahead = list(range(j, min(len(toks), j + _AHEAD)))
+    return _has_ngram(toks, list(reversed(ahead)), lang.asides)
+
+
+def _resolved(toks: list[Tok], first: int, last: int, lang: Language) -> int | None:
+    """A word in the mention's clause saying it is over ("totally recovered", "went away")."""
+    if not lang.resolved:
+        return None
+    clause = toks[first].clause
+    lo = first
+    while lo > 0 and toks[lo - 1].clause == clause and first - lo < _WINDOW:
+        lo -= 1
+    hi = last
+    while hi + 1 < len(toks) and toks[hi + 1].clause == clause and hi - last < _AHEAD:
+        hi += 1
+    for k in range(lo, hi + 1):
+        if first <= k <= last:
+            continue
+        for gram in lang.resolved:
+            n = len(gram)
+            if all(
+                k + m <= hi and (toks[k + m].key == gram[m] or toks[k + m].norm == gram[m])
+                for m in range(n)
+            ) and not any(_is_trigger(toks, b, lang) for b in range(max(lo, k - 2), k)):
+                return k
+    return None
+
+
+def intended(toks: list[Tok], idxs: tuple[int, ...], words: frozenset[str], lang: Language) -> int | None:
+    """A word in the mention's sentence that makes it intended ("down 4 kg as planned"),
+    not under a negation ("haven't changed my diet"). Its token, if any."""
+    first, last = min(idxs), max(idxs)
+    sent = toks[first].sent
+    for k in range(max(0, first - _AHEAD), min(len(toks), last + _AHEAD)):
+        t = toks[k]
+        if t.sent != sent or first <= k <= last:
+            continue
+        if (t.key in words or t.norm in words) and not any(
+            _is_trigger(toks, b, lang) for b in range(max(0, k - 3), k) if toks[b].sent == sent
+        ):
+            return k
+    return None
+
+
 def classify(
     toks: list[Tok],
     idxs: tuple[int, ...],
@@ -97,12 +212,14 @@ def classify(
     first, last = min(idxs), max(idxs)
     mine = set(idxs)
     before = _before(toks, first)
-    other = lang.other_person
-    if any(toks[i].key in other or toks[i].norm in other for i in before):
-        who = next(i for i in before if toks[i].key in other or toks[i].norm in other)
+    who = next((i for i in before if _is_other(toks[i], lang) and not _with_self(toks, i, lang)), None)
+    if who is not None:
         return Verdict(State.DROPPED, who, "about someone else")
     if _has_ngram(toks, before, lang.hypothetical):
         return Verdict(State.DROPPED, before[0], "hypothetical")
+    asked = _question(toks, first, last, lang)
+    if asked:
+        return Verdict(State.DROPPED, None, "a general question, not about the writer")
     # a negation between the phrase's own words: "ankle bones doesn't hurt"
     for i in range(first + 1, last):
         if i not in mine and _is_trigger(toks, i, lang):
@@ -138,9 +255,11 @@ def classify(
     # right after the phrase: "numbness: none", "tingling - not anymore"
     j = last + 1
     seen = 0
-    while j < len(toks) and toks[j].clause == toks[last].clause and seen < 2:
+    while j < len(toks) and toks[j].seg == toks[last].seg and seen < 2:
         t = toks[j]
-        if t.key in lang.post_negations:
+        if t.key in lang.post_negations and _seg_ends(toks, j):
+            return Verdict(State.ABSENT, j, "negated")
+        if t.key in lang.post_fine and seen == 0 and _seg_ends(toks, j):
             return Verdict(State.ABSENT, j, "negated")
         if t.key in lang.post_not:
             nxt = toks[j + 1] if j + 1 < len(toks) else None
@@ -150,6 +269,14 @@ def classify(
         if not t.filler:
             seen += 1
         j += 1
+    answer = _answer(toks, last, items, lang)
+    if answer is not None:
+        return Verdict(State.ABSENT, answer, "negated")
+    over = _resolved(toks, first, last, lang)
+    if over is not None:
+        return Verdict(State.DROPPED, over, RESOLVED)
+    if asked is False:
+        return Verdict(State.AMBIGUOUS, None, "asked about, not reported")
     if any(toks[i].key in lang.worry for i in before):
         return Verdict(State.AMBIGUOUS, None, "a worry, not a report")
     return Verdict(State.PRESENT)

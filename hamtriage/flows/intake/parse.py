@@ -7,11 +7,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from ...errors import ReportError
+from ...levels import TriageLevel
 from ...report import MAX_ITEMS, Report, SidedValue
 from ...rules.languages import Language
 from ...rules.pack import RulePack
 from .alarms import find_alarms
-from .context import State, classify
+from .context import RESOLVED, State, Verdict, classify, intended
 from .lexicon import Lexicon, intake_language, lexicon_for
 from .matcher import find_phrases, select
 from .numbers import find_age, measure
@@ -90,8 +91,29 @@ def _soreness(toks: list[Tok], idxs: tuple[int, ...], lang: Language) -> bool:
     near = {toks[k].key for k in range(lo, hi)} | {toks[k].norm for k in range(lo, hi)}
     bigrams = {(toks[k].key, toks[k + 1].key) for k in range(lo, hi - 1)}
     return bool(
-        (near & lang.soreness or bigrams & lang.soreness_bigrams) and not near & lang.injury
+        (near & lang.soreness or bigrams & lang.soreness_bigrams)
+        and not near & (lang.injury | lang.soreness_blockers)
     )
+
+
+def _adjust(
+    verdict: Verdict, vid: str, toks: list[Tok], idxs: tuple[int, ...], lex: Lexicon
+) -> Verdict:
+    """What a mention's context means for this item: a past illness is still history ("had
+    cancer, all clear"); an emergency sign that is over is still asked; a weight loss on a
+    cut is intended."""
+    lang = lex.language
+    if verdict.state is State.DROPPED and verdict.why == RESOLVED:
+        if lex.kinds[vid] == "history":
+            return Verdict(State.PRESENT)
+        flag = lex.red_flags.get(vid)
+        if flag is not None and flag[0] is TriageLevel.EMERGENCY:
+            return Verdict(State.AMBIGUOUS, verdict.trigger, "over now, but asked: an emergency sign")
+    if verdict.state is State.PRESENT and vid in lang.intended:
+        why = intended(toks, idxs, lang.intended[vid], lang)
+        if why is not None:
+            return Verdict(State.DROPPED, why, f"intended ('{toks[why].raw}')")
+    return verdict
 
 
 def parse_text(text: str, pack: RulePack | None = None, *, lang: str = "en") -> ParsedText:
@@ -225,6 +247,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
                 )
             continue
         verdict = classify(toks, c.idxs, mentions - set(c.tokens), lang)
+        verdict = _adjust(verdict, vid, toks, c.idxs, lex)
         used.update(c.tokens)
         if verdict.trigger is not None and verdict.state is State.ABSENT:
             used.add(verdict.trigger)
@@ -264,6 +287,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
 
     for hit in hits:
         verdict = classify(toks, hit.idxs, mentions - set(hit.idxs), lang)
+        verdict = _adjust(verdict, hit.item, toks, hit.idxs, lex)
         start, end, span = _span(text, toks, hit.idxs)
         if verdict.state in (State.ABSENT, State.DROPPED):
             used.update(hit.idxs)

@@ -34,20 +34,28 @@ class Tok:
     seg: int
     number: float | None
     filler: bool
+    sent: int = 0
+    """Sentence number: like ``clause``, but only punctuation and new lines end one."""
+    brk: str = ""
+    """The punctuation that opened this token's clause (``?``, ``-``, ``.``, ...), if any."""
 
 
 def tokenize(text: str, lang: Language = ENGLISH, cache: dict[str, str] | None = None) -> list[Tok]:
     """The tokens of ``text`` in order (linear in its length)."""
-    hard = [m.start() for m in _HARD.finditer(text)]
+    hard_m = list(_HARD.finditer(text))
+    hard = [m.start() for m in hard_m]
     soft = [m.start() for m in _SOFT.finditer(text)]
     out: list[Tok] = []
-    clause = seg = 0
+    clause = seg = sent = 0
     h = s = 0
+    brk = ""
     for m in _TOKEN.finditer(text):
         pos = m.start()
         while h < len(hard) and hard[h] < pos:
             clause += 1
             seg += 1
+            sent += 1
+            brk = hard_m[h].group(0).strip()[:1] or "\n"
             h += 1
         while s < len(soft) and soft[s] < pos:
             seg += 1
@@ -62,6 +70,8 @@ def tokenize(text: str, lang: Language = ENGLISH, cache: dict[str, str] | None =
         if key in lang.clause_words:
             clause += 1
             seg += 1
+            brk = ""
         norm = raw.lower().replace("'", "").replace("\u2019", "")
-        out.append(Tok(raw, key, norm, pos, m.end(), clause, seg, number, key in lang.fillers))
+        tok = Tok(raw, key, norm, pos, m.end(), clause, seg, number, key in lang.fillers, sent, brk)
+        out.append(tok)
     return out
