@@ -118,3 +118,30 @@ def find_alarms(
                 taken.update(idxs)
                 break
     return out
+
+
+AGE_SCREENS: tuple[tuple[str, str, int, int], ...] = (("back_pain_is_new", "low_back", 20, 50),)
+"""(item, region, low, high): with a complaint of the region at an age under ``low`` or over
+``high``, the item is suspected until asked ("63yo, low back ache": is it new?)."""
+
+
+def screens(
+    present: dict[str, str], age: int | None, keys: set[str], regions: dict[str, str], lang: Language
+) -> list[tuple[str, str, str]]:
+    """Red-flag items to suspect from what the text settles together, not from one word:
+    (item, the id whose mention it rests on, why). ``present``: id -> state."""
+    out: list[tuple[str, str, str]] = []
+    have = [v for v, s in present.items() if s == "present"]
+    for item, region, low, high in AGE_SCREENS:
+        if age is None or low <= age <= high or item in present:
+            continue
+        basis = next((v for v in have if regions.get(v) == region), None)
+        if basis is not None:
+            out.append((item, basis, f"{basis} at age {age}: is it new?"))
+    for history, words, item in lang.injury_screens:
+        if item in present or not keys & words:
+            continue
+        basis = next((v for v in have if v in history), None)
+        if basis is not None:
+            out.append((item, basis, f"{basis}: an injury screen (Ottawa) not yet answered"))
+    return out

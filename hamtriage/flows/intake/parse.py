@@ -11,10 +11,10 @@ from ...levels import TriageLevel
 from ...report import MAX_ITEMS, Report, SidedValue
 from ...rules.languages import Language
 from ...rules.pack import RulePack
-from .alarms import find_alarms
+from .alarms import find_alarms, screens
 from .context import RESOLVED, State, Verdict, classify, intended
 from .lexicon import Lexicon, intake_language, lexicon_for
-from .matcher import find_phrases, select
+from .matcher import Candidate, find_phrases, select
 from .numbers import find_age, measure
 from .tokens import Tok, tokenize
 
@@ -96,6 +96,21 @@ def _soreness(toks: list[Tok], idxs: tuple[int, ...], lang: Language) -> bool:
     )
 
 
+def _with_nested(chosen: list[Candidate], cands: list[Candidate]) -> list[Candidate]:
+    """Also keep a mention of another item inside a chosen one: "new lower back ache" is
+    new back pain *and* back pain."""
+    vids = {c.phrase.vid for c in chosen}
+    out = list(chosen)
+    for c in cands:
+        if c.phrase.vid in vids or c.phrase.kind not in ("symptom", "history"):
+            continue
+        if any(set(c.tokens) <= set(o.tokens) for o in chosen):
+            out.append(c)
+            vids.add(c.phrase.vid)
+    out.sort(key=lambda c: c.idxs[0])
+    return out
+
+
 def _adjust(
     verdict: Verdict, vid: str, toks: list[Tok], idxs: tuple[int, ...], lex: Lexicon
 ) -> Verdict:
@@ -174,7 +189,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
                 notes.append(f"'{t.raw}' contradicts the sex given earlier and was left out")
 
     cands = [c for c in find_phrases(lex, toks) if not used.intersection(c.idxs)]
-    chosen = select(cands)
+    chosen = _with_nested(select(cands), cands)
     in_phrases = {i for c in chosen for i in c.tokens}
     free = {i for i, t in enumerate(toks) if i not in used and i not in in_phrases}
     hits = find_alarms(toks, free, frozenset(lex.red_flags), lang)
@@ -289,6 +304,15 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
         verdict = classify(toks, hit.idxs, mentions - set(hit.idxs), lang)
         verdict = _adjust(verdict, hit.item, toks, hit.idxs, lex)
         start, end, span = _span(text, toks, hit.idxs)
+        if verdict.state is State.ABSENT and verdict.trigger is not None:
+            # an unambiguous denial of the alarm ("no pop", "doesn't wake me at night")
+            used.update((*hit.idxs, verdict.trigger))
+            settle(hit.item, "absent")
+            lo, hi = min(start, toks[verdict.trigger].start), max(end, toks[verdict.trigger].end)
+            matches.append(
+                Match(id=hit.item, field="absent", text=text[lo:hi], start=lo, end=hi, negated=True)
+            )
+            continue
         if verdict.state in (State.ABSENT, State.DROPPED):
             used.update(hit.idxs)
             continue
@@ -298,6 +322,18 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
         used.update(hit.idxs)
         suspect(hit.item, hit.idxs, f"alarm word '{span}'")
 
+    regions = {v: item.region for v, item in pack.symptoms.items()}
+    regions.update({v: item.region for v, item in pack.history.items()})
+    for item, basis, why in screens(state, age, {t.key for t in toks}, regions, lang):
+        if item in lex.questions:
+            m = next(m for m in matches if m.id == basis)
+            suspects.append(
+                Suspect(
+                    id=item, text=m.text, start=m.start, end=m.end,
+                    question=lex.questions[item], reason=why,
+                )
+            )
+            settle(item, "suspected")
     symptoms = [v for v in order if state[v] == "present" and lex.kinds[v] == "symptom"]
     history = [v for v in order if state[v] == "present" and lex.kinds[v] == "history"]
     absent = [v for v in order if state[v] == "absent"]

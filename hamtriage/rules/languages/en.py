@@ -285,6 +285,7 @@ _NOT_AGE = (
     r"weeks?|days?|months?|hours?|hrs?|times|sets?|rounds?|/))"
 )
 AGES = (
+    re.compile(r"\b(?:female|male|woman|man|survivor)\s*,\s*(\d{1,2})\b(?![.,]\d)" + _NOT_AGE, re.I),
     re.compile(r"\b(\d{1,3})\s*-?\s*(?:years?|yrs?|y/?o|y\.o\.?)(?:\s*-?\s*old)?(?![a-z])", re.I),
     re.compile(r"\baged?\s*:?\s*(\d{1,3})\b" + _NOT_AGE, re.I),
     re.compile(
@@ -293,7 +294,7 @@ AGES = (
     ),
     re.compile(r"\b[A-Z][a-z]+\s*\(\s*(\d{1,2})\s*\)"),
     re.compile(
-        r"\b(?:son|daughter|kid|child|boy|girl|lad|athlete|client)\s*(?:is|who\s+is|,|aged)\s*"
+        r"\b(?:son|daughter|kid|child|boy|girl|lad|athlete|client)\s*(?:is|who\s+is|,|aged|\()\s*"
         r"(\d{1,2})\b(?![.,]\d)" + _NOT_AGE,
         re.I,
     ),
@@ -347,6 +348,13 @@ ENGLISH = Language(
                 "purpose cut cutting diet dieting planned deliberately intentionally bulk bulking"
             )
         }
+    ),
+    injury_screens=(
+        (
+            words("fall_or_direct_blow twisting_or_landing_injury"),
+            words("knee kneecap patella"),
+            "bone_tenderness_after_injury",
+        ),
     ),
     soreness_blockers=words("worse worsen worsening spread spreading numb tingle bladder pee bowel weaker"),
 )

@@ -89,6 +89,10 @@ class Language:
     """Item -> words that make it intended, not a sign ("on a cut", "on purpose")."""
     soreness_blockers: frozenset[str] = frozenset()
     """Words that keep a weakness from being read as soreness ("worse", "spreading")."""
+    injury_screens: tuple[tuple[frozenset[str], frozenset[str], str], ...] = ()
+    """(history items, words, item): after such an injury to a part these words name, the
+    item is suspected until asked (the Ottawa rules)."""
+    """Words that keep a weakness from being read as soreness ("worse", "spreading")."""
 
 
 def words(text: str) -> frozenset[str]:
