@@ -33,7 +33,7 @@ def _by_first(lang: Language) -> dict[str, list[tuple[int, tuple[str, ...]]]]:
     return out
 
 
-_CONTEXT = 10
+_CONTEXT = 14
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,9 +124,20 @@ AGE_SCREENS: tuple[tuple[str, str, int, int], ...] = (("back_pain_is_new", "low_
 """(item, region, low, high): with a complaint of the region at an age under ``low`` or over
 ``high``, the item is suspected until asked ("63yo, low back ache": is it new?)."""
 
+VALUE_SCREENS: tuple[tuple[str, str, float, str], ...] = (
+    ("pain_not_improving", "pain_duration_weeks", 6.0, "low_back"),
+)
+"""(item, measurement, above, region): a complaint of the region that has lasted longer
+than this is suspected not to be improving until asked (NICE NG59: over 6 weeks)."""
+
 
 def screens(
-    present: dict[str, str], age: int | None, keys: set[str], regions: dict[str, str], lang: Language
+    present: dict[str, str],
+    age: int | None,
+    keys: set[str],
+    regions: dict[str, str],
+    lang: Language,
+    values: dict[str, float] | None = None,
 ) -> list[tuple[str, str, str]]:
     """Red-flag items to suspect from what the text settles together, not from one word:
     (item, the id whose mention it rests on, why). ``present``: id -> state."""
@@ -138,10 +149,17 @@ def screens(
         basis = next((v for v in have if regions.get(v) == region), None)
         if basis is not None:
             out.append((item, basis, f"{basis} at age {age}: is it new?"))
-    for history, words, item in lang.injury_screens:
+    for item, mid, above, region in VALUE_SCREENS:
+        value = (values or {}).get(mid)
+        if value is None or value <= above or item in present:
+            continue
+        basis = next((v for v in have if regions.get(v) == region), None)
+        if basis is not None:
+            out.append((item, basis, f"{basis} for {value:g} ({mid}): is it improving?"))
+    for basis_ids, words, item in lang.pair_screens:
         if item in present or not keys & words:
             continue
-        basis = next((v for v in have if v in history), None)
+        basis = next((v for v in have if v in basis_ids), None)
         if basis is not None:
-            out.append((item, basis, f"{basis}: an injury screen (Ottawa) not yet answered"))
+            out.append((item, basis, f"{basis} with '{min(keys & words)}': not yet asked"))
     return out

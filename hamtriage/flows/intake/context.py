@@ -176,10 +176,7 @@ def _resolved(toks: list[Tok], first: int, last: int, lang: Language) -> int | N
             continue
         for gram in lang.resolved:
             n = len(gram)
-            if all(
-                k + m <= hi and (toks[k + m].key == gram[m] or toks[k + m].norm == gram[m])
-                for m in range(n)
-            ) and not any(_is_trigger(toks, b, lang) for b in range(max(lo, k - 2), k)):
+            if all(k + m <= hi and toks[k + m].norm == gram[m] for m in range(n)) and not any(_is_trigger(toks, b, lang) for b in range(max(lo, k - 2), k)):
                 return k
     return None
 

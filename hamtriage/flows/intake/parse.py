@@ -96,6 +96,15 @@ def _soreness(toks: list[Tok], idxs: tuple[int, ...], lang: Language) -> bool:
     )
 
 
+def _has_number(c: Candidate, toks: list[Tok]) -> bool:
+    """A measurement's words with no number near leave their words free ("two weeks back":
+    the alarm "week" still reads them)."""
+    if c.phrase.kind != "measurement":
+        return True
+    lo, hi = max(0, min(c.idxs) - 4), min(len(toks), max(c.idxs) + 5)
+    return any(toks[k].number is not None for k in range(lo, hi))
+
+
 def _with_nested(chosen: list[Candidate], cands: list[Candidate]) -> list[Candidate]:
     """Also keep a mention of another item inside a chosen one: "new lower back ache" is
     new back pain *and* back pain."""
@@ -189,7 +198,13 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
                 notes.append(f"'{t.raw}' contradicts the sex given earlier and was left out")
 
     cands = [c for c in find_phrases(lex, toks) if not used.intersection(c.idxs)]
-    chosen = _with_nested(select(cands), cands)
+    chosen = []
+    for c in _with_nested(select(cands), cands):
+        if _has_number(c, toks):
+            chosen.append(c)
+        else:
+            span = _span(text, toks, c.tokens)[2]
+            notes.append(f"'{span}' names {c.phrase.vid} but no number was found next to it")
     in_phrases = {i for c in chosen for i in c.tokens}
     free = {i for i, t in enumerate(toks) if i not in used and i not in in_phrases}
     hits = find_alarms(toks, free, frozenset(lex.red_flags), lang)
@@ -324,7 +339,8 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
 
     regions = {v: item.region for v, item in pack.symptoms.items()}
     regions.update({v: item.region for v, item in pack.history.items()})
-    for item, basis, why in screens(state, age, {t.key for t in toks}, regions, lang):
+    values = {k: v for k, v in measurements.items() if isinstance(v, float)}
+    for item, basis, why in screens(state, age, {t.key for t in toks}, regions, lang, values):
         if item in lex.questions:
             m = next(m for m in matches if m.id == basis)
             suspects.append(

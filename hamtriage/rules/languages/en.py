@@ -185,6 +185,7 @@ ALARMS: tuple[Alarm, ...] = (
             (HOT, "hot_swollen_joint"),
             (KNEE, "rapid_knee_swelling"),
             (ANKLE, "ankle_pain_not_settling"),
+            (words("calf+ shin+"), "tense_swollen_lower_leg"),
             (None, "hot_swollen_joint"),
         ),
     ),
@@ -222,6 +223,7 @@ ALARMS: tuple[Alarm, ...] = (
     ),
     Alarm(seqs("dislocate; pop out; slip out"), ((KNEE, "kneecap_dislocation"),)),
     Alarm(seqs("night"), ((NIGHT_CTX, "night_pain"),)),
+    Alarm(seqs("same distance; same point"), ((words("shin calf leg"), "exertional_leg_pain"),)),
     Alarm(seqs("wake; woke"), ((PAIN, "night_pain"),)),
     Alarm(seqs("jelly"), ((None, "progressive_leg_weakness"),)),
     Alarm(
@@ -286,7 +288,8 @@ _NOT_AGE = (
 )
 AGES = (
     re.compile(r"\b(?:female|male|woman|man|survivor)\s*,\s*(\d{1,2})\b(?![.,]\d)" + _NOT_AGE, re.I),
-    re.compile(r"\b(\d{1,3})\s*-?\s*(?:years?|yrs?|y/?o|y\.o\.?)(?:\s*-?\s*old)?(?![a-z])", re.I),
+    # "13 years old", "13yo", "17 y/o" (not "2 years ago")
+    re.compile(r"\b(\d{1,3})\s*-?\s*(?:(?:years?|yrs?)\s*-?\s*old|y/?o|y\.o\.?)(?![a-z])", re.I),
     re.compile(r"\baged?\s*:?\s*(\d{1,3})\b" + _NOT_AGE, re.I),
     re.compile(
         r"\bi\s*['\u2019]?\s*a?m\s+(?:now\s+|only\s+|just\s+)?(\d{1,3})\b(?![.,]\d)" + _NOT_AGE,
@@ -332,9 +335,10 @@ ENGLISH = Language(
     idle=words("and or when whenever while if but so because since after"),
     question="Do you have {label}?",
     post_fine=words("fine normal ok okay stable good"),
+    # past forms only: "it goes away when I stop" describes the complaint, "it went away" ends it
     resolved=seqs(
-        "recover; heal; go away; went away; wear off; wore off; settle down; clear up; "
-        "back to normal; fine now; fine once; fine again; disappear"
+        "recovered; healed; went away; wore off; settled down; cleared up; back to normal; "
+        "fine now; fine once; fine again; disappeared; gone now"
     ),
     question_starts=words("would does do is can could should will are what how why anyone"),
     asides=seqs(
@@ -349,11 +353,21 @@ ENGLISH = Language(
             )
         }
     ),
-    injury_screens=(
+    pair_screens=(
+        # a knee injury: the Ottawa knee rule is asked (S41)
         (
             words("fall_or_direct_blow twisting_or_landing_injury"),
             words("knee kneecap patella"),
             "bone_tenderness_after_injury",
+        ),
+        # breathless, or a clot risk, with a calf: is it one calf (DVT, PE; S59)?
+        (
+            words(
+                "breathless_or_chest_pain previous_clot oestrogen_use long_travel_or_immobilisation "
+                "recent_surgery_or_plaster"
+            ),
+            words("calf"),
+            "one_sided_calf_pain",
         ),
     ),
     soreness_blockers=words("worse worsen worsening spread spreading numb tingle bladder pee bowel weaker"),

@@ -89,9 +89,9 @@ class Language:
     """Item -> words that make it intended, not a sign ("on a cut", "on purpose")."""
     soreness_blockers: frozenset[str] = frozenset()
     """Words that keep a weakness from being read as soreness ("worse", "spreading")."""
-    injury_screens: tuple[tuple[frozenset[str], frozenset[str], str], ...] = ()
-    """(history items, words, item): after such an injury to a part these words name, the
-    item is suspected until asked (the Ottawa rules)."""
+    pair_screens: tuple[tuple[frozenset[str], frozenset[str], str], ...] = ()
+    """(items, words, item): with one of the items present and one of the words in the
+    text, the item is suspected until asked (a knee injury: the Ottawa rule)."""
     """Words that keep a weakness from being read as soreness ("worse", "spreading")."""
 
 
