@@ -86,7 +86,8 @@ WORRY = words("worried worry scared afraid concerned anxious wonder wondering fe
 # -- alarm words (were flows/intake/alarms.py)
 SADDLE = words(
     "groin bum butt backside bottom anus anal genital genitals private privates perineum saddle "
-    "crotch wipe toilet loo undercarriage vagina penis scrotum testicle arse ass buttcheek cheek"
+    "crotch wipe toilet loo undercarriage vagina penis scrotum testicle arse ass buttcheek cheek "
+    "nether"
 )
 ARMS = words("arm hand finger everywhere spread spreading face body whole")
 INJURY = words(
@@ -103,7 +104,8 @@ HAMSTRING = words("hamstring hammy buttock glute thigh rdl deadlift sit sprint s
 ACHILLES = words("achilles heel tendon calf ankle tiptoe")
 HOT = words("hot red warm heat burning")
 BACK = words("back spine lumbar sciatica disc")
-NIGHT_CTX = words("wake woke sleep awake night keep")
+# night with pain or waking, not "sleeping through the night"
+NIGHT_CTX = words("wake woke awake keep pain hurt ache aching throb")
 PAIN = words("pain hurt ache aching throb throbbing agony")
 STOPPED = words("stop stopped limp limping hobble hobbled pull pulled went tear tore twang grab")
 SIT_BONE = words("hamstring hammy buttock glute sit")
@@ -135,7 +137,10 @@ ALARMS: tuple[Alarm, ...] = (
         ((None, "bladder_or_bowel_dysfunction"),),
     ),
     Alarm(
-        seqs("sex; erection; impotence; impotent; orgasm; ejaculate; libido"),
+        seqs(
+            "sex; erection; impotence; impotent; orgasm; ejaculate; libido; cant get it up; "
+            "cant keep it up"
+        ),
         ((None, "new_sexual_dysfunction"),),
     ),
     Alarm(
@@ -172,7 +177,7 @@ ALARMS: tuple[Alarm, ...] = (
         ((None, "cancer_history"),),
     ),
     Alarm(
-        seqs("pop; snap; gap; dent; kick; rupture; tear; rip"),
+        seqs("pop; snap; gap; dent; dip; kick; rupture; tear; rip"),
         (
             (ACHILLES, "achilles_pop_or_gap"),
             (HAMSTRING, "thigh_pop_with_bruising"),
@@ -334,7 +339,7 @@ ENGLISH = Language(
     soreness_bigrams=frozenset({("leg", "day")}),
     idle=words("and or when whenever while if but so because since after"),
     question="Do you have {label}?",
-    post_fine=words("fine normal ok okay stable good"),
+    post_fine=words("fine normal normally ok okay stable steady good"),
     # past forms only: "it goes away when I stop" describes the complaint, "it went away" ends it
     resolved=seqs(
         "recovered; healed; went away; wore off; settled down; cleared up; back to normal; "
