@@ -285,7 +285,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
             end = max(end, toks[verdict.trigger].end)
             span = text[start:end]
         if (
-            verdict.state is State.PRESENT
+            verdict.state in (State.PRESENT, State.AMBIGUOUS)
             and vid in _SORENESS_ITEMS
             and _soreness(toks, c.idxs, lang)
         ):
