@@ -39,6 +39,9 @@ class Phrase:
     terms: tuple[Term, ...]
     required: int
     red_flag: bool
+    affirms: bool = False
+    """Derived from an inability ("can't walk" -> "can walk", "walking fine"): a match
+    denies the item."""
 
 
 @dataclass(eq=False)
@@ -129,6 +132,24 @@ def _literal(text: str) -> str:
     return _SPECIAL.sub(" ", text)
 
 
+def _abilities(terms: tuple[Term, ...], profile: Language) -> list[tuple[Term, ...]]:
+    """The phrases that deny an inability phrase: "cant walk" -> "can walk" and
+    "walk fine" (the language's ability words)."""
+    at = [
+        i
+        for i, t in enumerate(terms)
+        if not t.optional and t.slot is None and set(t.words) <= profile.inability_words
+    ]
+    if not at or not profile.ability_words or sum(not t.optional for t in terms) < 2:
+        return []
+    i = at[0]
+    can = Term(tuple(sorted(profile.ability_words)))
+    out = [(*terms[:i], can, *terms[i + 1 :])]
+    if profile.ability_fine:
+        out.append((*terms[:i], *terms[i + 1 :], Term(tuple(sorted(profile.ability_fine)))))
+    return out
+
+
 def build_lexicon(pack: RulePack, lang: str = "en") -> Lexicon:
     """The lexicon of ``pack`` (phrases that fail to parse were refused by the loader)."""
     profile = intake_language(lang)
@@ -166,6 +187,14 @@ def build_lexicon(pack: RulePack, lang: str = "en") -> Lexicon:
                 seen.add((vid, terms))
                 required = sum(1 for t in terms if not t.optional)
                 phrases.append(Phrase(vid, kind, text, terms, required, vid in flags))
+                if kind in ("symptom", "history"):
+                    for derived in _abilities(terms, profile):
+                        if (vid, derived) not in seen:
+                            seen.add((vid, derived))
+                            n = sum(1 for t in derived if not t.optional)
+                            phrases.append(
+                                Phrase(vid, kind, text, derived, n, vid in flags, affirms=True)
+                            )
     index: dict[str, list[int]] = {}
     places: dict[str, list[tuple[int, int]]] = {}
     prefixes: list[tuple[str, tuple[int, int]]] = []

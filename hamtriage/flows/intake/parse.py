@@ -284,6 +284,21 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
             start = min(start, toks[verdict.trigger].start)
             end = max(end, toks[verdict.trigger].end)
             span = text[start:end]
+        if c.phrase.affirms:  # "I can walk on it fine": denies unable_to_bear_weight
+            at = verdict.trigger
+            inside = at is not None and min(c.idxs) < at < max(c.idxs)
+            if at is not None and toks[at].key in lex.language.post_fine:
+                verdict = Verdict(State.PRESENT)  # "can walk on it fine" affirms
+            if verdict.state is State.PRESENT:
+                settle(vid, "absent")
+                matches.append(
+                    Match(id=vid, field="absent", text=span, start=start, end=end, negated=True)
+                )
+            elif verdict.state is State.ABSENT and inside and c.phrase.red_flag:
+                suspect(vid, c.idxs, f"'{span}': an ability denied")
+            else:
+                notes.append(f"'{span}' ({vid}): {verdict.why or 'unsure'}; left out")
+            continue
         if (
             verdict.state in (State.PRESENT, State.AMBIGUOUS)
             and vid in _SORENESS_ITEMS

@@ -358,6 +358,9 @@ ENGLISH = Language(
             )
         }
     ),
+    inability_words=words("cant unable"),
+    ability_words=words("can able"),
+    ability_fine=words("fine ok okay normally easy easily well"),
     pair_screens=(
         # a knee injury: the Ottawa knee rule is asked (S41)
         (

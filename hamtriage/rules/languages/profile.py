@@ -89,6 +89,12 @@ class Language:
     """Item -> words that make it intended, not a sign ("on a cut", "on purpose")."""
     soreness_blockers: frozenset[str] = frozenset()
     """Words that keep a weakness from being read as soreness ("worse", "spreading")."""
+    inability_words: frozenset[str] = frozenset()
+    """Keys of an inability ("cant", "unable"): a phrase with one also matches its denial."""
+    ability_words: frozenset[str] = frozenset()
+    """Keys that replace the inability in the denial ("can walk")."""
+    ability_fine: frozenset[str] = frozenset()
+    """Keys that follow the rest of the phrase in the denial ("walking fine")."""
     pair_screens: tuple[tuple[frozenset[str], frozenset[str], str], ...] = ()
     """(items, words, item): with one of the items present and one of the words in the
     text, the item is suspected until asked (a knee injury: the Ottawa rule)."""
