@@ -1,6 +1,6 @@
 """Benchmark free-text intake: ``parse_text``'s median on 300-character messages, and its growth with length.
 
-    python benchmarks/intake.py          # prints the figures (about 20 s)
+    python benchmarks/intake.py          # prints the figures (about 30 s)
 
 Messages are drawn (seeded) from sentences athletes write, mixing complaints, denials,
 numbers and red-flag words, so the matcher, the context rules and the alarms all run.
@@ -15,6 +15,7 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +23,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from hamtriage import Engine, parse_text  # noqa: E402
+
+# CPU time of this thread: on a shared machine wall time mostly measures the other jobs
+# (the wall-clock median is printed beside it)
+CLOCK = time.thread_time
 
 SENTENCES = [
     "my back seizes up when I deadlift and I can't touch my toes",
@@ -54,12 +59,12 @@ def message(rng: random.Random, length: int) -> str:
     return text.rsplit(" ", 1)[0] if len(text) >= length else text
 
 
-def timed(texts: list[str], pack: object) -> list[float]:
+def timed(texts: list[str], pack: object, clock: Callable[[], float] = CLOCK) -> list[float]:
     out: list[float] = []
     for t in texts:
-        start = time.perf_counter()
+        start = clock()
         parse_text(t, pack)  # type: ignore[arg-type]
-        out.append(time.perf_counter() - start)
+        out.append(clock() - start)
     return out
 
 
@@ -70,22 +75,24 @@ def main() -> None:
     short = [message(rng, 300) for _ in range(2000)]
     timed(short[:200], pack)  # warm the word caches as a running service would have them
     times = timed(short, pack)
+    wall = timed(short, pack, time.perf_counter)
     q = statistics.quantiles(times, n=100)
     print(
-        f"300 characters: median {statistics.median(times) * 1e3:.3f} ms, p99 {q[98] * 1e3:.3f} ms"
+        f"300 characters: median {statistics.median(times) * 1e3:.3f} ms CPU "
+        f"(p99 {q[98] * 1e3:.3f} ms), wall-clock median {statistics.median(wall) * 1e3:.3f} ms"
     )
-    print("length  median ms  us per character")
+    print("length  median CPU ms  us per character")
     for length in (300, 1000, 3000, 10_000):
         texts = [message(rng, length) for _ in range(max(20, 6000 // length * 10))]
         m = statistics.median(timed(texts, pack))
-        print(f"{length:6}  {m * 1e3:9.3f}  {m * 1e6 / length:8.3f}")
+        print(f"{length:6}  {m * 1e3:13.3f}  {m * 1e6 / length:8.3f}")
     # the worst case for backtracking: one long clause of alarm-like words, no punctuation
     hostile = " ".join(
         rng.choice(["numb", "no", "not", "knee", "pop", "left", "7", "swollen"])
         for _ in range(2000)
     )[:10_000]
     m = statistics.median(timed([hostile] * 5, pack))
-    print(f"hostile 10,000 characters (one clause of alarm words): {m * 1e3:.1f} ms")
+    print(f"hostile 10,000 characters (one clause of alarm words): {m * 1e3:.1f} ms CPU")
 
 
 if __name__ == "__main__":

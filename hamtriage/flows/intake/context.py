@@ -15,6 +15,7 @@ suspected (asked, and counted for the level), any other item is left out.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -74,16 +75,37 @@ def _before(toks: list[Tok], first: int) -> list[int]:
     return out
 
 
-def _has_ngram(toks: list[Tok], idxs: list[int], grams: tuple[tuple[str, ...], ...]) -> bool:
-    keys = [toks[i].key for i in reversed(idxs)]
-    norms = [toks[i].norm for i in reversed(idxs)]
+@functools.lru_cache(maxsize=64)
+def _by_first(grams: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """First word -> the n-grams starting with it (read-only, per word list)."""
+    out: dict[str, list[tuple[str, ...]]] = {}
     for gram in grams:
-        n = len(gram)
-        for k in range(len(keys) - n + 1):
-            if tuple(keys[k : k + n]) == gram or tuple(norms[k : k + n]) == gram:
+        out.setdefault(gram[0], []).append(gram)
+    return {w: tuple(g) for w, g in out.items()}
+
+
+def _gram_at(toks: list[Tok], k: int, gram: tuple[str, ...], hi: int, norm_only: bool) -> bool:
+    if k + len(gram) - 1 > hi:
+        return False
+    for m, w in enumerate(gram):
+        t = toks[k + m]
+        if t.norm != w and (norm_only or t.key != w):
+            return False
+    return True
+
+
+def _has_ngram(toks: list[Tok], idxs: list[int], grams: tuple[tuple[str, ...], ...]) -> bool:
+    """One of ``grams`` occurs in the tokens ``idxs`` (in text order, nearest first given)."""
+    if not idxs:
+        return False
+    first = _by_first(grams)
+    lo, hi = min(idxs), max(idxs)
+    for k in range(lo, hi + 1):
+        t = toks[k]
+        for gram in (*first.get(t.key, ()), *(first.get(t.norm, ()) if t.norm != t.key else ())):
+            if _gram_at(toks, k, gram, hi, False):
                 return True
     return False
-
 
 RESOLVED = "over: resolved since"
 """The ``why`` of a mention that is over ("had a fever last month, totally recovered")."""
@@ -171,12 +193,14 @@ def _resolved(toks: list[Tok], first: int, last: int, lang: Language) -> int | N
     hi = last
     while hi + 1 < len(toks) and toks[hi + 1].clause == clause and hi - last < _AHEAD:
         hi += 1
+    by_first = _by_first(lang.resolved)
     for k in range(lo, hi + 1):
         if first <= k <= last:
             continue
-        for gram in lang.resolved:
-            n = len(gram)
-            if all(k + m <= hi and toks[k + m].norm == gram[m] for m in range(n)) and not any(_is_trigger(toks, b, lang) for b in range(max(lo, k - 2), k)):
+        for gram in by_first.get(toks[k].norm, ()):
+            if _gram_at(toks, k, gram, hi, True) and not any(
+                _is_trigger(toks, b, lang) for b in range(max(lo, k - 2), k)
+            ):
                 return k
     return None
 

@@ -64,6 +64,23 @@ class Lexicon:
     keys: dict[str, str] = field(default_factory=dict)
     _fuzzy: dict[str, str | None] = field(default_factory=dict)
     _hits: dict[tuple[str, str], frozenset[tuple[int, int]]] = field(default_factory=dict)
+    _pids: dict[frozenset[tuple[int, int]], frozenset[int]] = field(default_factory=dict)
+    need_places: list[frozenset[tuple[int, int]]] = field(default_factory=list)
+    """Per phrase: its required (phrase, term) places, to test a clause in one subset check."""
+
+    def pids(self, places: frozenset[tuple[int, int]]) -> frozenset[int]:
+        """The phrases among ``places`` (memoised per word's places)."""
+        got = self._pids.get(places)
+        if got is None:
+            if len(self._pids) >= _CACHE_LIMIT:
+                self._pids.clear()
+            got = self._pids[places] = frozenset(pid for pid, _ in places)
+        return got
+
+    def __post_init__(self) -> None:
+        self.need_places = [
+            frozenset((pid, ti) for ti in need) for pid, need in enumerate(self.needs)
+        ]
 
     def hits(self, key: str, norm: str) -> frozenset[tuple[int, int]]:
         """The (phrase, term) places a word fits: by key, ``prefix*`` or as a typo (memoised)."""

@@ -109,11 +109,13 @@ def _with_nested(chosen: list[Candidate], cands: list[Candidate]) -> list[Candid
     """Also keep a mention of another item inside a chosen one: "new lower back ache" is
     new back pain *and* back pain."""
     vids = {c.phrase.vid for c in chosen}
+    owner = {i: n for n, o in enumerate(chosen) for i in o.tokens}
     out = list(chosen)
     for c in cands:
         if c.phrase.vid in vids or c.phrase.kind not in ("symptom", "history"):
             continue
-        if any(set(c.tokens) <= set(o.tokens) for o in chosen):
+        owners = {owner.get(i, -1) for i in c.tokens}
+        if len(owners) == 1 and -1 not in owners:  # all its words inside one chosen mention
             out.append(c)
             vids.add(c.phrase.vid)
     out.sort(key=lambda c: c.idxs[0])
