@@ -245,6 +245,23 @@ def classify(
     for i in range(first + 1, last):
         if i not in mine and _is_trigger(toks, i, lang):
             return Verdict(State.ABSENT, i, "negated")
+    # right after the phrase: "numbness: none", "tingling - not anymore"
+    j = last + 1
+    seen = 0
+    while j < len(toks) and toks[j].seg == toks[last].seg and seen < 2:
+        t = toks[j]
+        if t.key in lang.post_negations and _seg_ends(toks, j):
+            return Verdict(State.ABSENT, j, "negated")
+        if t.key in lang.post_fine and seen == 0 and _seg_ends(toks, j):
+            return Verdict(State.ABSENT, j, "negated")
+        if t.key in lang.post_not:
+            nxt = toks[j + 1] if j + 1 < len(toks) else None
+            if nxt is None or nxt.clause != t.clause or nxt.key in lang.post_after_not:
+                return Verdict(State.ABSENT, j, "negated")
+            break
+        if not t.filler:
+            seen += 1
+        j += 1
     # before the phrase
     distance = 0
     crossed = False
@@ -273,23 +290,6 @@ def classify(
             distance += 1
             if i not in items and t.key not in lang.list_glue:
                 listed = False
-    # right after the phrase: "numbness: none", "tingling - not anymore"
-    j = last + 1
-    seen = 0
-    while j < len(toks) and toks[j].seg == toks[last].seg and seen < 2:
-        t = toks[j]
-        if t.key in lang.post_negations and _seg_ends(toks, j):
-            return Verdict(State.ABSENT, j, "negated")
-        if t.key in lang.post_fine and seen == 0 and _seg_ends(toks, j):
-            return Verdict(State.ABSENT, j, "negated")
-        if t.key in lang.post_not:
-            nxt = toks[j + 1] if j + 1 < len(toks) else None
-            if nxt is None or nxt.clause != t.clause or nxt.key in lang.post_after_not:
-                return Verdict(State.ABSENT, j, "negated")
-            break
-        if not t.filler:
-            seen += 1
-        j += 1
     answer = _answer(toks, last, items, lang)
     if answer is not None:
         return Verdict(State.ABSENT, answer, "negated")

@@ -65,6 +65,7 @@ class Lexicon:
     _fuzzy: dict[str, str | None] = field(default_factory=dict)
     _hits: dict[tuple[str, str], frozenset[tuple[int, int]]] = field(default_factory=dict)
     _pids: dict[frozenset[tuple[int, int]], frozenset[int]] = field(default_factory=dict)
+    _firsts: dict[frozenset[tuple[int, int]], frozenset[int]] = field(default_factory=dict)
     need_places: list[frozenset[tuple[int, int]]] = field(default_factory=list)
     """Per phrase: its required (phrase, term) places, to test a clause in one subset check."""
 
@@ -75,6 +76,18 @@ class Lexicon:
             if len(self._pids) >= _CACHE_LIMIT:
                 self._pids.clear()
             got = self._pids[places] = frozenset(pid for pid, _ in places)
+        return got
+
+    def firsts(self, places: frozenset[tuple[int, int]]) -> frozenset[int]:
+        """The phrases whose first required word is at one of ``places`` (memoised): a
+        phrase can only match where its first required word occurs."""
+        got = self._firsts.get(places)
+        if got is None:
+            if len(self._firsts) >= _CACHE_LIMIT:
+                self._firsts.clear()
+            needs = self.needs
+            got = frozenset(pid for pid, ti in places if needs[pid] and needs[pid][0] == ti)
+            self._firsts[places] = got
         return got
 
     def __post_init__(self) -> None:

@@ -69,7 +69,7 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
     need_places = lex.need_places
     for clause, sets in offered.items():
         places = frozenset().union(*sets)
-        touched = frozenset().union(*(lex.pids(h) for h in sets))
+        touched = frozenset().union(*(lex.firsts(h) for h in sets))
         feasible[clause] = {pid for pid in touched if need_places[pid] <= places}
     out: dict[tuple[int, tuple[int, ...]], Candidate] = {}
     for ci, anchor in enumerate(content):

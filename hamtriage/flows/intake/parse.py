@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -122,8 +124,24 @@ def _with_nested(chosen: list[Candidate], cands: list[Candidate]) -> list[Candid
     return out
 
 
+@functools.lru_cache(maxsize=8)
+def _emergency_alone(pack: RulePack) -> frozenset[str]:
+    """Signs whose own red-flag rule (same id) sends to emergency: asked even when over."""
+    return frozenset(
+        r.id
+        for r in pack.rules
+        if r.red_flag
+        and any(getattr(a, "escalate", None) is TriageLevel.EMERGENCY for a in r.then)
+    )
+
+
 def _adjust(
-    verdict: Verdict, vid: str, toks: list[Tok], idxs: tuple[int, ...], lex: Lexicon
+    verdict: Verdict,
+    vid: str,
+    toks: list[Tok],
+    idxs: tuple[int, ...],
+    lex: Lexicon,
+    pack: RulePack,
 ) -> Verdict:
     """What a mention's context means for this item: a past illness is still history ("had
     cancer, all clear"); an emergency sign that is over is still asked; a weight loss on a
@@ -132,8 +150,7 @@ def _adjust(
     if verdict.state is State.DROPPED and verdict.why == RESOLVED:
         if lex.kinds[vid] == "history":
             return Verdict(State.PRESENT)
-        flag = lex.red_flags.get(vid)
-        if flag is not None and flag[0] is TriageLevel.EMERGENCY:
+        if vid in _emergency_alone(pack):
             return Verdict(State.AMBIGUOUS, verdict.trigger, "over now, but asked: an emergency sign")
     if verdict.state is State.PRESENT and vid in lang.intended:
         why = intended(toks, idxs, lang.intended[vid], lang)
@@ -179,7 +196,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
         idxs = [i for i, t in enumerate(toks) if found_age.start <= t.start < found_age.end]
         used.update(idxs)
         matches.append(
-            Match(
+            Match.model_construct(
                 id="age",
                 field="age",
                 text=text[found_age.start : found_age.end],
@@ -195,7 +212,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
             if sex is None:
                 sex = sex_words[t.norm]
                 used.add(i)
-                matches.append(Match(id=sex, field="sex", text=t.raw, start=t.start, end=t.end))
+                matches.append(Match.model_construct(id=sex, field="sex", text=t.raw, start=t.start, end=t.end))
             elif sex_words[t.norm] != sex:
                 notes.append(f"'{t.raw}' contradicts the sex given earlier and was left out")
 
@@ -229,7 +246,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
     def suspect(vid: str, idxs: tuple[int, ...], reason: str) -> None:
         start, end, span = _span(text, toks, idxs)
         suspects.append(
-            Suspect(
+            Suspect.model_construct(
                 id=vid, text=span, start=start, end=end, question=lex.questions[vid], reason=reason
             )
         )
@@ -266,7 +283,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
                 measurements[vid] = got.value
             for side, value in got.sides.items() if got.sides else [(None, got.value)]:
                 matches.append(
-                    Match(
+                    Match.model_construct(
                         id=vid,
                         field="measurements",
                         text=text[start:end],
@@ -279,7 +296,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
                 )
             continue
         verdict = classify(toks, c.idxs, mentions - set(c.tokens), lang)
-        verdict = _adjust(verdict, vid, toks, c.idxs, lex)
+        verdict = _adjust(verdict, vid, toks, c.idxs, lex, pack)
         used.update(c.tokens)
         if verdict.trigger is not None and verdict.state is State.ABSENT:
             used.add(verdict.trigger)
@@ -294,7 +311,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
             if verdict.state is State.PRESENT:
                 settle(vid, "absent")
                 matches.append(
-                    Match(id=vid, field="absent", text=span, start=start, end=end, negated=True)
+                    Match.model_construct(id=vid, field="absent", text=span, start=start, end=end, negated=True)
                 )
             elif verdict.state is State.ABSENT and inside and c.phrase.red_flag:
                 suspect(vid, c.idxs, f"'{span}': an ability denied")
@@ -311,7 +328,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
         if kind == "activity":
             if verdict.state is State.PRESENT:
                 activities.append(vid) if vid not in activities else None
-                matches.append(Match(id=vid, field="activities", text=span, start=start, end=end))
+                matches.append(Match.model_construct(id=vid, field="activities", text=span, start=start, end=end))
             else:
                 notes.append(f"'{span}': not doing {vid} is not part of a report; left out")
             continue
@@ -321,11 +338,11 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
             # an unsure negation of an ordinary complaint: keep it (it cannot raise the level)
             settle(vid, "present")
             fld: Field = "history" if kind == "history" else "symptoms"
-            matches.append(Match(id=vid, field=fld, text=span, start=start, end=end))
+            matches.append(Match.model_construct(id=vid, field=fld, text=span, start=start, end=end))
         elif verdict.state is State.ABSENT:
             settle(vid, "absent")
             matches.append(
-                Match(id=vid, field="absent", text=span, start=start, end=end, negated=True)
+                Match.model_construct(id=vid, field="absent", text=span, start=start, end=end, negated=True)
             )
         elif c.phrase.red_flag and verdict.state is State.AMBIGUOUS:
             suspect(vid, c.idxs, f"'{span}': {verdict.why}")
@@ -334,7 +351,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
 
     for hit in hits:
         verdict = classify(toks, hit.idxs, mentions - set(hit.idxs), lang)
-        verdict = _adjust(verdict, hit.item, toks, hit.idxs, lex)
+        verdict = _adjust(verdict, hit.item, toks, hit.idxs, lex, pack)
         start, end, span = _span(text, toks, hit.idxs)
         if verdict.state is State.ABSENT and verdict.trigger is not None:
             # an unambiguous denial of the alarm ("no pop", "doesn't wake me at night")
@@ -342,7 +359,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
             settle(hit.item, "absent")
             lo, hi = min(start, toks[verdict.trigger].start), max(end, toks[verdict.trigger].end)
             matches.append(
-                Match(id=hit.item, field="absent", text=text[lo:hi], start=lo, end=hi, negated=True)
+                Match.model_construct(id=hit.item, field="absent", text=text[lo:hi], start=lo, end=hi, negated=True)
             )
             continue
         if verdict.state in (State.ABSENT, State.DROPPED):
@@ -361,7 +378,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
         if item in lex.questions:
             m = next(m for m in matches if m.id == basis)
             suspects.append(
-                Suspect(
+                Suspect.model_construct(
                     id=item, text=m.text, start=m.start, end=m.end,
                     question=lex.questions[item], reason=why,
                 )
@@ -409,7 +426,7 @@ def _unused(text: str, toks: list[Tok], used: set[int], lang: Language) -> tuple
         ]
         if content:
             start, end = content[0].start, content[-1].end
-            out.append(Span(text=text[start:end], start=start, end=end))
+            out.append(Span.model_construct(text=text[start:end], start=start, end=end))
         run.clear()
 
     for i, t in enumerate(toks):
