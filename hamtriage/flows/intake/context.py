@@ -51,7 +51,9 @@ class Verdict:
 def _is_trigger(toks: list[Tok], i: int, lang: Language) -> bool:
     key = toks[i].key
     if key not in lang.negations:
-        return False
+        key = toks[i].norm  # "don't": the lemmatiser gives "do"
+        if key not in lang.negations:
+            return False
     pseudo = lang.pseudo.get(key)
     if pseudo is None:
         return True
