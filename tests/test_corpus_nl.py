@@ -49,7 +49,7 @@ def figures() -> Figures:
         fig.counts[f"{kind} texts"] = len(entries)
         for entry in entries:
             _check(entry, fig, flags, kind, lang="nl")
-    _print(fig, "tests/corpus/nl")
+    _print(fig, ("red_flags", "denials", "benign"), "tests/corpus/nl")
     return fig
 
 

@@ -58,6 +58,7 @@ FILES = {
     "denials": ("en-dn-", 70),
     "benign": ("en-bn-", 110),
     "coverage": ("en-cv-", 50),
+    "heldout": ("en-ho-", 40),
 }
 # the Dutch corpus (issue 18): the size rules of issue 12 (60 denials, 100 benign, at least 400
 # texts); it has no coverage file yet

@@ -33,7 +33,7 @@ def _by_first(lang: Language) -> dict[str, list[tuple[int, tuple[str, ...]]]]:
     return out
 
 
-_CONTEXT = 10
+_CONTEXT = 14
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +68,24 @@ def _sequence(
     return tuple(got)
 
 
+def _near(
+    toks: list[Tok], content: list[int], at: dict[int, int], first: int, last: int, lang: Language
+) -> set[str]:
+    """Keys and norms of the content words within :data:`_CONTEXT` content words of the
+    alarm, plus ``@both`` when both sides are named and ``w+`` for a word near an injury."""
+    lo = max(0, at[first] - _CONTEXT)
+    hi = min(len(content), at[last] + _CONTEXT + 1)
+    near: set[str] = set()
+    for k in content[lo:hi]:
+        near.add(toks[k].key)
+        near.add(toks[k].norm)
+    if {lang.sides[w] for w in near if w in lang.sides} >= {"left", "right"}:
+        near.add("@both")
+    if near & lang.injury:
+        near.update([f"{w}+" for w in near])
+    return near
+
+
 def find_alarms(
     toks: list[Tok], free: set[int], known: frozenset[str], lang: Language = ENGLISH
 ) -> list[Hit]:
@@ -75,6 +93,13 @@ def find_alarms(
     by_first = _by_first(lang)
     out: list[Hit] = []
     taken: set[int] = set()
+    content = [k for k, t in enumerate(toks) if not t.filler]
+    at: dict[int, int] = {}
+    n_seen = 0
+    for k, t in enumerate(toks):  # a filler counts as the content word before it
+        if not t.filler:
+            n_seen += 1
+        at[k] = max(0, n_seen - 1)
     for i in sorted(free):
         if i in taken:
             continue
@@ -84,8 +109,7 @@ def find_alarms(
             idxs = _sequence(toks, i, seq, free, lang.negation_in_scope)
             if not idxs:
                 continue
-            lo, hi = max(0, i - _CONTEXT), min(len(toks), idxs[-1] + _CONTEXT + 1)
-            near = {toks[k].key for k in range(lo, hi)} | {toks[k].norm for k in range(lo, hi)}
+            near = _near(toks, content, at, i, idxs[-1], lang)
             item = next(
                 (
                     vid
@@ -98,4 +122,49 @@ def find_alarms(
                 out.append(Hit(idxs, item))
                 taken.update(idxs)
                 break
+    return out
+
+
+AGE_SCREENS: tuple[tuple[str, str, int, int], ...] = (("back_pain_is_new", "low_back", 20, 50),)
+"""(item, region, low, high): with a complaint of the region at an age under ``low`` or over
+``high``, the item is suspected until asked ("63yo, low back ache": is it new?)."""
+
+VALUE_SCREENS: tuple[tuple[str, str, float, str], ...] = (
+    ("pain_not_improving", "pain_duration_weeks", 6.0, "low_back"),
+)
+"""(item, measurement, above, region): a complaint of the region that has lasted longer
+than this is suspected not to be improving until asked (NICE NG59: over 6 weeks)."""
+
+
+def screens(
+    present: dict[str, str],
+    age: int | None,
+    keys: set[str],
+    regions: dict[str, str],
+    lang: Language,
+    values: dict[str, float] | None = None,
+) -> list[tuple[str, str, str]]:
+    """Red-flag items to suspect from what the text settles together, not from one word:
+    (item, the id whose mention it rests on, why). ``present``: id -> state."""
+    out: list[tuple[str, str, str]] = []
+    have = [v for v, s in present.items() if s == "present"]
+    for item, region, low, high in AGE_SCREENS:
+        if age is None or low <= age <= high or item in present:
+            continue
+        basis = next((v for v in have if regions.get(v) == region), None)
+        if basis is not None:
+            out.append((item, basis, f"{basis} at age {age}: is it new?"))
+    for item, mid, above, region in VALUE_SCREENS:
+        value = (values or {}).get(mid)
+        if value is None or value <= above or item in present:
+            continue
+        basis = next((v for v in have if regions.get(v) == region), None)
+        if basis is not None:
+            out.append((item, basis, f"{basis} for {value:g} ({mid}): is it improving?"))
+    for basis_ids, words, item in lang.pair_screens:
+        if item in present or not keys & words:
+            continue
+        basis = next((v for v in have if v in basis_ids), None)
+        if basis is not None:
+            out.append((item, basis, f"{basis} with '{min(keys & words)}': not yet asked"))
     return out

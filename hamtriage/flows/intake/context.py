@@ -15,13 +15,14 @@ suspected (asked, and counted for the level), any other item is left out.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 
 from ...rules.languages import ENGLISH, Language
 from .tokens import Tok
 
-__all__ = ["State", "Verdict", "classify"]
+__all__ = ["RESOLVED", "State", "Verdict", "classify", "intended"]
 
 
 class State(StrEnum):
@@ -50,7 +51,9 @@ class Verdict:
 def _is_trigger(toks: list[Tok], i: int, lang: Language) -> bool:
     key = toks[i].key
     if key not in lang.negations:
-        return False
+        key = toks[i].norm  # "don't": the lemmatiser gives "do"
+        if key not in lang.negations:
+            return False
     pseudo = lang.pseudo.get(key)
     if pseudo is None:
         return True
@@ -74,15 +77,151 @@ def _before(toks: list[Tok], first: int) -> list[int]:
     return out
 
 
-def _has_ngram(toks: list[Tok], idxs: list[int], grams: tuple[tuple[str, ...], ...]) -> bool:
-    keys = [toks[i].key for i in reversed(idxs)]
-    norms = [toks[i].norm for i in reversed(idxs)]
+@functools.lru_cache(maxsize=64)
+def _by_first(grams: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """First word -> the n-grams starting with it (read-only, per word list)."""
+    out: dict[str, list[tuple[str, ...]]] = {}
     for gram in grams:
-        n = len(gram)
-        for k in range(len(keys) - n + 1):
-            if tuple(keys[k : k + n]) == gram or tuple(norms[k : k + n]) == gram:
+        out.setdefault(gram[0], []).append(gram)
+    return {w: tuple(g) for w, g in out.items()}
+
+
+def _gram_at(toks: list[Tok], k: int, gram: tuple[str, ...], hi: int, norm_only: bool) -> bool:
+    if k + len(gram) - 1 > hi:
+        return False
+    for m, w in enumerate(gram):
+        t = toks[k + m]
+        if t.norm != w and (norm_only or t.key != w):
+            return False
+    return True
+
+
+def _has_ngram(toks: list[Tok], idxs: list[int], grams: tuple[tuple[str, ...], ...]) -> bool:
+    """One of ``grams`` occurs in the tokens ``idxs`` (in text order, nearest first given)."""
+    if not idxs:
+        return False
+    first = _by_first(grams)
+    lo, hi = min(idxs), max(idxs)
+    for k in range(lo, hi + 1):
+        t = toks[k]
+        for gram in (*first.get(t.key, ()), *(first.get(t.norm, ()) if t.norm != t.key else ())):
+            if _gram_at(toks, k, gram, hi, False):
                 return True
     return False
+
+
+RESOLVED = "over: resolved since"
+"""The ``why`` of a mention that is over ("had a fever last month, totally recovered")."""
+_AHEAD = 24  # tokens looked at after a mention (bounded: parsing stays linear)
+
+
+def _is_other(t: Tok, lang: Language) -> bool:
+    """Someone else: "dad", and the possessive "my wife's" / "partner's"."""
+    other = lang.other_person
+    return t.key in other or t.norm in other or (t.norm[-1:] == "s" and t.norm[:-1] in other)
+
+
+def _with_self(toks: list[Tok], i: int, lang: Language) -> bool:
+    """ "my wife and I": the writer is in it too."""
+    nxt = toks[i + 1 : i + 3]
+    return len(nxt) == 2 and nxt[0].key in lang.and_words and nxt[1].norm in lang.self_words
+
+
+def _seg_ends(toks: list[Tok], j: int) -> bool:
+    """Only fillers follow token ``j`` in its comma segment ("numbness: none," but not
+    "nothing I do helps")."""
+    for k in range(j + 1, min(len(toks), j + 8)):
+        if toks[k].seg != toks[j].seg:
+            return True
+        if not toks[k].filler:
+            return False
+    return True
+
+
+def _answer(toks: list[Tok], last: int, items: frozenset[int], lang: Language) -> int | None:
+    """ "Bruising? None." / "Any problems peeing - no": the next clause, opened by a question
+    mark or a dash right after the mention, is a short denial. Its trigger token, if so."""
+    j = last + 1
+    while j < len(toks) and toks[j].clause == toks[last].clause:
+        if not toks[j].filler:
+            if j - last > 3:
+                return None
+        j += 1
+    if j >= len(toks) or toks[j].brk not in ("?", "-"):
+        return None
+    clause = toks[j].clause
+    words = [k for k in range(j, min(len(toks), j + 6)) if toks[k].clause == clause]
+    content = [k for k in words if not toks[k].filler]
+    if not content or any(k in items for k in content):
+        return None
+    first = content[0]
+    key = toks[first].key
+    if key in lang.post_negations or key in lang.post_fine:
+        return first if _seg_ends(toks, first) else None
+    if key in lang.post_not or _is_trigger(toks, first, lang):
+        rest = [k for k in content[1:] if toks[k].seg == toks[first].seg]
+        if not rest or toks[rest[0]].key in lang.post_after_not or len(rest) <= 2:
+            return first
+    return None
+
+
+def _question(toks: list[Tok], first: int, last: int, lang: Language) -> bool | None:
+    """In a general question ("Would a fever mean I should skip training?"): ``True`` if an
+    aside follows ("just asking"), ``False`` if not, ``None`` if not in such a question."""
+    clause = toks[first].clause
+    start = first
+    while start > 0 and toks[start - 1].clause == clause and first - start < _AHEAD:
+        start -= 1
+    if toks[start].key not in lang.question_starts and toks[start].norm not in lang.question_starts:
+        return None
+    j = last + 1
+    while j < len(toks) and toks[j].clause == clause and j - last < _AHEAD:
+        j += 1
+    if j >= len(toks) or toks[j].brk != "?":
+        return None
+    ahead = list(range(j, min(len(toks), j + _AHEAD)))
+    return _has_ngram(toks, list(reversed(ahead)), lang.asides)
+
+
+def _resolved(toks: list[Tok], first: int, last: int, lang: Language) -> int | None:
+    """A word in the mention's clause saying it is over ("totally recovered", "went away")."""
+    if not lang.resolved:
+        return None
+    clause = toks[first].clause
+    lo = first
+    while lo > 0 and toks[lo - 1].clause == clause and first - lo < _WINDOW:
+        lo -= 1
+    hi = last
+    while hi + 1 < len(toks) and toks[hi + 1].clause == clause and hi - last < _AHEAD:
+        hi += 1
+    by_first = _by_first(lang.resolved)
+    for k in range(lo, hi + 1):
+        if first <= k <= last:
+            continue
+        for gram in by_first.get(toks[k].norm, ()):
+            if _gram_at(toks, k, gram, hi, True) and not any(
+                _is_trigger(toks, b, lang) for b in range(max(lo, k - 2), k)
+            ):
+                return k
+    return None
+
+
+def intended(
+    toks: list[Tok], idxs: tuple[int, ...], words: frozenset[str], lang: Language
+) -> int | None:
+    """A word in the mention's sentence that makes it intended ("down 4 kg as planned"),
+    not under a negation ("haven't changed my diet"). Its token, if any."""
+    first, last = min(idxs), max(idxs)
+    sent = toks[first].sent
+    for k in range(max(0, first - _AHEAD), min(len(toks), last + _AHEAD)):
+        t = toks[k]
+        if t.sent != sent or first <= k <= last:
+            continue
+        if (t.key in words or t.norm in words) and not any(
+            _is_trigger(toks, b, lang) for b in range(max(0, k - 3), k) if toks[b].sent == sent
+        ):
+            return k
+    return None
 
 
 def _framed(toks: list[Tok], before: list[int], last: int, lang: Language) -> bool:
@@ -113,19 +252,51 @@ def classify(
     first, last = min(idxs), max(idxs)
     mine = set(idxs)
     before = _before(toks, first)
-    other = lang.other_person
     near = before
     if lang.context_in_segment:
         near = [i for i in before if toks[i].seg == toks[first].seg]
-    if any(toks[i].key in other or toks[i].norm in other for i in near):
-        who = next(i for i in near if toks[i].key in other or toks[i].norm in other)
+    who = next(
+        (i for i in near if _is_other(toks[i], lang) and not _with_self(toks, i, lang)), None
+    )
+    if who is not None:
         return Verdict(State.DROPPED, who, "about someone else")
     if _has_ngram(toks, near, lang.hypothetical) or _framed(toks, near, last, lang):
         return Verdict(State.DROPPED, before[0], "hypothetical")
+    asked = _question(toks, first, last, lang)
+    if asked:
+        return Verdict(State.DROPPED, None, "a general question, not about the writer")
     # a negation between the phrase's own words: "ankle bones doesn't hurt"
     for i in range(first + 1, last):
         if i not in mine and _is_trigger(toks, i, lang):
             return Verdict(State.ABSENT, i, "negated")
+    # right after the phrase: "numbness: none", "tingling - not anymore"
+    j = last + 1
+    seen = 0
+    while j < len(toks) and toks[j].clause == toks[last].clause and seen < 2:
+        t = toks[j]
+        if t.seg != toks[last].seg and not (
+            # Dutch "knie: nee": past a ':' or ',' only a denial as the very next word
+            lang.context_in_segment
+            and (t.filler or t.key in lang.post_negations or t.key in lang.post_not)
+        ):
+            break
+        if t.key in lang.post_negations and _seg_ends(toks, j):
+            return Verdict(State.ABSENT, j, "negated")
+        if t.key in lang.post_fine and seen == 0 and _seg_ends(toks, j):
+            return Verdict(State.ABSENT, j, "negated")
+        if t.key in lang.post_not:
+            nxt = toks[j + 1] if j + 1 < len(toks) else None
+            if (
+                nxt is None
+                or nxt.clause != t.clause
+                or nxt.key in lang.post_after_not
+                or (lang.post_not_ends_segment and nxt.seg != t.seg)
+            ):
+                return Verdict(State.ABSENT, j, "negated")
+            break
+        if not t.filler:
+            seen += 1
+        j += 1
     # before the phrase
     distance = 0
     crossed = False
@@ -154,34 +325,14 @@ def classify(
             distance += 1
             if i not in items and t.key not in lang.list_glue:
                 listed = False
-    # right after the phrase: "numbness: none", "tingling - not anymore"
-    j = last + 1
-    seen = 0
-    while j < len(toks) and toks[j].clause == toks[last].clause and seen < 2:
-        t = toks[j]
-        if (
-            lang.context_in_segment
-            and t.seg != toks[last].seg
-            and not t.filler
-            and t.key not in lang.post_negations
-            and t.key not in lang.post_not
-        ):
-            break  # "klem in mijn knie, hij gaat niet meer recht": past a comma only "X: nee"
-        if t.key in lang.post_negations:
-            return Verdict(State.ABSENT, j, "negated")
-        if t.key in lang.post_not:
-            nxt = toks[j + 1] if j + 1 < len(toks) else None
-            if (
-                nxt is None
-                or nxt.clause != t.clause
-                or nxt.key in lang.post_after_not
-                or (lang.post_not_ends_segment and nxt.seg != t.seg)
-            ):
-                return Verdict(State.ABSENT, j, "negated")
-            break
-        if not t.filler:
-            seen += 1
-        j += 1
+    answer = _answer(toks, last, items, lang)
+    if answer is not None:
+        return Verdict(State.ABSENT, answer, "negated")
+    over = _resolved(toks, first, last, lang)
+    if over is not None:
+        return Verdict(State.DROPPED, over, RESOLVED)
+    if asked is False:
+        return Verdict(State.AMBIGUOUS, None, "asked about, not reported")
     if any(toks[i].key in lang.worry for i in before):
         return Verdict(State.AMBIGUOUS, None, "a worry, not a report")
     return Verdict(State.PRESENT)

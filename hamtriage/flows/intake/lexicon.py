@@ -42,6 +42,9 @@ class Phrase:
     red_flag: bool
     negation: bool = False
     """A required word is a negation ("geen gevoel"): it must not reach across a comma."""
+    affirms: bool = False
+    """Derived from an inability ("can't walk" -> "can walk", "walking fine"): a match
+    denies the item."""
 
 
 @dataclass(eq=False)
@@ -64,6 +67,36 @@ class Lexicon:
     keys: dict[str, str] = field(default_factory=dict)
     _fuzzy: dict[str, str | None] = field(default_factory=dict)
     _hits: dict[tuple[str, str], frozenset[tuple[int, int]]] = field(default_factory=dict)
+    _pids: dict[frozenset[tuple[int, int]], frozenset[int]] = field(default_factory=dict)
+    _firsts: dict[frozenset[tuple[int, int]], frozenset[int]] = field(default_factory=dict)
+    need_places: list[frozenset[tuple[int, int]]] = field(default_factory=list)
+    """Per phrase: its required (phrase, term) places, to test a clause in one subset check."""
+
+    def pids(self, places: frozenset[tuple[int, int]]) -> frozenset[int]:
+        """The phrases among ``places`` (memoised per word's places)."""
+        got = self._pids.get(places)
+        if got is None:
+            if len(self._pids) >= _CACHE_LIMIT:
+                self._pids.clear()
+            got = self._pids[places] = frozenset(pid for pid, _ in places)
+        return got
+
+    def firsts(self, places: frozenset[tuple[int, int]]) -> frozenset[int]:
+        """The phrases whose first required word is at one of ``places`` (memoised): a
+        phrase can only match where its first required word occurs."""
+        got = self._firsts.get(places)
+        if got is None:
+            if len(self._firsts) >= _CACHE_LIMIT:
+                self._firsts.clear()
+            needs = self.needs
+            got = frozenset(pid for pid, ti in places if needs[pid] and needs[pid][0] == ti)
+            self._firsts[places] = got
+        return got
+
+    def __post_init__(self) -> None:
+        self.need_places = [
+            frozenset((pid, ti) for ti in need) for pid, need in enumerate(self.needs)
+        ]
 
     def hits(self, key: str, norm: str) -> frozenset[tuple[int, int]]:
         """The (phrase, term) places a word fits: by key, ``prefix*`` or as a typo (memoised)."""
@@ -151,6 +184,24 @@ def _literal(text: str) -> str:
     return _SPECIAL.sub(" ", text)
 
 
+def _abilities(terms: tuple[Term, ...], profile: Language) -> list[tuple[Term, ...]]:
+    """The phrases that deny an inability phrase: "cant walk" -> "can walk" and
+    "walk fine" (the language's ability words)."""
+    at = [
+        i
+        for i, t in enumerate(terms)
+        if not t.optional and t.slot is None and set(t.words) <= profile.inability_words
+    ]
+    if not at or not profile.ability_words or sum(not t.optional for t in terms) < 2:
+        return []
+    i = at[0]
+    can = Term(tuple(sorted(profile.ability_words)))
+    out = [(*terms[:i], can, *terms[i + 1 :])]
+    if profile.ability_fine:
+        out.append((*terms[:i], *terms[i + 1 :], Term(tuple(sorted(profile.ability_fine)))))
+    return out
+
+
 def build_lexicon(pack: RulePack, lang: str = "en") -> Lexicon:
     """The lexicon of ``pack`` (phrases that fail to parse were refused by the loader)."""
     profile = intake_language(lang)
@@ -201,6 +252,14 @@ def build_lexicon(pack: RulePack, lang: str = "en") -> Lexicon:
                 if all(negs):  # "wordt niet beter" of fillers: only "niet" would be left
                     continue
                 phrases.append(Phrase(vid, kind, text, terms, required, vid in flags, any(negs)))
+                if kind in ("symptom", "history"):
+                    for derived in _abilities(terms, profile):
+                        if (vid, derived) not in seen:
+                            seen.add((vid, derived))
+                            n = sum(1 for t in derived if not t.optional)
+                            phrases.append(
+                                Phrase(vid, kind, text, derived, n, vid in flags, affirms=True)
+                            )
     index: dict[str, list[int]] = {}
     places: dict[str, list[tuple[int, int]]] = {}
     prefixes: list[tuple[str, tuple[int, int]]] = []

@@ -72,35 +72,35 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
     scope_end = lex.language.scope_end
     scoped = lex.language.negation_in_scope
     # the places each clause offers: a phrase missing one of its words there cannot match
-    offered: dict[int, set[tuple[int, int]]] = {}
+    offered: dict[int, list[frozenset[tuple[int, int]]]] = {}
     for i in content:
-        offered.setdefault(toks[i].clause, set()).update(hits[i])
+        if hits[i]:
+            offered.setdefault(toks[i].clause, []).append(hits[i])
     feasible: dict[int, set[int]] = {}
-    needs = lex.needs
-    for clause, places in offered.items():
-        count: dict[int, int] = {}
-        for pid, ti in places:
-            if ti in needs[pid]:
-                count[pid] = count.get(pid, 0) + 1
-        feasible[clause] = {pid for pid, n in count.items() if n == len(needs[pid])}
+    need_places = lex.need_places
+    for clause, sets in offered.items():
+        places = frozenset().union(*sets)
+        touched = frozenset().union(*(lex.firsts(h) for h in sets))
+        feasible[clause] = {pid for pid in touched if need_places[pid] <= places}
     out: dict[tuple[int, tuple[int, ...]], Candidate] = {}
     for ci, anchor in enumerate(content):
         here = hits[anchor]
         if not here:
             continue
         clause = toks[anchor].clause
-        pids = feasible[clause].intersection(pid for pid, _ in here)
+        pids = feasible[clause].intersection(lex.pids(here))
         windows: dict[int, list[int]] = {}
         for pid in sorted(pids):
             phrase = phrases[pid]
             span = phrase.required + _slack(phrase.required) - 1
             window = windows.get(span)
             if window is None:
-                lo, hi = max(0, ci - span), min(len(content) - 1, ci + span)
+                # nearest first: ci, ci-1, ci+1, ci-2, ... (no sort per anchor)
                 window = windows[span] = [
                     content[k]
-                    for k in sorted(range(lo, hi + 1), key=lambda k: abs(k - ci))
-                    if toks[content[k]].clause == clause
+                    for d in range(span + 1)
+                    for k in ((ci,) if d == 0 else (ci - d, ci + d))
+                    if 0 <= k < len(content) and toks[content[k]].clause == clause
                 ]
             used: list[int] = []
             for ti, term in enumerate(phrase.terms):

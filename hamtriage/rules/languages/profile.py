@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
 __all__ = ["Alarm", "Language", "seqs", "words"]
 
@@ -73,6 +74,31 @@ class Language:
     """Words that alone are not worth reporting as unused text."""
     question: str
     """Fallback question of an item without one: ``{label}`` is its label in lower case."""
+    # -- added for issue 12 (defaults keep a profile without them working as before)
+    post_fine: frozenset[str] = frozenset()
+    """Words that deny the phrase right before them ("peeing is fine", "bowels normal")."""
+    resolved: tuple[tuple[str, ...], ...] = ()
+    """A mention in the same clause is over ("had a fever, fully recovered")."""
+    question_starts: frozenset[str] = frozenset()
+    """First words of a general question ("would a fever mean ...?")."""
+    asides: tuple[tuple[str, ...], ...] = ()
+    """After a question: it was not about the writer ("just asking", "asking for my mum")."""
+    self_words: frozenset[str] = frozenset()
+    """"my wife and I": a person named together with these is not someone else."""
+    intended: Mapping[str, frozenset[str]] = field(default_factory=lambda: MappingProxyType({}))
+    """Item -> words that make it intended, not a sign ("on a cut", "on purpose")."""
+    soreness_blockers: frozenset[str] = frozenset()
+    """Words that keep a weakness from being read as soreness ("worse", "spreading")."""
+    inability_words: frozenset[str] = frozenset()
+    """Keys of an inability ("cant", "unable"): a phrase with one also matches its denial."""
+    ability_words: frozenset[str] = frozenset()
+    """Keys that replace the inability in the denial ("can walk")."""
+    ability_fine: frozenset[str] = frozenset()
+    """Keys that follow the rest of the phrase in the denial ("walking fine")."""
+    pair_screens: tuple[tuple[frozenset[str], frozenset[str], str], ...] = ()
+    """(items, words, item): with one of the items present and one of the words in the
+    text, the item is suspected until asked (a knee injury: the Ottawa rule)."""
+    """Words that keep a weakness from being read as soreness ("worse", "spreading")."""
     # -- what only some languages need (English leaves them empty)
     compound_heads: frozenset[str] = frozenset()
     """First parts of compounds read as two words ("rug" of "rugpijn")."""
