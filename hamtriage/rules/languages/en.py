@@ -59,7 +59,7 @@ SCOPE_END = words(
 LIST_GLUE = words("or nor any either no and")
 PSEUDO = MappingProxyType(
     {
-        "no": words("better worse change idea matter doubt way clue reason wonder problem"),
+        "no": words("better worse change idea matter doubt way clue reason wonder"),
         "not": words("only just sure certain bad long help great enough much fun try trying"),
         "dont": words("know think understand care help want seem"),
         "doesnt": words("help seem matter"),
