@@ -109,7 +109,8 @@ def test_screens_read_what_the_text_settles_together(text: str, item: str, expec
     assert (item in parsed.report.suspected) is expected
     if expected:  # the suspicion says why and asks the item's question
         suspect = next(s for s in parsed.suspected if s.id == item)
-        assert suspect.question and suspect.reason
+        assert suspect.question
+        assert suspect.reason
 
 
 def test_a_mention_inside_another_keeps_both() -> None:

@@ -143,9 +143,8 @@ def _answer(toks: list[Tok], last: int, items: frozenset[int], lang: Language) -
     mark or a dash right after the mention, is a short denial. Its trigger token, if so."""
     j = last + 1
     while j < len(toks) and toks[j].clause == toks[last].clause:
-        if not toks[j].filler:
-            if j - last > 3:
-                return None
+        if not toks[j].filler and j - last > 3:
+            return None
         j += 1
     if j >= len(toks) or toks[j].brk not in ("?", "-"):
         return None

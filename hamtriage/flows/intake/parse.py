@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -293,7 +292,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
                         start=start,
                         end=end,
                         value=value,
-                        side=side,  # type: ignore[arg-type]
+                        side=side,
                         unit=got.unit,
                     )
                 )
@@ -386,8 +385,9 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
         used.update(hit.idxs)
         suspect(hit.item, hit.idxs, f"alarm word '{span}'")
 
-    regions = {v: item.region for v, item in pack.symptoms.items()}
-    regions.update({v: item.region for v, item in pack.history.items()})
+    # an item without a region matches no region (regions.get(v) == region is False)
+    regions = {v: item.region for v, item in pack.symptoms.items() if item.region is not None}
+    regions.update({v: i.region for v, i in pack.history.items() if i.region is not None})
     values = {k: v for k, v in measurements.items() if isinstance(v, float)}
     for item, basis, why in screens(state, age, {t.key for t in toks}, regions, lang, values):
         if item in lex.questions:
