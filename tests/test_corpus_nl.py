@@ -23,9 +23,10 @@ CORPUS = Path(__file__).resolve().parent / "corpus" / "nl"
 # green (XPASS) once the intake gets there. Lost red flags and under-triage are strict.
 DENIALS_NOT_YET = pytest.mark.xfail(
     reason=(
-        "6 of 84 denial/context texts not respected: 'gaan normaal', 'is prima' and "
-        "'X? nee.' are not read as denials, a past fever ('vorig jaar koorts gehad') stays "
-        "present; the intake errs towards asking (docs/safety.md)"
+        "5 of 84 denial/context texts not respected: 'gaan normaal', 'afweer is prima', "
+        "'Knal gehoord? Nee hoor.', 'niet meer sinds de griep over is' and a past fever "
+        "('vorig jaar koorts gehad') are not read as denials; the intake errs towards "
+        "asking (docs/safety.md)"
     ),
     strict=False,
 )

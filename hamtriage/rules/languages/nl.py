@@ -266,8 +266,9 @@ ALARMS: tuple[Alarm, ...] = (
         seqs("doorzakken; zakken; instabiel; wegklappen; begeven; knikken; wiebelig"),
         ((KNEE, "knee_giving_way"),),
     ),
-    # cold or pale only after an injury: cold feet in a draughty gym are not a red flag
-    Alarm(seqs("koud; ijskoud; koel; bleek; wit; blauw"), ((INJURY, "injured_limb_cold_or_numb"),)),
+    # cold or pale only after an injury: cold feet in a draughty gym are not a red flag;
+    # not "blauw" alone, which is mostly a bruise ("blauwe plek")
+    Alarm(seqs("koud; ijskoud; koel; bleek; wit"), ((INJURY, "injured_limb_cold_or_numb"),)),
     Alarm(seqs("vallen weg; valt weg; schiet weg; zwikt; los"), ((KNEE, "knee_giving_way"),)),
     Alarm(
         seqs("gloeiend; gloeit; vuurrood"),
