@@ -156,6 +156,12 @@ def test_texts_are_single_paragraphs(doc: dict[str, Any]) -> None:
     assert broken == []
 
 
+def test_dutch_labels_name_one_item_each(doc: dict[str, Any]) -> None:
+    # Dutch labels are accepted where ids are (scenarios, label lookup): no two alike
+    labels = Counter(" ".join(f["label"].lower().split()) for f in doc["items"].values())
+    assert [label for label, n in labels.items() if n > 1] == []
+
+
 def test_no_intake_words_here(doc: dict[str, Any]) -> None:
     for item_id, fields in (doc.get("items") or {}).items():
         assert not set(fields) & set(INTAKE_FIELDS), f"{item_id}: synonyms go in nl.intake.yaml"
