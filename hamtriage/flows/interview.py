@@ -89,6 +89,7 @@ class Interview(_Model):
     top_hypothesis: str | None = None
     remaining: int = 0
     note: str | None = None
+    lang: str = "en"
 
     def to_text(self) -> str:
         """Plain text: numbered questions with the test to run and why they matter."""
