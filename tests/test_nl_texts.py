@@ -7,9 +7,11 @@ without a Dutch counterpart, a stale id or a changed number fails here.
 
 from __future__ import annotations
 
+import pickle
 import re
 from collections import Counter
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -221,3 +223,11 @@ def test_the_pack_loader_reads_every_dutch_text(english: Texts) -> None:
     translation = load_pack(RULES).translations["nl"]
     assert translation.language == "Nederlands"
     assert set(translation.texts) == set(english)
+
+
+def test_the_dutch_texts_survive_pickling() -> None:
+    # the pack's snapshot cache and worker processes pickle the loaded pack
+    translation = load_pack(RULES).translations["nl"]
+    copy = pickle.loads(pickle.dumps(translation))
+    assert copy == translation
+    assert isinstance(copy.texts, MappingProxyType)
