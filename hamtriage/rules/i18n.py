@@ -149,27 +149,6 @@ class PackTranslation:
         """The translated reason of a rule's ``block`` action on ``target``."""
         return self.texts.get(f"rules.{rule_id}.block.{target}")
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        # mappingproxy does not pickle: without this a pack with translations never
-        # reaches its snapshot cache (rules/_snapshot.py) nor a worker process
-        mappings = (self.texts, self.synonyms, self.phrases, self.origins)
-        return (_rebuild_translation, (self.lang, self.language, *map(dict, mappings), self.files))
-
-
-def _rebuild_translation(
-    lang: str,
-    language: str,
-    texts: dict[str, str],
-    synonyms: dict[str, tuple[str, ...]],
-    phrases: dict[str, tuple[str, ...]],
-    origins: dict[str, Origin],
-    files: tuple[str, ...],
-) -> PackTranslation:
-    freeze = MappingProxyType
-    return PackTranslation(
-        lang, language, freeze(texts), freeze(synonyms), freeze(phrases), freeze(origins), files
-    )
-
 
 def _rebuild(
     lang: str,
