@@ -230,3 +230,9 @@ def test_the_bundled_dutch_feature_covers_every_red_flag_rule() -> None:
     }
     assert len(flags) >= 40
     assert flags - named == set()
+
+
+def test_every_dutch_phrase_is_documented() -> None:
+    documented = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    for phrase in STEP_PHRASES_NL:
+        assert phrase in documented, f"docs/scenarios.md does not list: {phrase}"

@@ -103,3 +103,27 @@ def test_dutch_numbers_in_explanations_use_a_decimal_comma(engine: Engine) -> No
         "Knie-tot-muurafstand (knee_to_wall_cm) is niet gemeten; op of onder 10 cm"
     )
     assert "zekerheid 0,45" in missing.text
+
+
+def test_a_dutch_interview_asks_the_english_questions_in_dutch(engine: Engine) -> None:
+    for report in make_reports(engine.pack, 25, seed=9):
+        en = engine.next_questions(report, limit=5)
+        nl = engine.next_questions(report, limit=5, lang="nl")
+        assert (nl.should_stop, nl.level, nl.top_hypothesis, nl.remaining) == (
+            en.should_stop,
+            en.level,
+            en.top_hypothesis,
+            en.remaining,
+        )
+        assert [(q.id, q.kind, q.score, q.rules, q.red_flag) for q in nl.questions] == [
+            (q.id, q.kind, q.score, q.rules, q.red_flag) for q in en.questions
+        ]
+        for q in nl.questions:
+            assert "(regels " in q.why or "(alarmregel " in q.why, q.why
+        if en.note is not None:
+            assert nl.note is not None
+            assert nl.note != en.note
+    emergency = engine.next_questions({"symptoms": ["saddle_numbness"]}, lang="nl")
+    assert (
+        emergency.note == "Het niveau is spoed: stop met vragen en ga nu naar de spoedeisende hulp."
+    )

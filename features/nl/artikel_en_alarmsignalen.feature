@@ -116,7 +116,7 @@ Functionaliteit: Het artikel van CrossFit Leiden en de alarmsignalen, in het Ned
       | Nieuwe seksuele problemen                                                     | new_sexual_dysfunction            | emergency     | seek_emergency_care |
       | Toenemend of tweezijdig krachtverlies of doof gevoel in de benen              | progressive_leg_weakness          | emergency     | seek_emergency_care |
       | Geblesseerd been of voet koud, bleek of gevoelloos                            | injured_limb_cold_or_numb         | emergency     | seek_emergency_care |
-      | Knap of deuk in de achillespees, kan niet op de tenen staan                   | achilles_pop_or_gap               | emergency     | seek_emergency_care |
+      | Knal of deuk in de achillespees, kan niet op de tenen staan                   | achilles_pop_or_gap               | emergency     | seek_emergency_care |
       | Hevige pijn die niet past bij de blessure                                     | acute_compartment_syndrome        | emergency     | seek_emergency_care |
 
     Voorbeelden: vandaag nog

@@ -60,6 +60,8 @@ _SOURCES = (
     "rules/_validate.py",
     "rules/_yaml.py",
     "rules/i18n.py",
+    "rules/_i18n_check.py",
+    "rules/_i18n_file.py",
     "rules/loader.py",
     "rules/pack.py",
     "rules/phrases.py",
