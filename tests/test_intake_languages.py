@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 
@@ -53,10 +54,26 @@ def test_fillers_of_the_phrase_language_are_the_languages() -> None:
     assert [t.optional for t in parse_phrase("zzz numb")] == [False, False]
 
 
-def test_an_unknown_language_is_a_report_error_with_a_suggestion() -> None:
-    with pytest.raises(hamtriage.ReportError) as err:
+def test_an_unknown_language_is_a_language_error_with_a_suggestion() -> None:
+    with pytest.raises(hamtriage.LanguageError) as err:
         parse_text("my back hurts", lang="eng")
+    assert isinstance(err.value, hamtriage.ReportError)
     assert err.value.field == "lang"
     assert "en" in err.value.suggestions
-    with pytest.raises(hamtriage.ReportError):
+    with pytest.raises(hamtriage.LanguageError):
         parse_text("my back hurts", lang=None)  # type: ignore[arg-type]
+
+
+def test_a_pack_without_dutch_words_says_so(tmp_path: Path) -> None:
+    import shutil
+
+    from hamtriage.rules.loader import bundled_rules_path, load_pack
+
+    rules = tmp_path / "rules"
+    shutil.copytree(bundled_rules_path(), rules)
+    shutil.rmtree(rules / "i18n")
+    pack = load_pack(rules)
+    with pytest.raises(hamtriage.LanguageError) as err:
+        parse_text("rugpijn", pack, lang="nl")
+    assert err.value.available == ("en",)
+    assert parse_text("my back hurts", pack).report.symptoms  # English still reads

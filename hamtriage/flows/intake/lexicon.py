@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from ...errors import ReportError, suggest
 from ...levels import TriageLevel
 from ...rules.languages import LANGUAGES, Language, language
 from ...rules.pack import RulePack
@@ -146,17 +145,12 @@ class Lexicon:
 
 
 def intake_language(lang: object) -> Language:
-    """The profile of ``lang``; :class:`~hamtriage.ReportError` (field ``lang``) if the
-    intake cannot read that language."""
-    profile = language(lang) if isinstance(lang, str) else None
-    if profile is None:
-        raise ReportError(
-            f"the free-text intake has no language {lang!r}; it reads "
-            + ", ".join(sorted(LANGUAGES)),
-            field="lang",
-            value=lang,
-            suggestions=suggest(str(lang), sorted(LANGUAGES)),
-        )
+    """The profile of ``lang``; a :class:`~hamtriage.LanguageError` (a ``ReportError`` on
+    field ``lang``, with "did you mean") if the intake cannot read that language."""
+    from ...catalog import check_lang
+
+    profile = language(check_lang(lang, sorted(LANGUAGES)))
+    assert profile is not None  # check_lang returned one of LANGUAGES
     return profile
 
 

@@ -164,7 +164,8 @@ def parse_text(text: str, pack: RulePack | None = None, *, lang: str = "en") -> 
 
     Raises :class:`~hamtriage.ReportError` if ``text`` is not a string or is longer
     than :data:`MAX_INPUT` characters, or if ``lang`` is not a language of the intake
-    (:data:`hamtriage.rules.languages.LANGUAGES`). Never raises for what the text says: what it
+    (:data:`hamtriage.rules.languages.LANGUAGES`) or, other than English, not one ``pack``
+    has a translation for (:class:`~hamtriage.LanguageError`). Never raises for what the text says: what it
     cannot use is returned in ``unused`` and ``notes``, and every red-flag alarm word it
     cannot settle is returned in ``suspected`` (and ``report.suspected``).
     """
@@ -179,6 +180,10 @@ def parse_text(text: str, pack: RulePack | None = None, *, lang: str = "en") -> 
         from ...runtime.run import default_compiled
 
         pack = default_compiled().pack
+    if lang != "en" and lang not in pack.translations:
+        from ...catalog import check_lang
+
+        check_lang(lang, pack.languages, pack=pack.pack_id)  # the pack has no such words
     lex = lexicon_for(pack, lang)
     return _parse(text, pack, lex)
 
