@@ -143,7 +143,9 @@ def heldout() -> Figures:
     return fig
 
 
-def _print(fig: Figures, files: tuple[str, ...] = ("red_flags", "denials", "benign", "coverage")) -> None:
+def _print(
+    fig: Figures, files: tuple[str, ...] = ("red_flags", "denials", "benign", "coverage")
+) -> None:
     print(f"\ncorpus figures (tests/corpus/en: {', '.join(files)})")
     for kind in files:
         print(f"  {kind:10} {fig.counts[f'{kind} texts']} texts")

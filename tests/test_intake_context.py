@@ -27,7 +27,10 @@ def _level(text: str) -> TriageLevel:
     ("text", "item"),
     [
         ("Back spasm after deadlifts, peeing is fine", "bladder_or_bowel_dysfunction"),
-        ("Bruising? None. Pop? Didn't hear one. Just a tight hamstring.", "thigh_pop_with_bruising"),
+        (
+            "Bruising? None. Pop? Didn't hear one. Just a tight hamstring.",
+            "thigh_pop_with_bruising",
+        ),
         ("Any numbness around the bum - also no. Sore back, yes.", "saddle_numbness"),
         ("tight hamstrings, numbness: none, tingling: none", "widespread_neurology"),
         ("no pop, no bruising, just tight hammies after sprints", "thigh_pop_with_bruising"),
@@ -48,7 +51,10 @@ def test_a_denial_puts_the_item_under_absent(text: str, item: str) -> None:
         ("My knee swelled up straight away. No pain though.", "rapid_knee_swelling"),
         ("numb bum since my back went, nothing I do helps", "saddle_numbness"),
         ("I can't walk on it since I rolled it", "unable_to_bear_weight"),
-        ("my wife and I noticed I've lost feeling in my penis since my back went", "new_sexual_dysfunction"),
+        (
+            "my wife and I noticed I've lost feeling in my penis since my back went",
+            "new_sexual_dysfunction",
+        ),
         ("Is it normal to have a numb bum after deadlifts?", "saddle_numbness"),
         ("my bum went numb after deadlifts but it went away", "saddle_numbness"),
         ("had cancer years ago, fully recovered, now my back aches", "cancer_history"),
@@ -64,10 +70,19 @@ def test_what_is_not_a_denial_keeps_the_item(text: str, item: str) -> None:
 @pytest.mark.parametrize(
     ("text", "item"),
     [
-        ("Would a fever mean I should skip training? Don't have one, just asking.", "fever_or_unwell"),
-        ("had a fever last month with covid, totally recovered. Back stiff from squats", "fever_or_unwell"),
+        (
+            "Would a fever mean I should skip training? Don't have one, just asking.",
+            "fever_or_unwell",
+        ),
+        (
+            "had a fever last month with covid, totally recovered. Back stiff from squats",
+            "fever_or_unwell",
+        ),
         ("down 4 kg on purpose for my weigh-in, hamstrings tight", "unexplained_weight_loss"),
-        ("My wife's on steroids for her asthma; my lower back is stiff", "osteoporosis_or_steroid_use"),
+        (
+            "My wife's on steroids for her asthma; my lower back is stiff",
+            "osteoporosis_or_steroid_use",
+        ),
         ("hammies feel tight, my partner's knee blew up at netball", "rapid_knee_swelling"),
     ],
 )
@@ -94,13 +109,17 @@ def test_screens_read_what_the_text_settles_together(text: str, item: str, expec
     assert (item in parsed.report.suspected) is expected
     if expected:  # the suspicion says why and asks the item's question
         suspect = next(s for s in parsed.suspected if s.id == item)
-        assert suspect.question and suspect.reason
+        assert suspect.question
+        assert suspect.reason
 
 
 def test_a_mention_inside_another_keeps_both() -> None:
     present, _, _ = _items("Post-transplant, on immunosuppressants. New lower back ache this week.")
     assert {"back_pain_is_new", "plain_low_back_pain", "infection_risk"} <= present
-    assert _level("Post-transplant, on immunosuppressants. New lower back ache.") is TriageLevel.SAME_DAY
+    assert (
+        _level("Post-transplant, on immunosuppressants. New lower back ache.")
+        is TriageLevel.SAME_DAY
+    )
 
 
 @pytest.mark.parametrize(

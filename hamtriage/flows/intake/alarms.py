@@ -64,8 +64,9 @@ def _sequence(toks: list[Tok], i: int, seq: tuple[str, ...], free: set[int]) -> 
     return tuple(got)
 
 
-def _near(toks: list[Tok], content: list[int], at: dict[int, int], first: int, last: int,
-          lang: Language) -> set[str]:
+def _near(
+    toks: list[Tok], content: list[int], at: dict[int, int], first: int, last: int, lang: Language
+) -> set[str]:
     """Keys and norms of the content words within :data:`_CONTEXT` content words of the
     alarm, plus ``@both`` when both sides are named and ``w+`` for a word near an injury."""
     lo = max(0, at[first] - _CONTEXT)

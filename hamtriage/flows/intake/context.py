@@ -109,6 +109,7 @@ def _has_ngram(toks: list[Tok], idxs: list[int], grams: tuple[tuple[str, ...], .
                 return True
     return False
 
+
 RESOLVED = "over: resolved since"
 """The ``why`` of a mention that is over ("had a fever last month, totally recovered")."""
 _AHEAD = 24  # tokens looked at after a mention (bounded: parsing stays linear)
@@ -123,9 +124,7 @@ def _is_other(t: Tok, lang: Language) -> bool:
 def _with_self(toks: list[Tok], i: int, lang: Language) -> bool:
     """ "my wife and I": the writer is in it too."""
     nxt = toks[i + 1 : i + 3]
-    return (
-        len(nxt) == 2 and nxt[0].key in lang.and_words and nxt[1].norm in lang.self_words
-    )
+    return len(nxt) == 2 and nxt[0].key in lang.and_words and nxt[1].norm in lang.self_words
 
 
 def _seg_ends(toks: list[Tok], j: int) -> bool:
@@ -144,9 +143,8 @@ def _answer(toks: list[Tok], last: int, items: frozenset[int], lang: Language) -
     mark or a dash right after the mention, is a short denial. Its trigger token, if so."""
     j = last + 1
     while j < len(toks) and toks[j].clause == toks[last].clause:
-        if not toks[j].filler:
-            if j - last > 3:
-                return None
+        if not toks[j].filler and j - last > 3:
+            return None
         j += 1
     if j >= len(toks) or toks[j].brk not in ("?", "-"):
         return None
@@ -207,7 +205,9 @@ def _resolved(toks: list[Tok], first: int, last: int, lang: Language) -> int | N
     return None
 
 
-def intended(toks: list[Tok], idxs: tuple[int, ...], words: frozenset[str], lang: Language) -> int | None:
+def intended(
+    toks: list[Tok], idxs: tuple[int, ...], words: frozenset[str], lang: Language
+) -> int | None:
     """A word in the mention's sentence that makes it intended ("down 4 kg as planned"),
     not under a negation ("haven't changed my diet"). Its token, if any."""
     first, last = min(idxs), max(idxs)
@@ -235,7 +235,9 @@ def classify(
     first, last = min(idxs), max(idxs)
     mine = set(idxs)
     before = _before(toks, first)
-    who = next((i for i in before if _is_other(toks[i], lang) and not _with_self(toks, i, lang)), None)
+    who = next(
+        (i for i in before if _is_other(toks[i], lang) and not _with_self(toks, i, lang)), None
+    )
     if who is not None:
         return Verdict(State.DROPPED, who, "about someone else")
     if _has_ngram(toks, before, lang.hypothetical):

@@ -196,7 +196,10 @@ ALARMS: tuple[Alarm, ...] = (
     ),
     Alarm(
         seqs("crack"),
-        ((words("achilles heel tendon"), "achilles_pop_or_gap"), (SIT_BONE, "thigh_pop_with_bruising")),
+        (
+            (words("achilles heel tendon"), "achilles_pop_or_gap"),
+            (SIT_BONE, "thigh_pop_with_bruising"),
+        ),
     ),
     Alarm(
         seqs("bruise; bruising"),
@@ -248,7 +251,9 @@ ALARMS: tuple[Alarm, ...] = (
         seqs("cant carry on; subbed off; sub off; stop dead"),
         ((words("hamstring hammy thigh leg"), "hamstring_injury_stopped_activity"),),
     ),
-    Alarm(seqs("press; push; tender; touch; prod; spot"), ((BONE, "bone_tenderness_after_injury"),)),
+    Alarm(
+        seqs("press; push; tender; touch; prod; spot"), ((BONE, "bone_tenderness_after_injury"),)
+    ),
     Alarm(seqs("not better; no improvement; still; week"), ((ANKLE, "ankle_pain_not_settling"),)),
     Alarm(
         seqs("squeeze; compress; together"),
@@ -292,7 +297,9 @@ _NOT_AGE = (
     r"weeks?|days?|months?|hours?|hrs?|times|sets?|rounds?|/))"
 )
 AGES = (
-    re.compile(r"\b(?:female|male|woman|man|survivor)\s*,\s*(\d{1,2})\b(?![.,]\d)" + _NOT_AGE, re.I),
+    re.compile(
+        r"\b(?:female|male|woman|man|survivor)\s*,\s*(\d{1,2})\b(?![.,]\d)" + _NOT_AGE, re.I
+    ),
     # "13 years old", "13yo", "17 y/o" (not "2 years ago")
     re.compile(r"\b(\d{1,3})\s*-?\s*(?:(?:years?|yrs?)\s*-?\s*old|y/?o|y\.o\.?)(?![a-z])", re.I),
     re.compile(r"\baged?\s*:?\s*(\d{1,3})\b" + _NOT_AGE, re.I),
@@ -378,5 +385,7 @@ ENGLISH = Language(
             "one_sided_calf_pain",
         ),
     ),
-    soreness_blockers=words("worse worsen worsening spread spreading numb tingle bladder pee bowel weaker"),
+    soreness_blockers=words(
+        "worse worsen worsening spread spreading numb tingle bladder pee bowel weaker"
+    ),
 )
