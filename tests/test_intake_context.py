@@ -130,6 +130,10 @@ def test_a_mention_inside_another_keeps_both() -> None:
         ("Prostate cancer survivor, 62, back pain since last week", 62),
         ("17 y/o rower with low back pain", 17),
         ("had a blood clot 2 years ago and my calf is tight", None),
+        ("writing for one of my lifters (Dave, 44). He felt a pop", 44),
+        ("35F, hamstrings always tight", 35),
+        ("Treated at 24. Now 30 with new lower back pain", 30),
+        ("I did 20 M sprints, now 12 weeks into the plan", None),
     ],
 )
 def test_ages_as_people_write_them(text: str, age: int | None) -> None:

@@ -297,6 +297,10 @@ _NOT_AGE = (
     r"weeks?|days?|months?|hours?|hrs?|times|sets?|rounds?|/))"
 )
 AGES = (
+    # "(Dave, 44)", "35F", "Now 30 with ..." (two digits, not a count of something)
+    re.compile(r"\(\s*[A-Z][a-z]+\s*,\s*(\d{1,2})\s*\)"),
+    re.compile(r"(?:^|[(,]\s*)(\d{2})\s?[FM](?=\s*[,.;:)/]|\s*$)"),
+    re.compile(r"\bnow\s+(\d{2})\b(?![.,]\d)" + _NOT_AGE, re.I),
     re.compile(
         r"\b(?:female|male|woman|man|survivor)\s*,\s*(\d{1,2})\b(?![.,]\d)" + _NOT_AGE, re.I
     ),
