@@ -49,6 +49,10 @@ def test_a_denial_puts_the_item_under_absent(text: str, item: str) -> None:
     [
         # a full stop, then an unrelated "no": the swelling stands
         ("My knee swelled up straight away. No pain though.", "rapid_knee_swelling"),
+        # after a dash, a pseudo-negation or a denial of something else is no answer
+        ("my bum is numb - no idea why", "saddle_numbness"),
+        ("numb bum - no pain though", "saddle_numbness"),
+        ("knee swelled up straight away - not sure why", "rapid_knee_swelling"),
         ("numb bum since my back went, nothing I do helps", "saddle_numbness"),
         ("I can't walk on it since I rolled it", "unable_to_bear_weight"),
         (

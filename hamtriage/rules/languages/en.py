@@ -361,6 +361,7 @@ ENGLISH = Language(
         "just ask; just wonder; just curious; ask for; for a friend; havent have; dont have; "
         "hasnt happen; havent happen; not me"
     ),
+    answer_objects=words("one any it them that those"),
     self_words=words("i me"),
     intended=MappingProxyType(
         {
