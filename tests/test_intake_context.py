@@ -61,6 +61,7 @@ def test_a_denial_puts_the_item_under_absent(text: str, item: str) -> None:
         ),
         ("Is it normal to have a numb bum after deadlifts?", "saddle_numbness"),
         ("my bum went numb after deadlifts but it went away", "saddle_numbness"),
+        ("my knee locked, cleared up after a wiggle", "knee_locked"),
         ("had cancer years ago, fully recovered, now my back aches", "cancer_history"),
         ("lost 6 kg and I haven't changed my diet, back aches", "unexplained_weight_loss"),
     ],

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
-from ...levels import TriageLevel
 from ...rules.languages import Language
 from ...rules.pack import RulePack
 from .context import RESOLVED, State, Verdict, intended
@@ -51,14 +48,10 @@ def with_nested(chosen: list[Candidate], cands: list[Candidate]) -> list[Candida
     return out
 
 
-@functools.lru_cache(maxsize=8)
-def _emergency_alone(pack: RulePack) -> frozenset[str]:
-    """Signs whose own red-flag rule (same id) sends to emergency: asked even when over."""
-    return frozenset(
-        r.id
-        for r in pack.rules
-        if r.red_flag and any(getattr(a, "escalate", None) is TriageLevel.EMERGENCY for a in r.then)
-    )
+OVER_MEANS_GONE = frozenset({"widespread_neurology", "fever_or_unwell", "night_pain"})
+"""Red-flag signs that are gone once over (a passing tingle, last month's fever, one bad
+night); any other sign that is over (a knee that locked or swelled, a pop, numbness
+down below) stays asked: the episode itself is the sign."""
 
 
 def adjust(
@@ -70,16 +63,14 @@ def adjust(
     pack: RulePack,
 ) -> Verdict:
     """What a mention's context means for this item: a past illness is still history ("had
-    cancer, all clear"); an emergency sign that is over is still asked; a weight loss on a
-    cut is intended."""
+    cancer, all clear"); a red-flag sign that is over is still asked unless it is one of
+    :data:`OVER_MEANS_GONE`; a weight loss on a cut is intended."""
     lang = lex.language
     if verdict.state is State.DROPPED and verdict.why == RESOLVED:
         if lex.kinds[vid] == "history":
             return Verdict(State.PRESENT)
-        if vid in _emergency_alone(pack):
-            return Verdict(
-                State.AMBIGUOUS, verdict.trigger, "over now, but asked: an emergency sign"
-            )
+        if vid in lex.red_flags and vid not in OVER_MEANS_GONE:
+            return Verdict(State.AMBIGUOUS, verdict.trigger, "over now, but the episode is a sign")
     if verdict.state is State.PRESENT and vid in lang.intended:
         why = intended(toks, idxs, lang.intended[vid], lang)
         if why is not None:
