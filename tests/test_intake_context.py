@@ -60,6 +60,7 @@ def test_a_denial_puts_the_item_under_absent(text: str, item: str) -> None:
             "new_sexual_dysfunction",
         ),
         ("Is it normal to have a numb bum after deadlifts?", "saddle_numbness"),
+        ("Is it normal that my bum is numb? just asking", "saddle_numbness"),
         ("my bum went numb after deadlifts but it went away", "saddle_numbness"),
         ("my knee locked, cleared up after a wiggle", "knee_locked"),
         ("had cancer years ago, fully recovered, now my back aches", "cancer_history"),

@@ -357,9 +357,11 @@ ENGLISH = Language(
         "fine now; fine once; fine again; disappeared; gone now"
     ),
     question_starts=words("would does do is can could should will are what how why anyone"),
+    # a denial or someone else after the question; "just asking" alone is not enough
+    # ("is it normal that my bum is numb? just asking" is a report)
     asides=seqs(
-        "just ask; just wonder; just curious; ask for; for a friend; havent have; dont have; "
-        "hasnt happen; havent happen; not me"
+        "ask for; for a friend; for my; havent have; dont have; hasnt happen; havent happen; "
+        "not me"
     ),
     answer_objects=words("one any it them that those"),
     self_words=words("i me"),
