@@ -157,10 +157,14 @@ def _answer(toks: list[Tok], last: int, items: frozenset[int], lang: Language) -
     key = toks[first].key
     if key in lang.post_negations or key in lang.post_fine:
         return first if _seg_ends(toks, first) else None
-    if key in lang.post_not or _is_trigger(toks, first, lang):
-        rest = [k for k in content[1:] if toks[k].seg == toks[first].seg]
-        if not rest or toks[rest[0]].key in lang.post_after_not or len(rest) <= 2:
-            return first
+    if not _is_trigger(toks, first, lang):  # "- no idea why", "- not sure"
+        return None
+    rest = [k for k in words if k > first and toks[k].seg == toks[first].seg]
+    if not [k for k in rest if not toks[k].filler] or toks[rest[0]].key in lang.post_after_not:
+        return first  # "- no.", "- also no", "? not really"
+    # "Didn't hear one": a short answer whose object is a pronoun ("- no pain" is not)
+    if len(rest) <= 2 and toks[rest[-1]].norm in lang.answer_objects:
+        return first
     return None
 
 

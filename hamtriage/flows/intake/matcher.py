@@ -88,7 +88,7 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
         if not here:
             continue
         clause = toks[anchor].clause
-        pids = feasible[clause].intersection(lex.pids(here))
+        pids = feasible[clause].intersection(lex.firsts(here))  # tried once, from its first word
         windows: dict[int, list[int]] = {}
         for pid in sorted(pids):
             phrase = phrases[pid]

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from ...errors import ReportError
-from ...levels import TriageLevel
 from ...report import MAX_ITEMS, Report, SidedValue
 from ...rules.languages import Language
 from ...rules.pack import RulePack
 from .alarms import find_alarms, screens
-from .context import RESOLVED, State, Verdict, classify, intended
+from .context import State, Verdict, classify
 from .lexicon import Lexicon, intake_language, lexicon_for
-from .matcher import Candidate, find_phrases, select
+from .matcher import find_phrases, select
+from .mentions import adjust, has_number, soreness, with_nested
 from .numbers import find_age, measure
 from .tokens import Tok, tokenize
 
@@ -87,78 +86,6 @@ def _span(text: str, toks: list[Tok], idxs: tuple[int, ...] | list[int]) -> tupl
     return start, end, text[start:end]
 
 
-def _soreness(toks: list[Tok], idxs: tuple[int, ...], lang: Language) -> bool:
-    lo, hi = max(0, min(idxs) - 12), min(len(toks), max(idxs) + 13)
-    near = {toks[k].key for k in range(lo, hi)} | {toks[k].norm for k in range(lo, hi)}
-    bigrams = {(toks[k].key, toks[k + 1].key) for k in range(lo, hi - 1)}
-    return bool(
-        (near & lang.soreness or bigrams & lang.soreness_bigrams)
-        and not near & (lang.injury | lang.soreness_blockers)
-    )
-
-
-def _has_number(c: Candidate, toks: list[Tok]) -> bool:
-    """A measurement's words with no number near leave their words free ("two weeks back":
-    the alarm "week" still reads them)."""
-    if c.phrase.kind != "measurement":
-        return True
-    lo, hi = max(0, min(c.idxs) - 4), min(len(toks), max(c.idxs) + 5)
-    return any(toks[k].number is not None for k in range(lo, hi))
-
-
-def _with_nested(chosen: list[Candidate], cands: list[Candidate]) -> list[Candidate]:
-    """Also keep a mention of another item inside a chosen one: "new lower back ache" is
-    new back pain *and* back pain."""
-    vids = {c.phrase.vid for c in chosen}
-    owner = {i: n for n, o in enumerate(chosen) for i in o.tokens}
-    out = list(chosen)
-    for c in cands:
-        if c.phrase.vid in vids or c.phrase.kind not in ("symptom", "history"):
-            continue
-        owners = {owner.get(i, -1) for i in c.tokens}
-        if len(owners) == 1 and -1 not in owners:  # all its words inside one chosen mention
-            out.append(c)
-            vids.add(c.phrase.vid)
-    out.sort(key=lambda c: c.idxs[0])
-    return out
-
-
-@functools.lru_cache(maxsize=8)
-def _emergency_alone(pack: RulePack) -> frozenset[str]:
-    """Signs whose own red-flag rule (same id) sends to emergency: asked even when over."""
-    return frozenset(
-        r.id
-        for r in pack.rules
-        if r.red_flag and any(getattr(a, "escalate", None) is TriageLevel.EMERGENCY for a in r.then)
-    )
-
-
-def _adjust(
-    verdict: Verdict,
-    vid: str,
-    toks: list[Tok],
-    idxs: tuple[int, ...],
-    lex: Lexicon,
-    pack: RulePack,
-) -> Verdict:
-    """What a mention's context means for this item: a past illness is still history ("had
-    cancer, all clear"); an emergency sign that is over is still asked; a weight loss on a
-    cut is intended."""
-    lang = lex.language
-    if verdict.state is State.DROPPED and verdict.why == RESOLVED:
-        if lex.kinds[vid] == "history":
-            return Verdict(State.PRESENT)
-        if vid in _emergency_alone(pack):
-            return Verdict(
-                State.AMBIGUOUS, verdict.trigger, "over now, but asked: an emergency sign"
-            )
-    if verdict.state is State.PRESENT and vid in lang.intended:
-        why = intended(toks, idxs, lang.intended[vid], lang)
-        if why is not None:
-            return Verdict(State.DROPPED, why, f"intended ('{toks[why].raw}')")
-    return verdict
-
-
 def parse_text(text: str, pack: RulePack | None = None, *, lang: str = "en") -> ParsedText:
     """Build a :class:`Report` from free text using ``pack``'s lexicon (default: bundled).
 
@@ -225,8 +152,8 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
 
     cands = [c for c in find_phrases(lex, toks) if not used.intersection(c.idxs)]
     chosen = []
-    for c in _with_nested(select(cands), cands):
-        if _has_number(c, toks):
+    for c in with_nested(select(cands), cands):
+        if has_number(c, toks):
             chosen.append(c)
         else:
             span = _span(text, toks, c.tokens)[2]
@@ -303,7 +230,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
                 )
             continue
         verdict = classify(toks, c.idxs, mentions - set(c.tokens), lang)
-        verdict = _adjust(verdict, vid, toks, c.idxs, lex, pack)
+        verdict = adjust(verdict, vid, toks, c.idxs, lex, pack)
         used.update(c.tokens)
         if verdict.trigger is not None and verdict.state is State.ABSENT:
             used.add(verdict.trigger)
@@ -330,7 +257,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
         if (
             verdict.state in (State.PRESENT, State.AMBIGUOUS)
             and vid in _SORENESS_ITEMS
-            and _soreness(toks, c.idxs, lang)
+            and soreness(toks, c.idxs, lang)
         ):
             notes.append(f"'{span}': read as muscle soreness (DOMS), not {vid}; left out")
             continue
@@ -368,7 +295,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
 
     for hit in hits:
         verdict = classify(toks, hit.idxs, mentions - set(hit.idxs), lang)
-        verdict = _adjust(verdict, hit.item, toks, hit.idxs, lex, pack)
+        verdict = adjust(verdict, hit.item, toks, hit.idxs, lex, pack)
         start, end, span = _span(text, toks, hit.idxs)
         if verdict.state is State.ABSENT and verdict.trigger is not None:
             # an unambiguous denial of the alarm ("no pop", "doesn't wake me at night")
@@ -384,15 +311,14 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
         if verdict.state in (State.ABSENT, State.DROPPED):
             used.update(hit.idxs)
             continue
-        if hit.item in _SORENESS_ITEMS and _soreness(toks, hit.idxs, lang):
+        if hit.item in _SORENESS_ITEMS and soreness(toks, hit.idxs, lang):
             notes.append(f"'{span}': read as muscle soreness (DOMS), not {hit.item}; left out")
             continue
         used.update(hit.idxs)
         suspect(hit.item, hit.idxs, f"alarm word '{span}'")
 
-    # an item without a region matches no region (regions.get(v) == region is False)
-    regions = {v: item.region for v, item in pack.symptoms.items() if item.region is not None}
-    regions.update({v: i.region for v, i in pack.history.items() if i.region is not None})
+    regions = {v: item.region for v, item in pack.symptoms.items() if item.region}
+    regions.update({v: item.region for v, item in pack.history.items() if item.region})
     values = {k: v for k, v in measurements.items() if isinstance(v, float)}
     for item, basis, why in screens(state, age, {t.key for t in toks}, regions, lang, values):
         if item in lex.questions:

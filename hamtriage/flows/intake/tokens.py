@@ -11,7 +11,6 @@ from ...rules.phrases import word_key
 __all__ = ["CLAUSE_WORDS", "Tok", "tokenize"]
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)?|[^\W\d_]+(?:['\u2019][^\W\d_]+)*|[°%]")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 # a clause ends at sentence punctuation (not a decimal point), brackets and a new line;
 # a comma ends a segment (phrases do not cross it; a negation crosses it only in a list)
 _HARD = re.compile(r"(?<!\d)\.|\.(?!\d)|[!?;\n()\[\]]|\s[-\u2013\u2014]\s")
@@ -44,37 +43,44 @@ def tokenize(text: str, lang: Language = ENGLISH, cache: dict[str, str] | None =
     """The tokens of ``text`` in order (linear in its length)."""
     hard_m = list(_HARD.finditer(text))
     hard = [m.start() for m in hard_m]
-    soft = [i for i, ch in enumerate(text) if ch in lang.soft_breaks]
+    soft = [m.start() for m in re.finditer(f"[{re.escape(lang.soft_breaks)}]", text)]
     out: list[Tok] = []
     clause = seg = sent = 0
     h = s = 0
     brk = ""
+    n_hard, n_soft = len(hard), len(soft)
+    code, fillers, clause_words = lang.code, lang.fillers, lang.clause_words
+    split = bool(lang.compound_heads)
+    known = cache if cache is not None else {}
     for m in _TOKEN.finditer(text):
-        pos = m.start()
-        while h < len(hard) and hard[h] < pos:
+        pos, end = m.span()
+        while h < n_hard and hard[h] < pos:
             clause += 1
             seg += 1
             sent += 1
             brk = hard_m[h].group(0).strip()[:1] or "\n"
             h += 1
-        while s < len(soft) and soft[s] < pos:
+        while s < n_soft and soft[s] < pos:
             seg += 1
             s += 1
         whole = m.group(0)
-        for a, b in lang.split(whole):  # a compound is read as its parts ("rug" "pijn")
-            raw = whole[a:b]
+        # a compound is read as its parts ("rug" "pijn"); English has none: one part
+        parts = lang.split(whole) if split else ((0, end - pos),)
+        for a, b in parts:
+            raw = whole[a:b] if split else whole
             number: float | None = None
-            if _NUMBER.fullmatch(raw):
+            if raw[0].isdecimal():  # the token pattern makes a token starting with a digit a number
                 number = float(raw.replace(",", "."))
                 key = raw
             else:
-                key = word_key(raw, lang.code, cache)
-            if key in lang.clause_words:
+                key = known.get(raw) or word_key(raw, code, cache)
+            if key in clause_words:
                 clause += 1
                 seg += 1
                 brk = ""
             norm = raw.lower().replace("'", "").replace("\u2019", "")
-            filler = key in lang.fillers
-            tok = Tok(raw, key, norm, pos + a, pos + b, clause, seg, number, filler, sent, brk)
-            out.append(tok)
+            filler = key in fillers
+            out.append(
+                Tok(raw, key, norm, pos + a, pos + b, clause, seg, number, filler, sent, brk)
+            )
     return out

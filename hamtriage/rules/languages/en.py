@@ -297,6 +297,10 @@ _NOT_AGE = (
     r"weeks?|days?|months?|hours?|hrs?|times|sets?|rounds?|/))"
 )
 AGES = (
+    # "(Dave, 44)", "35F", "Now 30 with ..." (two digits, not a count of something)
+    re.compile(r"\(\s*[A-Z][a-z]+\s*,\s*(\d{1,2})\s*\)"),
+    re.compile(r"(?:^|[(,]\s*)(\d{2})\s?[FM](?=\s*[,.;:)/]|\s*$)"),
+    re.compile(r"\bnow\s+(\d{2})\b(?![.,]\d)" + _NOT_AGE, re.I),
     re.compile(
         r"\b(?:female|male|woman|man|survivor)\s*,\s*(\d{1,2})\b(?![.,]\d)" + _NOT_AGE, re.I
     ),
@@ -353,10 +357,12 @@ ENGLISH = Language(
         "fine now; fine once; fine again; disappeared; gone now"
     ),
     question_starts=words("would does do is can could should will are what how why anyone"),
+    # a denial or someone else after the question; "just asking" alone is not enough
+    # ("is it normal that my bum is numb? just asking" is a report)
     asides=seqs(
-        "just ask; just wonder; just curious; ask for; for a friend; havent have; dont have; "
-        "hasnt happen; havent happen; not me"
+        "ask for; for a friend; for my; havent have; dont have; hasnt happen; havent happen; not me"
     ),
+    answer_objects=words("one any it them that those"),
     self_words=words("i me"),
     intended=MappingProxyType(
         {

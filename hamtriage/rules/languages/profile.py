@@ -83,6 +83,8 @@ class Language:
     """First words of a general question ("would a fever mean ...?")."""
     asides: tuple[tuple[str, ...], ...] = ()
     """After a question: it was not about the writer ("just asking", "asking for my mum")."""
+    answer_objects: frozenset[str] = frozenset()
+    """Pronouns that end a short denying answer ("Pop? Didn't hear one.")."""
     self_words: frozenset[str] = frozenset()
     """"my wife and I": a person named together with these is not someone else."""
     intended: Mapping[str, frozenset[str]] = field(default_factory=lambda: MappingProxyType({}))
