@@ -360,8 +360,7 @@ ENGLISH = Language(
     # a denial or someone else after the question; "just asking" alone is not enough
     # ("is it normal that my bum is numb? just asking" is a report)
     asides=seqs(
-        "ask for; for a friend; for my; havent have; dont have; hasnt happen; havent happen; "
-        "not me"
+        "ask for; for a friend; for my; havent have; dont have; hasnt happen; havent happen; not me"
     ),
     answer_objects=words("one any it them that those"),
     self_words=words("i me"),
