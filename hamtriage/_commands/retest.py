@@ -8,6 +8,7 @@ from typing import Any
 from ..engine import compiled_state
 from ..errors import HamtriageError, ReportError
 from . import _input
+from ._lang import lang_for
 from ._output import add_format_argument
 from .triage import engine_for
 
@@ -66,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
     before = read_report(args.before, "before")
     after = read_report(args.after, "after")
     engine = engine_for(args.rules)
-    result = engine.retest(before, after, intervention=args.intervention)
+    lang = lang_for(args, engine.pack)
+    result = engine.retest(before, after, intervention=args.intervention, lang=lang)
     if args.explain:  # the explanation of this very result: one re-test, not two
         explanation = explain_retest_result(compiled_state(engine), result, after)
         if args.format == "json":

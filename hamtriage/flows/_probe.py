@@ -10,6 +10,7 @@ import itertools
 from collections.abc import Mapping
 from typing import Any
 
+from ..catalog import message
 from ..levels import TriageLevel
 from ..report import Facts, Report, SidedValue
 from ..results import TriageResult
@@ -18,6 +19,7 @@ from ..rules.logic import FactKind, dnf
 from ..rules.pack import RulePack
 from ..rules.schema import EscalateAction, HistoryCond, SymptomCond
 from ._interview_models import Question
+from ._phrasing import number
 
 __all__ = [
     "answers",
@@ -55,9 +57,11 @@ def to_confirm(result: TriageResult) -> tuple[Question, ...]:
             text=s.question,
             red_flag=True,
             region=s.region,
-            why=(
-                f"Suspected from the athlete's words and counted for the level until answered "
-                f"(red-flag rule {', '.join(s.rules) or 'none'}, up to {s.level.value})."
+            why=message(
+                result.lang,
+                "interview.suspected_why",
+                rules=", ".join(s.rules) or message(result.lang, "interview.no_rule"),
+                level=s.level.value,
             ),
             rules=s.rules,
             score=200.0 + s.level.rank,
@@ -83,12 +87,15 @@ def rule_level(pack: RulePack, rule_id: str) -> TriageLevel:
     )
 
 
-def answers(pack: RulePack, vid: str, kind: str) -> list[tuple[str, dict[str, Any]]]:
-    """Possible answers to a question: (description, report patch)."""
+def answers(
+    pack: RulePack, vid: str, kind: str, lang: str = "en"
+) -> list[tuple[str, dict[str, Any]]]:
+    """Possible answers to a question: (description in ``lang``, report patch)."""
     if kind in ("symptom", "history"):
-        return [("if yes", {"present": vid}), ("if no", {"absent": vid})]
+        yes, no = message(lang, "answer.if_yes"), message(lang, "answer.if_no")
+        return [(yes, {"present": vid}), (no, {"absent": vid})]
     if kind == "activity":
-        return [("if the athlete does it", {"activity": vid})]
+        return [(message(lang, "answer.if_does"), {"activity": vid})]
     item = pack.measurements[vid]
     lo, hi = item.range
     unit = item.unit
@@ -101,16 +108,21 @@ def answers(pack: RulePack, vid: str, kind: str) -> list[tuple[str, dict[str, An
     cuts = sorted(bounds)
     # one value per region between the thresholds the rules use, and each threshold
     regions: list[tuple[str, float]] = []
+
+    def said(key: str, value: float, **more: str) -> str:
+        return message(lang, f"answer.{key}", value=number(lang, value), unit=unit, **more)
+
     if not cuts:
-        regions.append((f"at {(lo + hi) / 2:g} {unit}", (lo + hi) / 2))
+        regions.append((said("at", (lo + hi) / 2), (lo + hi) / 2))
     else:
         if lo < cuts[0]:
-            regions.append((f"below {cuts[0]:g} {unit}", (lo + cuts[0]) / 2))
+            regions.append((said("below", cuts[0]), (lo + cuts[0]) / 2))
         for a, b in itertools.pairwise(cuts):
-            regions.append((f"between {a:g} and {b:g} {unit}", (a + b) / 2))
+            between = said("between", a, a=number(lang, a), b=number(lang, b))
+            regions.append((between, (a + b) / 2))
         if cuts[-1] < hi:
-            regions.append((f"above {cuts[-1]:g} {unit}", (cuts[-1] + hi) / 2))
-        regions += [(f"at exactly {c:g} {unit}", c) for c in cuts]
+            regions.append((said("above", cuts[-1]), (cuts[-1] + hi) / 2))
+        regions += [(said("exactly", c), c) for c in cuts]
     out: list[tuple[str, dict[str, Any]]] = [
         (words, {"measure": (vid, round(v, 4))}) for words, v in regions
     ]
@@ -121,9 +133,13 @@ def answers(pack: RulePack, vid: str, kind: str) -> list[tuple[str, dict[str, An
             if lo <= other <= hi:
                 out.append(
                     (
-                        (
-                            f"{words} on one side and {gap:g} {unit} {'more' if other > v else 'less'} "
-                            "on the other"
+                        message(
+                            lang,
+                            "answer.sided",
+                            words=words,
+                            gap=number(lang, gap),
+                            unit=unit,
+                            more=message(lang, "answer.more" if other > v else "answer.less"),
                         ),
                         {"measure": (vid, SidedValue(left=round(v, 4), right=other))},
                     )
@@ -161,14 +177,14 @@ def effect_of(
     if new.level != base.level:
         changed = True
         score += 0.5 * abs(new.level.rank - base.level.rank)
-        parts.append(f"change the level to {new.level.value}")
+        parts.append(message(new.lang, "effect.level", level=new.level.value))
     top_before = base.hypotheses[0].id if base.hypotheses else None
     top_after = new.hypotheses[0].id if new.hypotheses else None
     if top_after != top_before:
         changed = True
         score += 0.5
         if top_after is not None:
-            parts.append(f"make {new.hypotheses[0].label} the top hypothesis")
+            parts.append(message(new.lang, "effect.top", label=new.hypotheses[0].label))
     before = {h.id: h.confidence for h in base.hypotheses}
     after = {h.id: h.confidence for h in new.hypotheses}
     deltas: list[tuple[float, str]] = []
@@ -182,6 +198,7 @@ def effect_of(
     for _, hid in sorted(deltas)[:2]:
         label = next((h.label for h in (*new.hypotheses, *base.hypotheses) if h.id == hid), hid)
         b, a = before.get(hid, 0.0), after.get(hid, 0.0)
-        verb = "raise" if a > b else "lower"
-        parts.append(f"{verb} {label} from {b:.2f} to {a:.2f}")
+        key = "effect.raise" if a > b else "effect.lower"
+        shown = {"before": number(new.lang, b, ".2f"), "after": number(new.lang, a, ".2f")}
+        parts.append(message(new.lang, key, label=label, **shown))
     return score, changed, ", ".join(parts)

@@ -33,6 +33,8 @@ from ._explain_models import (
     MissingEvidence,
     Status,
 )
+from ._phrasing import evidence_text, missing_text, summary_text
+from ._phrasing import unknown_text as phrased_unknown
 from .render import render_explanation_markdown, render_explanation_text
 
 if TYPE_CHECKING:
@@ -109,12 +111,12 @@ def build_explanation(pack: RulePack, facts: Facts, result: TriageResult) -> Exp
         if not any(touches(r) for r in related):
             continue
         supporting = tuple(
-            _evidence(pack, rule, cert, fired[rule.id].facts)
+            _evidence(pack, rule, cert, fired[rule.id].facts, result.lang)
             for rule, cert in pro.get(h, [])
             if rule.id in fired
         )
         opposing = tuple(
-            _evidence(pack, rule, cert, fired[rule.id].facts)
+            _evidence(pack, rule, cert, fired[rule.id].facts, result.lang)
             for rule, cert in con.get(h, [])
             if rule.id in fired
         )
@@ -122,7 +124,7 @@ def build_explanation(pack: RulePack, facts: Facts, result: TriageResult) -> Exp
         for rule, cert in pro.get(h, []):
             if rule.id not in fired:
                 missing += _missing(
-                    pack, rules[rule.id], cert, branches[rule.id], facts, confidences
+                    pack, rules[rule.id], cert, branches[rule.id], facts, confidences, result.lang
                 )
         combined = confidences.get(h, 0.0)
         listed = result.hypothesis(h)
@@ -144,7 +146,9 @@ def build_explanation(pack: RulePack, facts: Facts, result: TriageResult) -> Exp
                 supporting=supporting,
                 opposing=opposing,
                 missing=tuple(missing),
-                summary=_summary(status, combined, likelihood, supporting, opposing, missing),
+                summary=_summary(
+                    status, combined, likelihood, supporting, opposing, missing, result.lang
+                ),
             )
         )
     order = {"ruled_in": 0, "ruled_out": 1, "untested": 2}
@@ -159,7 +163,7 @@ def build_explanation(pack: RulePack, facts: Facts, result: TriageResult) -> Exp
 
 
 def _evidence(
-    pack: RulePack, rule: Rule, certainty: float, facts: tuple[MatchedFact, ...]
+    pack: RulePack, rule: Rule, certainty: float, facts: tuple[MatchedFact, ...], lang: str = "en"
 ) -> EvidenceItem:
     described = [describe_fact(f, pack) for f in facts]
     because = "; ".join(described) if described else "the rule's conditions hold"
@@ -168,6 +172,11 @@ def _evidence(
         f"(rule {rule.id}, certainty {certainty:.2f}; source {_sources(rule)}; "
         f"{_origin(pack, rule.id)})"
     )
+    if lang != "en":  # the sentence in the result's language (the pack is its view)
+        origin = _origin(pack, rule.id)
+        text = evidence_text(
+            lang, pack, facts, rule.title, rule.id, certainty, _sources(rule), origin
+        )
     return EvidenceItem(
         rule_id=rule.id,
         title=rule.title,
@@ -187,6 +196,7 @@ def _missing(
     conjunctions: list[list[Atom]],
     facts: Facts,
     confidences: Mapping[str, float],
+    lang: str = "en",
 ) -> list[MissingEvidence]:
     """Unknown leaves of the branches of ``rule`` that no known fact contradicts."""
     best: dict[str, tuple[int, Atom, tuple[str, ...]]] = {}
@@ -218,6 +228,19 @@ def _missing(
             f"(rule {rule.id}, certainty {certainty:.2f}; source {_sources(rule)}; "
             f"{_origin(pack, rule.id)})"
         )
+        if lang != "en":
+            kind, said, condition = phrased_unknown(lang, atom, pack)
+            text = missing_text(
+                lang,
+                said,
+                condition,
+                [pack.label(o) for o in others],
+                hyps,
+                rule.id,
+                certainty,
+                _sources(rule),
+                _origin(pack, rule.id),
+            )
         out.append(
             MissingEvidence(
                 id=vid,
@@ -242,8 +265,11 @@ def _summary(
     supporting: tuple[EvidenceItem, ...],
     opposing: tuple[EvidenceItem, ...],
     missing: list[MissingEvidence],
+    lang: str = "en",
 ) -> str:
     n_for, n_against, n_missing = len(supporting), len(opposing), len(missing)
+    if lang != "en":
+        return summary_text(lang, status, confidence, likelihood, (n_for, n_against, n_missing))
 
     def count(n: int, what: str) -> str:
         return f"{n} {what}{'s' if n != 1 else ''}"

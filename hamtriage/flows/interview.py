@@ -35,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..catalog import message
 from ..levels import TriageLevel
 from ..report import Report
 from ..rules.logic import FactKind, dnf
@@ -68,6 +69,7 @@ def next_questions(
     facts = eng.normalize(report)
     rep = facts.report
     base = eng.triage(rep)
+    lang = base.lang  # a LocalizedRunner's results are in its language
     leading = tuple(h.id for h in base.hypotheses[:_LEADING])
     confirm = to_confirm(base)
     if base.level == TriageLevel.EMERGENCY and confirm:
@@ -78,17 +80,14 @@ def next_questions(
             level=base.level,
             top_hypothesis=base.hypotheses[0].id if base.hypotheses else None,
             remaining=len(confirm),
-            note=(
-                "The level is emergency because of what the text suggests: ask these now; "
-                "if any is confirmed, or the athlete is unsure, seek emergency care."
-            ),
+            note=message(lang, "interview.note_emergency_suspected"),
         )
     if base.level == TriageLevel.EMERGENCY:
         return Interview(
             should_stop=True,
             level=base.level,
             top_hypothesis=base.hypotheses[0].id if base.hypotheses else None,
-            note="The level is emergency: stop asking and seek emergency care now.",
+            note=message(lang, "interview.note_emergency"),
         )
     answered = set(facts.present) | set(facts.absent)
     known = answered | set(facts.activities) | set(facts.measurements)
@@ -122,10 +121,14 @@ def next_questions(
         _, changed, effect = effect_of(base, new, leading)
         any_change = any_change or changed
         where = (
-            f"the {str(region).replace('_', ' ')}" if region not in (None, "any") else "any region"
+            message(lang, "interview.region", region=str(region).replace("_", " "))
+            if region not in (None, "any")
+            else message(lang, "interview.any_region")
         )
-        why = f"Red-flag screen for {where}: if yes, {effect or 'the rules ' + ', '.join(rule_ids) + ' apply'}"
-        why += f" (red-flag rule {', '.join(rule_ids)}, up to {level.value})."
+        listed = ", ".join(rule_ids)
+        effect = effect or message(lang, "interview.rules_apply", rules=listed)
+        why = message(lang, "interview.screen_why", where=where, effect=effect)
+        why += message(lang, "interview.screen_tail", rules=listed, level=level.value)
         screened.append(
             (
                 (first.get(vid, len(first)), 0 if region in regions else 1, -level.rank, order),
@@ -133,7 +136,8 @@ def next_questions(
                     id=vid,
                     kind="history" if kind == "history" else "symptom",
                     label=item.label,
-                    text=item.question or f"Do you have {item.label.lower()}?",
+                    text=item.question
+                    or message(lang, "screen.question", label=item.label.lower()),
                     red_flag=True,
                     region=region,
                     why=why,
@@ -180,21 +184,22 @@ def next_questions(
         best = (0.0, "")
         # items of the report's regions count fully, others (and region-less ones) half
         relevance = 1.0 if not regions or item.region in regions else 0.5
-        for answer, patch in answers(pack, vid, kind):
+        for answer, patch in answers(pack, vid, kind, lang):
             new = eng.triage(patched(rep, patch))
             score, changed, effect = effect_of(base, new, leading)
             score *= relevance
             any_change = any_change or changed
             if score > best[0]:
-                best = (score, f"{answer}, it would {effect}" if effect else answer)
+                said = message(lang, "interview.it_would", answer=answer, effect=effect)
+                best = (score, said if effect else answer)
         if best[0] <= 0:
             continue
         unit = pack.measurements[vid].unit if kind == "measurement" else None
         measurement = pack.measurements.get(vid)
         text = item.question or (
-            f"What is your {item.label.lower()} ({unit})?"
+            message(lang, "interview.what_is", label=item.label.lower(), unit=unit)
             if measurement is not None
-            else f"Do you have {item.label.lower()}?"
+            else message(lang, "screen.question", label=item.label.lower())
         )
         scored.append(
             (
@@ -210,7 +215,9 @@ def next_questions(
                     range=measurement.range if measurement is not None else None,
                     sided=measurement.sided if measurement is not None else False,
                     region=item.region,
-                    why=best[1][:1].upper() + best[1][1:] + f" (rules {', '.join(cand_rules)}).",
+                    why=best[1][:1].upper()
+                    + best[1][1:]
+                    + message(lang, "interview.rules_tail", rules=", ".join(cand_rules)),
                     rules=tuple(cand_rules),
                     score=round(best[0], 4),
                 ),
