@@ -232,6 +232,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
 def create_app(config: ServiceConfig | None = None) -> FastAPI:
     """A new app over ``config`` (defaults: the bundled pack, a SQLite store in the
     working directory, no API keys, no CORS). The pack loads when the app starts."""
+    from .fastpath import TriageFastPath
     from .models import KNOWN_KEYS
     from .routes import build_router
 
@@ -300,7 +301,9 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
 
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
 
-    # outermost last: headers on everything, CORS before the body guard (preflights)
+    # outermost last: headers on everything, CORS before the body guard (preflights), the
+    # fast path behind the body guard (it reads checked JSON)
+    app.add_middleware(TriageFastPath, service=service)
     app.add_middleware(BodyGuard, max_body=config.max_body, max_depth=config.max_depth)
     if config.cors_origins:
         app.add_middleware(

@@ -44,7 +44,7 @@ from .models import (
 )
 from .problems import ProblemError, ProblemItem, report_error_items
 
-__all__ = ["REPORT_KEYS", "build_router"]
+__all__ = ["REPORT_KEYS", "build_router", "triage_and_record"]
 
 
 def _json(content: str, lang: str, record: str | None = None) -> Response:
@@ -54,7 +54,7 @@ def _json(content: str, lang: str, record: str | None = None) -> Response:
     return Response(content=content, media_type="application/json", headers=headers)
 
 
-async def _triage_and_record(
+async def triage_and_record(
     service: Service, reports: Sequence[Report], endpoint: str, lang: str
 ) -> tuple[list[TriageResult], list[str]]:
     """Triage ``reports`` and commit their audit records; the ids once committed.
@@ -85,7 +85,7 @@ def build_router(service: Service) -> APIRouter:
         "the record is committed before the response is sent.",
     )
     async def triage(report: Report, lang: Lang) -> Response:
-        (result,), (record,) = await _triage_and_record(service, [report], "triage", lang)
+        (result,), (record,) = await triage_and_record(service, [report], "triage", lang)
         return _json(result.model_dump_json(), lang, record)
 
     @router.post(
@@ -95,7 +95,7 @@ def build_router(service: Service) -> APIRouter:
         summary="Triage up to 1,000 reports, in order",
     )
     async def triage_batch(body: BatchRequest, lang: Lang) -> Response:
-        results, ids = await _triage_and_record(service, body.reports, "batch", lang)
+        results, ids = await triage_and_record(service, body.reports, "batch", lang)
         return _json(BatchResponse(results=results, records=ids).model_dump_json(), lang)
 
     @router.post(
