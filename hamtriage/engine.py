@@ -133,9 +133,20 @@ class Engine:
         """
         return validate_report(report, self._state.pack)
 
-    def triage(self, report: Report | Mapping[str, Any]) -> TriageResult:
-        """Triage one report. Raises :class:`~hamtriage.ReportError` for bad input."""
-        return self._state.triage(report)
+    def triage(self, report: Report | Mapping[str, Any], *, lang: str = "en") -> TriageResult:
+        """Triage one report. Raises :class:`~hamtriage.ReportError` for bad input.
+
+        ``lang`` (``"en"``, or a language of the pack such as ``"nl"``) chooses the
+        language of the texts; ids, levels and numbers are the same in every language.
+        A language the pack lacks raises :class:`~hamtriage.LanguageError`.
+        """
+        state = self._state
+        if lang == "en":
+            return state.triage(report)
+        from .flows.translate import localize, resolve_lang
+
+        checked = resolve_lang(lang, state.pack)
+        return localize(state.triage(report), state.pack, checked)
 
     @overload
     def triage_many(
@@ -144,6 +155,7 @@ class Engine:
         *,
         workers: int | None = None,
         on_error: Literal["raise"] = "raise",
+        lang: str = "en",
     ) -> list[TriageResult]: ...
 
     @overload
@@ -153,6 +165,7 @@ class Engine:
         *,
         workers: int | None = None,
         on_error: Literal["return"],
+        lang: str = "en",
     ) -> list[TriageResult | ReportError]: ...
 
     def triage_many(
@@ -161,6 +174,7 @@ class Engine:
         *,
         workers: int | None = None,
         on_error: Literal["raise", "return"] = "raise",
+        lang: str = "en",
     ) -> list[TriageResult] | list[TriageResult | ReportError]:
         """Triage many reports; results come back in order (see :mod:`hamtriage.flows.batch`).
 
@@ -168,27 +182,46 @@ class Engine:
         engine's pack once. An invalid report raises :class:`~hamtriage.BatchReportError`
         (a ``ReportError`` whose ``field`` starts with ``reports[i]``) before any report is
         triaged; with ``on_error="return"`` that error takes the report's place instead.
+        ``lang`` as for :meth:`triage` (checked before any report is triaged).
         """
         from .flows.batch import triage_many
 
-        results: list[Any] = triage_many(self._state, reports, workers=workers, on_error=on_error)
+        state = self._state
+        if lang != "en":
+            from .flows.translate import localize, resolve_lang
+
+            checked = resolve_lang(lang, state.pack)
+        results: list[Any] = triage_many(state, reports, workers=workers, on_error=on_error)
+        if lang != "en":
+            results = [
+                localize(r, state.pack, checked) if isinstance(r, TriageResult) else r
+                for r in results
+            ]
         return results
 
     # ------------------------------------------------- explanations and questions
 
-    def explain(self, report: Report | Mapping[str, Any]) -> Explanation:
+    def explain(self, report: Report | Mapping[str, Any], *, lang: str = "en") -> Explanation:
         """Why and why not: each hypothesis the report touches, with evidence for,
-        against and missing (see :mod:`hamtriage.flows.explain`)."""
+        against and missing (see :mod:`hamtriage.flows.explain`); ``lang`` as for
+        :meth:`triage`."""
         from .flows.explain import explain_report
+        from .flows.localized import in_language
 
-        return explain_report(self._state, report)  # one pack even during a reload
+        runner = in_language(self._state, lang)  # one pack even during a reload
+        return explain_report(runner, report).model_copy(update={"lang": lang})
 
-    def next_questions(self, report: Report | Mapping[str, Any], limit: int = 3) -> Interview:
+    def next_questions(
+        self, report: Report | Mapping[str, Any], limit: int = 3, *, lang: str = "en"
+    ) -> Interview:
         """The questions whose answers could change the result most, red flags first,
-        and ``should_stop`` (see :mod:`hamtriage.flows.interview`). Stateless."""
+        and ``should_stop`` (see :mod:`hamtriage.flows.interview`). Stateless. ``lang``
+        as for :meth:`triage`."""
         from .flows.interview import next_questions
+        from .flows.localized import in_language
 
-        return next_questions(report, limit, engine=self._state)
+        runner = in_language(self._state, lang)
+        return next_questions(report, limit, engine=runner).model_copy(update={"lang": lang})
 
     def retest(
         self,

@@ -17,6 +17,7 @@ __all__ = [
     "EngineError",
     "EngineUnavailableError",
     "HamtriageError",
+    "LanguageError",
     "ReportError",
     "ReportProblem",
     "RuleIssue",
@@ -209,6 +210,25 @@ class ReportError(HamtriageError, ValueError):
             value=value,
             suggestions=first.suggestions,
             problems=listed,
+        )
+
+
+class LanguageError(ReportError):
+    """A ``lang`` the library or the rule pack does not have; :attr:`lang` is what was
+    asked, :attr:`available` the languages there are (``field`` is ``"lang"``)."""
+
+    def __init__(self, lang: object, available: Iterable[str], *, pack: str = "") -> None:
+        from .catalog import close_tags, is_tag
+
+        self.lang = lang
+        self.available: tuple[str, ...] = tuple(available)
+        listed = ", ".join(self.available)
+        if is_tag(lang) and pack:
+            message = f"the rule pack {pack} has no '{lang}' translation (its languages: {listed})"
+        else:
+            message = f"unknown language {lang!r} (languages: {listed})"
+        super().__init__(
+            message, field="lang", value=lang, suggestions=close_tags(lang, self.available)
         )
 
 

@@ -13,7 +13,7 @@ import hamtriage
 PACKAGE = Path(hamtriage.__file__).parent
 
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("base", ("_version", "errors", "levels", "results", "scoring")),
+    ("base", ("_version", "errors", "levels", "results", "scoring", "catalog")),
     ("rules", ("rules",)),
     ("report", ("report", "_report_check")),
     ("runtime", ("runtime",)),

@@ -8,6 +8,7 @@ from typing import Any
 from ..engine import compiled_state
 from ..errors import HamtriageError, ReportError
 from . import _input
+from ._lang import lang_for
 from ._output import add_format_argument
 from .triage import engine_for
 
@@ -62,16 +63,17 @@ def run(args: argparse.Namespace) -> int:
     before = read_report(args.before, "before")
     after = read_report(args.after, "after")
     engine = engine_for(args.rules)
+    lang = lang_for(args, engine.pack)
     if args.explain:
         explanation = explain_retest(
-            compiled_state(engine), before, after, intervention=args.intervention
+            compiled_state(engine), before, after, intervention=args.intervention, lang=lang
         )
         if args.format == "json":
             print(explanation.model_dump_json(indent=2))
         else:
             print(explanation.to_markdown() if args.format == "markdown" else explanation.to_text())
         return 0
-    result = engine.retest(before, after, intervention=args.intervention)
+    result = engine.retest(before, after, intervention=args.intervention, lang=lang)
     if args.format == "json":
         print(result.model_dump_json(indent=2))
     elif args.format == "markdown":

@@ -105,6 +105,7 @@ class Explanation(_Model):
     red_flags: tuple[str, ...] = ()
     disclaimer: str = DISCLAIMER
     pack: str
+    lang: str = "en"
 
     def hypothesis(self, hypothesis_id: str) -> HypothesisExplanation | None:
         """The explanation of one hypothesis, if the report touched it."""

@@ -89,35 +89,38 @@ class Interview(_Model):
     top_hypothesis: str | None = None
     remaining: int = 0
     note: str | None = None
+    lang: str = "en"
 
     def to_text(self) -> str:
-        """Plain text: numbered questions with the test to run and why they matter."""
+        """Plain text: numbered questions with the test to run and why they matter (in
+        this interview's ``lang``)."""
+        from ..catalog import message
+
+        def m(key: str, **values: object) -> str:
+            return message(self.lang, key, **values)
+
         lines: list[str] = []
         if self.note:
             lines.append(self.note)
         elif not self.questions:
-            lines.append("No further questions.")
+            lines.append(m("interview.none"))
         for n, q in enumerate(self.questions, 1):
-            flag = " [red-flag screen]" if q.red_flag else ""
+            flag = f" [{m('interview.red_flag_screen')}]" if q.red_flag else ""
             lines.append(f"{n}. {q.text}{flag}")
-            lines.append(f"   about: {q.label} ({q.id}, {q.kind})")
+            lines.append(f"   {m('interview.about')}: {q.label} ({q.id}, {q.kind})")
             if q.test:
-                unit = f" Record it in {q.unit}." if q.unit else ""
-                sides = " Test both sides." if q.sided else ""
-                lines.append(f"   test: {q.test}{unit}{sides}")
+                unit = " " + m("interview.record_in", unit=q.unit) if q.unit else ""
+                sides = " " + m("interview.both_sides") if q.sided else ""
+                lines.append(f"   {m('interview.test')}: {q.test}{unit}{sides}")
             elif q.unit:
-                lines.append(f"   answer in {q.unit}")
-            lines.append(f"   why: {q.why}")
+                lines.append(f"   {m('interview.answer_in', unit=q.unit)}")
+            lines.append(f"   {m('interview.why')}: {q.why}")
         lines.append("")
         if self.should_stop:
-            lines.append(
-                "Stop: no answer left to ask could change the level or the top hypothesis."
-            )
+            lines.append(m("interview.stop"))
         else:
-            lines.append(
-                f"Keep asking: {self.remaining} question{'s' if self.remaining != 1 else ''} "
-                "could still change the result."
-            )
+            key = "interview.keep_asking_one" if self.remaining == 1 else "interview.keep_asking"
+            lines.append(m(key, n=self.remaining))
         return "\n".join(lines)
 
 

@@ -58,6 +58,7 @@ from ..rules.schema import (
     SymptomCond,
 )
 from ..runtime.compiler import compile_pack
+from .lint_i18n import I18N_CODES, translation_issues
 
 __all__ = ["LINT_CODES", "lint", "lint_pack"]
 
@@ -70,6 +71,7 @@ LINT_CODES = (
     "conflict",
     "unused_vocabulary",
     "no_recommendation",
+    *I18N_CODES,
 )
 
 
@@ -248,6 +250,7 @@ def lint_pack(pack: RulePack) -> list[RuleIssue]:
                     )
 
     issues += _vocabulary_issues(pack)
+    issues += translation_issues(pack)  # rules/i18n: missing texts, numbers, placeholders
     return sorted(issues, key=lambda i: (i.path, i.line, i.column, i.message))
 
 

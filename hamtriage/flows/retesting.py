@@ -56,8 +56,8 @@ Side = Literal["left", "right", "asymmetry"]
 
 VERDICTS_TEXT: tuple[Verdict, ...] = ("improved", "no_real_change", "worse")
 """The verdicts, in order."""
-LANGUAGES = ("en",)
-"""Languages of a re-test's texts (Dutch when the pack has Dutch texts)."""
+LANGUAGES = ("en", "nl")
+"""Languages of the library's texts; a re-test speaks those of its pack (``pack.languages``)."""
 DEFAULT_MDC_SHARE = 0.1
 """A measurement whose pack gives no MDC is judged against this share of its valid range."""
 _SIDES: tuple[Side, ...] = ("left", "right")
@@ -293,22 +293,18 @@ def retest_facts(
     lang: str = "en",
 ) -> tuple[RetestResult, Facts]:
     """:func:`retest`, and the second report's facts with the changes (for explanations)."""
-    if lang not in LANGUAGES:
-        raise ReportError(
-            f"unsupported language '{lang}' (supported: {', '.join(LANGUAGES)})",
-            field="lang",
-            value=lang,
-            suggestions=suggest(str(lang), LANGUAGES),
-        )
+    from .translate import localize, resolve_lang
+
     pack = engine.pack
+    lang = resolve_lang(lang, pack)  # a LanguageError (a ReportError on field "lang")
     done = _intervention(pack, intervention)
     fb = _facts(engine, before, "before")
     fa = _facts(engine, after, "after")
     changes, not_retested = compare(pack, fb, fa)
     verdicts = {change_key(c.measurement, c.side): c.verdict for c in changes}
     fa = replace(fa, changes=verdicts, interventions=frozenset({done}) if done else frozenset())
-    first = engine.triage_facts(fb)
-    second = engine.triage_facts(fa)
+    first = localize(engine.triage_facts(fb), pack, lang)
+    second = localize(engine.triage_facts(fa), pack, lang)
     hyp_b = [h.id for h in first.hypotheses]
     hyp_a = [h.id for h in second.hypotheses]
     rec_b = [r.id for r in first.recommendations]

@@ -55,6 +55,7 @@ _SOURCES = (
     "rules/_retest_checks.py",
     "rules/_snapshot.py",
     "rules/_yaml.py",
+    "rules/i18n.py",
     "rules/loader.py",
     "rules/pack.py",
     "rules/phrases.py",
@@ -209,7 +210,9 @@ def locate(root: Path, files: list[tuple[Path, str]]) -> Snapshot | None:
             data = _read_capped(file)
             if data is None:
                 return None
-            digests.append((file.name, hashlib.sha256(data).digest()))
+            # a translation file is named i18n/<name>, as in the loaded pack's files
+            name = file.relative_to(root).as_posix()
+            digests.append((name, hashlib.sha256(data).digest()))
         content = content_hash(digests)  # what the loaded pack's content_hash will be
         key = hashlib.sha256(where.digest() + _code() + content.encode()).digest()
     except (OSError, UnicodeError, ValueError):

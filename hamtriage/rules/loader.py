@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import RuleIssue, RulePackError, a_or_an, suggest
 from ..levels import RecommendationKind, TriageLevel
-from . import _snapshot
+from . import _snapshot, i18n
 from ._files import MAX_FILES, MAX_IDS, MAX_PACK_BYTES, MAX_RULE_CONDITIONS, MAX_RULES, rule_files
 from ._graph import find_cycle
 from ._retest_checks import change_condition_issues, retest_issues
@@ -544,14 +544,20 @@ def load_pack(path: str | os.PathLike[str]) -> RulePack:
     """
     root = Path(path)
     files = _rule_files(root)
+    extra, refused = i18n.translation_paths(root)  # i18n/*.yaml: the pack's translations
     snapshot = None
-    if not isinstance(files, tuple):
-        snapshot = _snapshot.locate(root, [(file, _display(root, file)) for file in files])
+    if not isinstance(files, tuple) and not refused:
+        every = [*files, *extra]
+        snapshot = _snapshot.locate(root, [(file, _display(root, file)) for file in every])
         pack = snapshot.read() if snapshot is not None else None
         if pack is not None:
             return pack
     col = _Collector()
-    pack = _check_pack(str(root.resolve()), path, _read_files(root, files, col), col)
+    pack = i18n.with_translations(
+        lambda: _check_pack(str(root.resolve()), path, _read_files(root, files, col), col),
+        i18n.read_translation_dir(root),
+        str(path),
+    )
     if snapshot is not None:
         snapshot.write(pack)
     return pack
@@ -568,7 +574,8 @@ def load_pack_from_texts(texts: Mapping[str, str | bytes], *, name: str = "<text
     from ._yaml import parse_yaml  # PyYAML is imported when a pack is parsed
 
     col = _Collector()
-    names = sorted(texts)
+    translations = i18n.parse_translation_texts(texts)  # names under i18n/
+    names = sorted(n for n in texts if not i18n.is_translation_name(n))
     if not names:
         col.issues.append(RuleIssue(name, 1, 1, "no rule files given", code="empty"))
     elif len(names) > MAX_FILES:
@@ -601,7 +608,9 @@ def load_pack_from_texts(texts: Mapping[str, str | bytes], *, name: str = "<text
         docs.append(
             parse_yaml(text.encode("utf-8") if isinstance(text, str) else bytes(text), file)
         )
-    return _check_pack(None, name, _validate_all(docs, col), col)
+    return i18n.with_translations(
+        lambda: _check_pack(None, name, _validate_all(docs, col), col), translations, name
+    )
 
 
 def _check_pack(
