@@ -8,7 +8,7 @@ from typing import Any
 
 from hamtriage import Engine, Report, TriageResult
 
-from .models import VocabularyItem
+from .models import DEFAULT_LANGUAGE, VocabularyItem
 
 __all__ = ["audit_row", "audit_rows", "normalised", "red_flag_ids", "vocabulary"]
 
@@ -62,8 +62,14 @@ def audit_rows(
     ]
 
 
-def vocabulary(engine: Engine) -> list[VocabularyItem]:
+def vocabulary(engine: Engine, lang: str = DEFAULT_LANGUAGE) -> list[VocabularyItem]:
+    """Every vocabulary item, its texts in ``lang`` (English where the pack has no
+    translation of a text)."""
     pack = engine.pack
+    if lang != DEFAULT_LANGUAGE:
+        from hamtriage.rules.translated import translated_pack
+
+        pack = translated_pack(pack, lang)
     flagged = red_flag_ids(engine)
     out: list[VocabularyItem] = []
     for vid, kind in pack.kinds.items():

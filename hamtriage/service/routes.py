@@ -64,9 +64,9 @@ async def triage_and_record(
     """
     engine, committer = await ready(service)
     if endpoint == "triage":
-        results = [engine.triage(report) for report in reports]
+        results = [engine.triage(report, lang=lang) for report in reports]
     else:  # up to 1,000 reports: off the event loop
-        results = await asyncio.to_thread(_triage_all, engine, reports)
+        results = await asyncio.to_thread(_triage_all, engine, reports, lang)
     keep = service.config.store_reports
     rows = audit_rows(engine, endpoint, lang, reports, results, keep=keep)
     return results, await committer.add(rows)
@@ -128,7 +128,7 @@ def build_router(service: Service) -> APIRouter:
     )
     def explain(report: Report, lang: Lang) -> Response:
         engine, _ = service.require()
-        return _json(engine.explain(report).model_dump_json(), lang)
+        return _json(engine.explain(report, lang=lang).model_dump_json(), lang)
 
     @router.post(
         "/next-questions",
@@ -142,7 +142,8 @@ def build_router(service: Service) -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=50)] = 3,
     ) -> Response:
         engine, _ = service.require()
-        return _json(engine.next_questions(report, limit=limit).model_dump_json(), lang)
+        questions = engine.next_questions(report, limit=limit, lang=lang)
+        return _json(questions.model_dump_json(), lang)
 
     @router.post(
         "/parse",
@@ -165,8 +166,8 @@ def build_router(service: Service) -> APIRouter:
                     )
                 ],
             )
-        parsed = hamtriage.parse_text(body.text, engine.pack)
-        result = engine.triage(parsed.report)
+        parsed = hamtriage.parse_text(body.text, engine.pack, lang=body.lang.lower())
+        result = engine.triage(parsed.report, lang=lang)
         out = ParseResponse(
             parsed=parsed,
             suspected=list(parsed.report.suspected),
@@ -178,11 +179,11 @@ def build_router(service: Service) -> APIRouter:
     @router.get(
         "/pack", response_model=PackResponse, responses=GET_ERRORS, summary="The rule pack served"
     )
-    def pack(lang: Lang) -> PackResponse:
+    def pack(lang: Lang) -> Response:
         engine, _ = service.require()
         current = engine.pack
         info = engine.triage(Report()).pack
-        return PackResponse(
+        out = PackResponse(
             name=info.name,
             version=info.version,
             content_hash=info.content_hash,
@@ -190,6 +191,7 @@ def build_router(service: Service) -> APIRouter:
             languages=available_languages(engine),
             rules=len(current.rules),
         )
+        return _json(out.model_dump_json(), lang)
 
     @router.get(
         "/vocabulary",
@@ -197,14 +199,15 @@ def build_router(service: Service) -> APIRouter:
         responses=GET_ERRORS,
         summary="Ids, labels, questions, units and ranges",
     )
-    def vocabulary(lang: Lang) -> VocabularyResponse:
+    def vocabulary(lang: Lang) -> Response:
         engine, _ = service.require()
-        return VocabularyResponse(lang=lang, items=list_vocabulary(engine))
+        out = VocabularyResponse(lang=lang, items=list_vocabulary(engine, lang))
+        return _json(out.model_dump_json(), lang)
 
     return router
 
 
-def _triage_all(engine: Engine, reports: Sequence[Report]) -> list[TriageResult]:
+def _triage_all(engine: Engine, reports: Sequence[Report], lang: str) -> list[TriageResult]:
     """Every report checked before any is triaged; a 422 lists the problems of them all
     (``triage_many`` alone stops at the first invalid report)."""
     valid: list[Report] = []
@@ -223,4 +226,4 @@ def _triage_all(engine: Engine, reports: Sequence[Report]) -> list[TriageResult]
     if items:
         noun = "problem" if len(items) == 1 else "problems"
         raise ProblemError(422, f"{len(items)} {noun} in the reports", items)
-    return list(engine.triage_many(valid)) if valid else []
+    return list(engine.triage_many(valid, lang=lang)) if valid else []
