@@ -74,19 +74,22 @@ class GroupCommitter:
             first = self._queue.get()
             if first is None:
                 return
-            group: list[_Job] = [first]
-            size = len(first[0])
-            while size < self.max_rows:  # everything that arrived meanwhile joins this commit
-                try:
-                    job = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if job is None:
-                    stopping = True
-                    break
-                group.append(job)
-                size += len(job[0])
-            self._commit(group)
+            # the group is gathered once it is this process's turn to write, so that
+            # what arrived while another worker committed joins this commit
+            with self.store.writer_turn():
+                group: list[_Job] = [first]
+                size = len(first[0])
+                while size < self.max_rows:  # everything waiting joins this commit
+                    try:
+                        job = self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    if job is None:
+                        stopping = True
+                        break
+                    group.append(job)
+                    size += len(job[0])
+                self._commit(group)
 
     def _commit(self, group: list[_Job]) -> None:
         # RUNNING from here: a request cancelled now (its client left) cannot cancel the

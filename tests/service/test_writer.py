@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -104,3 +105,27 @@ def test_async_add_awaits_the_commit(store: CountingStore) -> None:
         committer.close()
     assert {i for group in ids for i in group} == store.ids()
     assert len(store.ids()) == 16
+
+
+def test_workers_sharing_a_sqlite_file_take_turns(tmp_path: Path) -> None:
+    """Two stores on one file stand for two worker processes (flock is per open file)."""
+    url = f"sqlite:///{tmp_path}/audit.sqlite3"
+    other = AuditStore(url)
+    mine = CountingStore(url)
+    mine.gate.set()
+    committer = GroupCommitter(mine)
+    try:
+        with other.writer_turn():  # the other worker is committing
+            waiting = [committer.submit([ROW]) for _ in range(5)]
+            time.sleep(0.3)
+            assert not any(f.done() for f in waiting)  # its turn has not come
+            assert mine.groups == []
+        started = time.monotonic()
+        ids = [i for f in waiting for i in f.result(timeout=10)]
+        assert time.monotonic() - started < 2  # woken when the turn was released
+    finally:
+        committer.close()
+        other.close()
+    assert set(ids) == mine.ids()
+    assert mine.groups == [5]  # what queued meanwhile went in one commit
+    assert (tmp_path / "audit.sqlite3.write-lock").exists()
