@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
@@ -63,12 +63,17 @@ async def triage_and_record(
     validated first, so that the 422 lists the problems of them all.
     """
     engine, committer = await ready(service)
-    if endpoint == "triage":
-        results = [engine.triage(report, lang=lang) for report in reports]
-    else:  # up to 1,000 reports: off the event loop
-        results = await asyncio.to_thread(_triage_all, engine, reports, lang)
     keep = service.config.store_reports
-    rows = audit_rows(engine, endpoint, lang, reports, results, keep=keep)
+
+    def work() -> tuple[list[TriageResult], list[dict[str, Any]]]:
+        if endpoint == "triage":
+            results = [engine.triage(report, lang=lang) for report in reports]
+        else:
+            results = _triage_all(engine, reports, lang)
+        return results, audit_rows(engine, endpoint, lang, reports, results, keep=keep)
+
+    # a single triage on the event loop; up to 1,000 reports off it
+    results, rows = work() if endpoint == "triage" else await asyncio.to_thread(work)
     return results, await committer.add(rows)
 
 
