@@ -42,7 +42,7 @@ _NAMES = {
 def messages(lang: str) -> Mapping[str, str]:
     """The catalog of ``lang`` (one of :data:`LANGUAGES`), read-only."""
     if lang not in LANGUAGES:
-        raise LanguageError(lang, LANGUAGES)
+        raise LanguageError(lang, LANGUAGES, suggestions=close_tags(lang, LANGUAGES))
     text = resources.files("hamtriage").joinpath("_catalog", f"{lang}.json").read_text("utf-8")
     data = json.loads(text)
     return MappingProxyType({str(k): str(v) for k, v in data.items()})
@@ -63,7 +63,7 @@ def check_lang(lang: object, available: Iterable[str] = LANGUAGES, *, pack: str 
     tags = tuple(available)
     if isinstance(lang, str) and lang in tags:
         return lang
-    raise LanguageError(lang, tags, pack=pack)
+    raise LanguageError(lang, tags, pack=pack, suggestions=close_tags(lang, tags))
 
 
 def close_tags(lang: object, tags: Iterable[str]) -> tuple[str, ...]:

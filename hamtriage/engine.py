@@ -39,6 +39,7 @@ class Engine:
         self._state = Compiled(pack)
         self._shared = False
         self._owns = True  # False for an unpickled engine: its state is the process's
+        self._closed = False  # set by close() on an engine that does not own its state
 
     @classmethod
     def _over(cls, state: Compiled, *, shared: bool = False) -> Engine:
@@ -46,6 +47,7 @@ class Engine:
         engine._state = state
         engine._shared = shared
         engine._owns = False
+        engine._closed = False
         return engine
 
     # ----------------------------------------------------------------- building
@@ -80,7 +82,7 @@ class Engine:
         if self._shared:
             raise HamtriageError("the shared default engine cannot be reloaded")
         old = self._state
-        if old.ruleset.closed:
+        if old.ruleset.closed or self._closed:
             raise EngineError("the engine is closed")
         if path is None:
             path = old.pack.root
@@ -95,12 +97,20 @@ class Engine:
         """Free the engine's ruleset. Further triage calls raise :class:`EngineError`.
 
         An engine unpickled in a worker shares its process's compiled pack with every
-        other engine unpickled there: closing it leaves that pack running.
+        other engine unpickled there (and with those unpickled later): closing it closes
+        this engine only, as its triage calls say, and leaves that pack running.
         """
         if self._shared:
             raise HamtriageError("the shared default engine cannot be closed")
         if self._owns:
             self._state.ruleset.close()
+        else:
+            self._closed = True
+
+    def _refuse_if_closed(self) -> None:
+        # an owned state refuses by itself (its ruleset is closed); a shared one cannot
+        if self._closed:
+            raise EngineError("the engine is closed")
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Engines pickle by content: the pack's files and content hash travel, so a worker
@@ -140,6 +150,8 @@ class Engine:
         language of the texts; ids, levels and numbers are the same in every language.
         A language the pack lacks raises :class:`~hamtriage.LanguageError`.
         """
+        if self._closed:
+            self._refuse_if_closed()
         state = self._state
         if lang == "en":
             return state.triage(report)
@@ -186,6 +198,7 @@ class Engine:
         """
         from .flows.batch import triage_many
 
+        self._refuse_if_closed()
         state = self._state
         if lang != "en":
             from .flows.translate import localize, resolve_lang
@@ -208,6 +221,7 @@ class Engine:
         from .flows.explain import explain_report
         from .flows.localized import in_language
 
+        self._refuse_if_closed()
         runner = in_language(self._state, lang)  # one pack even during a reload
         return explain_report(runner, report).model_copy(update={"lang": lang})
 
@@ -220,6 +234,7 @@ class Engine:
         from .flows.interview import next_questions
         from .flows.localized import in_language
 
+        self._refuse_if_closed()
         runner = in_language(self._state, lang)
         return next_questions(report, limit, engine=runner).model_copy(update={"lang": lang})
 
@@ -235,6 +250,7 @@ class Engine:
         with the changes as evidence (see :mod:`hamtriage.flows.retesting`)."""
         from .flows.retesting import retest
 
+        self._refuse_if_closed()
         return retest(self._state, before, after, intervention=intervention, lang=lang)
 
 

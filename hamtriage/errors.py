@@ -217,19 +217,24 @@ class LanguageError(ReportError):
     """A ``lang`` the library or the rule pack does not have; :attr:`lang` is what was
     asked, :attr:`available` the languages there are (``field`` is ``"lang"``)."""
 
-    def __init__(self, lang: object, available: Iterable[str], *, pack: str = "") -> None:
-        from .catalog import close_tags, is_tag
-
+    def __init__(
+        self,
+        lang: object,
+        available: Iterable[str],
+        *,
+        pack: str = "",
+        suggestions: tuple[str, ...] = (),
+    ) -> None:
         self.lang = lang
         self.available: tuple[str, ...] = tuple(available)
         listed = ", ".join(self.available)
-        if is_tag(lang) and pack:
+        # a well-formed tag ("fr") is a language the pack lacks; anything else is unknown
+        tag = isinstance(lang, str) and 2 <= len(lang) <= 3 and lang.isascii()
+        if tag and str(lang).isalpha() and str(lang).islower() and pack:
             message = f"the rule pack {pack} has no '{lang}' translation (its languages: {listed})"
         else:
             message = f"unknown language {lang!r} (languages: {listed})"
-        super().__init__(
-            message, field="lang", value=lang, suggestions=close_tags(lang, self.available)
-        )
+        super().__init__(message, field="lang", value=lang, suggestions=suggestions)
 
 
 class EngineError(HamtriageError):

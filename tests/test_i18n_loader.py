@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from hamtriage import Engine, RulePackError, load_pack, load_pack_from_texts
+from hamtriage.rules import loader
 from tests.support.packs import MINIMAL_PACK, write_pack
 
 RULES = """
@@ -57,6 +58,10 @@ items:
 """.lstrip()
 
 
+def _never(*args: object) -> object:
+    raise AssertionError("the pack was parsed, not read from its snapshot")
+
+
 def files(**more: str) -> dict[str, str]:
     return {"pack.yaml": MINIMAL_PACK, "rules.yaml": RULES, **more}
 
@@ -100,7 +105,10 @@ def test_from_a_directory_equals_from_texts_and_pickles(
     monkeypatch.setenv("HAMTRIAGE_CACHE_DIR", str(tmp_path / "cache"))
     root = write_pack(tmp_path / "p", files(**{"i18n/nl.yaml": NL}))
     from_dir = load_pack(root)
-    again = load_pack(root)  # read back from the snapshot
+    assert len(list((tmp_path / "cache").glob("pack-*.pickle"))) == 1
+    monkeypatch.setattr(loader, "_read_files", _never)
+    again = load_pack(root)  # read back from the snapshot: no file is parsed
+    assert pickle.loads(pickle.dumps(again.translations["nl"])) == again.translations["nl"]
     on_disk = list(root.rglob("*.yaml"))
     from_texts = load_pack_from_texts(
         {p.relative_to(root).as_posix(): p.read_text() for p in on_disk}

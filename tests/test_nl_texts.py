@@ -7,9 +7,11 @@ without a Dutch counterpart, a stale id or a changed number fails here.
 
 from __future__ import annotations
 
+import pickle
 import re
 from collections import Counter
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -156,6 +158,12 @@ def test_texts_are_single_paragraphs(doc: dict[str, Any]) -> None:
     assert broken == []
 
 
+def test_dutch_labels_name_one_item_each(doc: dict[str, Any]) -> None:
+    # Dutch labels are accepted where ids are (scenarios, label lookup): no two alike
+    labels = Counter(" ".join(f["label"].lower().split()) for f in doc["items"].values())
+    assert [label for label, n in labels.items() if n > 1] == []
+
+
 def test_no_intake_words_here(doc: dict[str, Any]) -> None:
     for item_id, fields in (doc.get("items") or {}).items():
         assert not set(fields) & set(INTAKE_FIELDS), f"{item_id}: synonyms go in nl.intake.yaml"
@@ -215,3 +223,11 @@ def test_the_pack_loader_reads_every_dutch_text(english: Texts) -> None:
     translation = load_pack(RULES).translations["nl"]
     assert translation.language == "Nederlands"
     assert set(translation.texts) == set(english)
+
+
+def test_the_dutch_texts_survive_pickling() -> None:
+    # the pack's snapshot cache and worker processes pickle the loaded pack
+    translation = load_pack(RULES).translations["nl"]
+    copy = pickle.loads(pickle.dumps(translation))
+    assert copy == translation
+    assert isinstance(copy.texts, MappingProxyType)

@@ -45,6 +45,7 @@ __all__ = [
     "Verdict",
     "compare",
     "describe_change_fact",
+    "facts_after",
     "judge",
     "measurement_error",
     "retest",
@@ -301,8 +302,7 @@ def retest_facts(
     fb = _facts(engine, before, "before")
     fa = _facts(engine, after, "after")
     changes, not_retested = compare(pack, fb, fa)
-    verdicts = {change_key(c.measurement, c.side): c.verdict for c in changes}
-    fa = replace(fa, changes=verdicts, interventions=frozenset({done}) if done else frozenset())
+    fa = _with_changes(fa, changes, done)
     first = localize(engine.triage_facts(fb), pack, lang)
     second = localize(engine.triage_facts(fa), pack, lang)
     hyp_b = [h.id for h in first.hypotheses]
@@ -323,6 +323,19 @@ def retest_facts(
         recommendations_lost=tuple(r for r in rec_b if r not in rec_a),
     )
     return result, fa
+
+
+def facts_after(engine: Compiled, result: RetestResult, after: Report | Mapping[str, Any]) -> Facts:
+    """The facts ``result.after`` was triaged with: the second report ``after`` (the one
+    ``result`` re-tested) with ``result``'s changes and intervention (for explanations)."""
+    return _with_changes(_facts(engine, after, "after"), result.changes, result.intervention)
+
+
+def _with_changes(facts: Facts, changes: tuple[MeasurementChange, ...], done: str | None) -> Facts:
+    verdicts = {change_key(c.measurement, c.side): c.verdict for c in changes}
+    return replace(
+        facts, changes=verdicts, interventions=frozenset({done}) if done else frozenset()
+    )
 
 
 def describe_change_fact(fact: MatchedFact, pack: RulePack) -> str:
