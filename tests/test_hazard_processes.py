@@ -46,7 +46,7 @@ SAMPLES: dict[type[HamtriageError], HamtriageError] = {
     BatchReportError: BatchReportError("bad", index=4, field="age", value=-1),
     EngineError: EngineError("failed", code=303),
     EngineUnavailableError: EngineUnavailableError("no engine"),
-    LanguageError: LanguageError("xx", ("en", "nl"), pack="p@1"),
+    LanguageError: LanguageError("fr", ("en", "nl"), pack="p@1#abc", suggestions=()),
 }
 
 

@@ -10,6 +10,7 @@ how results are assembled can leave a text in English but never put a wrong one.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -82,6 +83,12 @@ class _Texts:
         return screen.model_copy(update={"label": label, "question": question})
 
 
+@functools.lru_cache(maxsize=32)
+def _texts(pack: RulePack, lang: str) -> _Texts:
+    """The texts of ``pack`` (English or a view), indexed once per pack and language."""
+    return _Texts(pack, lang)
+
+
 def _recommendation(
     rec: Recommendation, result: TriageResult, en: _Texts, to: _Texts
 ) -> Recommendation:
@@ -143,9 +150,8 @@ def localize(result: TriageResult, pack: RulePack, lang: str) -> TriageResult:
         raise HamtriageError(
             f"only an English result can be translated (this one is {result.lang})"
         )
-    view = translated_pack(pack, lang)
-    en, to = _Texts(pack, BASE), _Texts(view, lang)
-    hyps = view.hypotheses
+    en, to = _texts(pack, BASE), _texts(translated_pack(pack, lang), lang)
+    hyps = to.pack.hypotheses
     return result.model_copy(
         update={
             "hypotheses": tuple(
