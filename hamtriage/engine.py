@@ -103,7 +103,7 @@ class Engine:
         if self._shared:
             raise HamtriageError("the shared default engine cannot be closed")
         if self._owns:
-            self._state.ruleset.close()
+            self._state.close()
         else:
             self._closed = True
 
