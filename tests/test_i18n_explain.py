@@ -99,9 +99,8 @@ def test_dutch_numbers_in_explanations_use_a_decimal_comma(engine: Engine) -> No
     assert calf.summary.startswith("Aannemelijk (mogelijk, zekerheid 0,45)")
     (missing,) = [m for m in calf.missing if m.id == "knee_to_wall_cm"]
     assert missing.condition == "op of onder 10 cm"
-    assert missing.text.startswith(
-        "Knie-tot-muurafstand (knee_to_wall_cm) is niet gemeten; op of onder 10 cm"
-    )
+    label = engine.pack.translations["nl"].item("knee_to_wall_cm", "label")
+    assert missing.text.startswith(f"{label} (knee_to_wall_cm) is niet gemeten; op of onder 10 cm")
     assert "zekerheid 0,45" in missing.text
 
 
