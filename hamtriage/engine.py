@@ -103,7 +103,7 @@ class Engine:
         if self._shared:
             raise HamtriageError("the shared default engine cannot be closed")
         if self._owns:
-            self._state.close()
+            self._state.close()  # every ruleset of a split pack
         else:
             self._closed = True
 

@@ -65,6 +65,10 @@ _SOURCES = (
     "rules/loader.py",
     "rules/pack.py",
     "rules/phrases.py",
+    "rules/languages/__init__.py",
+    "rules/languages/en.py",
+    "rules/languages/nl.py",
+    "rules/languages/profile.py",
     "rules/safety.py",
     "rules/schema.py",
 )
