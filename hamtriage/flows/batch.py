@@ -31,12 +31,13 @@ import contextlib
 import itertools
 import math
 import multiprocessing
+import re
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..errors import BatchReportError, EngineError, HamtriageError, ReportError
+from ..errors import BatchReportError, EngineError, HamtriageError, ReportError, ReportProblem
 from ..report import Facts, Report, normalize
 from ..results import TriageResult
 from ._compact import BatchResults, Builder, Row, encode
@@ -51,6 +52,7 @@ __all__ = [
     "BatchReportError",
     "BatchResults",
     "fact_key",
+    "moved",
     "stream",
     "triage_iter",
     "triage_many",
@@ -87,6 +89,26 @@ def fact_key(facts: Facts) -> tuple[Any, ...]:
         facts.sex,
         facts.suspected,
     )
+
+
+_PLACE = re.compile(r"^reports\[\d+\]\.?")
+
+
+def moved(error: BatchReportError, index: int) -> BatchReportError:
+    """``error`` of a report placed at ``index`` instead (a partition triaged on its own
+    numbers its reports from 0)."""
+    if error.index == index:
+        return error
+    plain = ReportError(
+        error.message,
+        field=_PLACE.sub("", error.field),
+        value=error.value,
+        suggestions=error.suggestions,
+        problems=[
+            ReportProblem(_PLACE.sub("", p.field), p.message, p.suggestions) for p in error.problems
+        ],
+    )
+    return BatchReportError.at(index, plain)
 
 
 def _json(state: Compiled, facts: Facts) -> str:

@@ -21,10 +21,10 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..errors import ReportError
+from ..errors import BatchReportError, ReportError
 from ..runtime.run import Compiled, default_compiled, process_runner
 from ._compact import BatchResults
-from .batch import stream
+from .batch import moved, stream
 
 if TYPE_CHECKING:
     from ..engine import Engine
@@ -119,7 +119,11 @@ def triage_dask(
     bag = triage_bag(
         reports, npartitions=npartitions, on_error=on_error, compact=True, engine=engine
     )
-    return BatchResults(state, bag.compute())
+    rows = bag.compute()
+    for i, row in enumerate(rows):
+        if isinstance(row, BatchReportError):  # numbered within its partition
+            rows[i] = moved(row, i)
+    return BatchResults(state, rows)
 
 
 def _state_of(engine: Engine) -> Compiled:
