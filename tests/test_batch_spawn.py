@@ -40,8 +40,10 @@ def _script(tmp_path: Path, body: str) -> subprocess.CompletedProcess[str]:
         "results = engine.triage_many(reports, workers=2)\n",
         "def main() -> None:\n    engine.triage_many(reports, workers=2)\n\nmain()\n",
         # the spawn start method chosen by the script itself, and the streaming call
-        "import multiprocessing\nmultiprocessing.set_start_method('spawn')\n"
-        "results = list(engine.triage_iter(reports, workers=2))\n",
+        (
+            "import multiprocessing\nmultiprocessing.set_start_method('spawn')\n"
+            "results = list(engine.triage_iter(reports, workers=2))\n"
+        ),
     ],
 )
 def test_top_level_workers_call_names_the_fix(tmp_path: Path, body: str) -> None:
