@@ -527,16 +527,28 @@ def _batch_sizes(res: Results, engine: Engine, config: Config) -> None:
     )
 
 
+def _cpu_all() -> float:
+    """CPU seconds of this process and of its children that have ended."""
+    import resource
+
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def _workers(res: Results, engine: Engine, config: Config) -> None:
     """triage_many in this process and on 2 worker processes, interleaved twice."""
     reports = make_reports(engine.pack, config.worker_reports, seed=8000)
     expected = engine.triage_many(reports)
     rates: dict[int | None, list[float]] = {None: [], 1: [], 2: []}
+    cpu: dict[int | None, list[float]] = {None: [], 1: [], 2: []}  # parent + workers
     same = True
     for workers in (None, 2, 1, 2, None):
+        before = _cpu_all()
         t = time.perf_counter()
         spread = engine.triage_many(reports, workers=workers)
         rates[workers].append(len(reports) / (time.perf_counter() - t))
+        cpu[workers].append(_cpu_all() - before)
         same = same and spread.rows == expected.rows
     here = statistics.median(rates[None])
     res.add(
@@ -558,6 +570,14 @@ def _workers(res: Results, engine: Engine, config: Config) -> None:
         f"{best:.2f}x ({', '.join(f'{x:.2f}' for x in ratios)}; "
         f"{statistics.median(rates[2]):,.0f} /s; {'same' if same else 'DIFFERENT'})",
         best >= 1.6 and same,
+    )
+    # the machine's CPU is shared per session (autogroup) with other jobs: the CPU the
+    # workers and the parent spend, against one process's, is what 2 idle cores would see
+    overhead = statistics.median(cpu[2]) / statistics.median(cpu[None])
+    res.add(
+        "workers=2: CPU of parent + workers / CPU of one process (incl. start-up)",
+        "-",
+        f"{overhead:.2f}x (2 idle cores: at most {2 / overhead:.2f}x one process)",
     )
 
 
