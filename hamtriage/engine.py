@@ -103,7 +103,7 @@ class Engine:
         if self._shared:
             raise HamtriageError("the shared default engine cannot be closed")
         if self._owns:
-            self._state.ruleset.close()
+            self._state.close()
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Engines pickle by content: the pack's files and content hash travel, so a worker

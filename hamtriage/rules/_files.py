@@ -89,7 +89,7 @@ largest pack planned."""
 
 MAX_RULES = 40_000
 """Rules per pack at most (four times the 10,000 of the largest pack planned; the engine
-itself takes at most 4,000 engine rules per pack, see ``compiler.LIMITS``)."""
+splits a large pack over rulesets of at most 100 engine rules, see ``runtime.partition``)."""
 
 MAX_RULE_CONDITIONS = 256
 """Leaf conditions in one rule's ``when`` at most: their expansion into alternatives is

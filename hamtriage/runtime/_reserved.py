@@ -14,12 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from .wire import fnv1_32
+from ..errors import RuleIssue
+from ..rules.logic import FactKind, change_key
+from ..rules.pack import RulePack
+from .wire import fact_name, fnv1_32
 
 __all__ = [
     "MAX_SESSIONS",
     "RESERVED_PROPERTIES",
     "SIDS",
+    "check_names",
     "fnv1_32",
     "internal_message_ids",
     "reserved_clashes",
@@ -104,3 +108,51 @@ def reserved_clashes(
             internal = table.get(h)
             if internal is not None and internal != name:
                 yield name, owner, internal
+
+
+def check_names(pack: RulePack, max_stage: int = 0) -> list[RuleIssue]:
+    """Every name a fact can carry must hash apart: durable tells properties by hash (and
+    messages by the hash of their id, which is the fact's name), from each other and
+    from the names durable and the engine use themselves (see :mod:`._reserved`)."""
+    names: dict[str, str] = {"id": "durable's own id", "sid": "durable's own sid"}
+    for t in (FactKind.AGE, FactKind.SEX, FactKind.STAGE):
+        names[t] = f"the {t} fact"
+    for vid, kind in pack.kinds.items():
+        kinds = {
+            "symptom": (FactKind.PRESENT, FactKind.ABSENT),
+            "history": (FactKind.PRESENT, FactKind.ABSENT),
+            "activity": (FactKind.ACTIVITY,),
+            "measurement": (FactKind.MEASUREMENT, FactKind.ASYMMETRY, FactKind.CHANGE),
+            "hypothesis": (FactKind.HYPOTHESIS,),
+            "recommendation": (FactKind.INTERVENTION,),
+        }.get(kind, ())
+        for t in kinds:
+            names[fact_name(t, vid)] = vid
+        if kind == "measurement":  # a re-test's per-side changes
+            for side in ("left", "right", "asymmetry"):
+                names[fact_name(FactKind.CHANGE, change_key(vid, side))] = vid
+    seen: dict[int, str] = {}
+    issues: list[RuleIssue] = []
+    for name, owner in names.items():
+        other = seen.setdefault(fnv1_32(name), name)
+        if other != name:
+            issues.append(
+                RuleIssue.at(
+                    pack.origins.get(owner),
+                    f"the engine cannot tell '{name}' from '{other}' (their 32-bit property "
+                    f"hashes collide); rename '{owner}'",
+                    code="engine_limit",
+                    fallback=pack.root or "<pack>",
+                )
+            )
+    for name, owner, internal in reserved_clashes(names, max_stage):
+        issues.append(
+            RuleIssue.at(
+                pack.origins.get(owner),
+                f"the engine cannot tell the fact '{name}' from its own '{internal}' (their "
+                f"32-bit hashes collide); rename '{owner}'",
+                code="engine_limit",
+                fallback=pack.root or "<pack>",
+            )
+        )
+    return issues

@@ -36,7 +36,6 @@ How the rule language maps onto the Rete engine, and why (see docs/engine-notes 
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,7 +43,7 @@ from typing import Any
 from ..errors import RuleIssue, RulePackError
 from ..levels import EvidenceLevel, TriageLevel
 from ..rules._graph import stratify
-from ..rules.logic import MAX_EXPANSION, Atom, FactKind, change_key, dnf
+from ..rules.logic import MAX_EXPANSION, Atom, FactKind, dnf
 from ..rules.pack import RulePack
 from ..rules.schema import (
     AgainstAction,
@@ -56,8 +55,9 @@ from ..rules.schema import (
     SupportAction,
     iter_conditions,
 )
-from ._reserved import reserved_clashes
-from .wire import BOOT_RULE, engine_number, fact_name, fnv1_32
+from ._reserved import check_names
+from .partition import PARTITION_ABOVE, EngineRule, Unit, partition, property_of
+from .wire import BOOT_RULE, engine_number, fact_name
 
 __all__ = ["LIMITS", "CompiledPack", "CompiledRule", "compile_pack"]
 
@@ -100,12 +100,6 @@ def _chain(atom: Atom) -> tuple[tuple[str, Any], ...]:
     if not chain:
         chain.append((name, 1) if atom.kind.valueless else ("$ex", (name, 1)))
     return tuple(chain)
-
-
-def _property(test: tuple[str, Any]) -> str:
-    """The property one alpha test reads."""
-    op, value = test
-    return str(value[0]) if op.startswith("$") else op
 
 
 def _pattern(chain: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
@@ -161,6 +155,9 @@ class CompiledPack:
     hypothesis_floor: dict[str, float] = field(default_factory=dict)
     """Per hypothesis read by a rule: the lowest confidence any test on it accepts (all
     its tests are lower bounds); a concluded hypothesis below it matches nothing."""
+    units: tuple[Unit, ...] = ()
+    """The engine rulesets the rules are split into (:mod:`.partition`): one, with the
+    whole ``definition``, unless the pack is large or exceeds a ruleset's limits."""
 
 
 def _stages(pack: RulePack) -> tuple[list[int], dict[str, int]]:
@@ -204,69 +201,6 @@ def _effects(rule: Rule) -> dict[str, Any]:
     }
 
 
-def _check_alpha(
-    pack: RulePack, uses: Iterable[tuple[Rule, tuple[tuple[str, Any], ...]]]
-) -> list[RuleIssue]:
-    """Check the alpha network against the C core's fixed-size tables."""
-    issues: list[RuleIssue] = []
-    children: dict[tuple[Any, ...], set[Any]] = {}
-    owners: dict[tuple[Any, ...], Rule] = {}
-    same_condition: Counter[tuple[Any, ...]] = Counter()
-    for rule, chain in uses:
-        same_condition[chain] += 1
-        for depth in range(len(chain)):
-            parent = chain[:depth]
-            children.setdefault(parent, set()).add(chain[depth])
-            owners.setdefault(chain[: depth + 1], rule)
-    reported: set[str] = set()
-    for parent, kids in children.items():
-        if len(kids) > LIMITS["children_per_node"]:
-            rule = owners[(*parent, next(iter(kids)))]
-            if rule.id not in reported:
-                reported.add(rule.id)
-                issues.append(
-                    _issue(
-                        pack,
-                        rule,
-                        f"{len(kids)} different tests follow {parent or 'the root'}; the engine "
-                        f"allows {LIMITS['children_per_node']}",
-                        "engine_limit",
-                    )
-                )
-    # all tests one fact can match at once: every node on its property
-    per_fact: Counter[str] = Counter()
-    heads: dict[str, tuple[Any, ...]] = {}
-    for node in owners:
-        head = _property(node[0])
-        per_fact[head] += 1
-        heads.setdefault(head, node[:1])
-    for head, count in per_fact.items():
-        if count > LIMITS["matches_per_fact"]:
-            rule = owners[heads[head]]
-            issues.append(
-                _issue(
-                    pack,
-                    rule,
-                    f"{count} tests can match the same fact {head}; the engine allows "
-                    f"{LIMITS['matches_per_fact']} (use fewer distinct thresholds)",
-                    "engine_limit",
-                )
-            )
-    for chain, count in same_condition.items():
-        if count > LIMITS["rules_per_condition"]:
-            rule = owners[chain]
-            issues.append(
-                _issue(
-                    pack,
-                    rule,
-                    f"{count} rules share the condition {chain}; the engine allows "
-                    f"{LIMITS['rules_per_condition']}",
-                    "engine_limit",
-                )
-            )
-    return issues
-
-
 def _tested(
     chains: Iterable[tuple[tuple[str, Any], ...]],
 ) -> tuple[frozenset[str], dict[str, float]]:
@@ -276,7 +210,7 @@ def _tested(
     unbounded: set[str] = set()
     for chain in chains:
         for test in chain:
-            name = _property(test)
+            name = property_of(test)
             names.add(name)
             if not name.startswith(f"{FactKind.HYPOTHESIS}:"):
                 continue
@@ -289,63 +223,19 @@ def _tested(
     return frozenset(names), floors
 
 
-def _check_names(pack: RulePack, max_stage: int = 0) -> list[RuleIssue]:
-    """Every name a fact can carry must hash apart: durable tells properties by hash (and
-    messages by the hash of their id, which is the fact's name), from each other and
-    from the names durable and the engine use themselves (see :mod:`._reserved`)."""
-    names: dict[str, str] = {"id": "durable's own id", "sid": "durable's own sid"}
-    for t in (FactKind.AGE, FactKind.SEX, FactKind.STAGE):
-        names[t] = f"the {t} fact"
-    for vid, kind in pack.kinds.items():
-        kinds = {
-            "symptom": (FactKind.PRESENT, FactKind.ABSENT),
-            "history": (FactKind.PRESENT, FactKind.ABSENT),
-            "activity": (FactKind.ACTIVITY,),
-            "measurement": (FactKind.MEASUREMENT, FactKind.ASYMMETRY, FactKind.CHANGE),
-            "hypothesis": (FactKind.HYPOTHESIS,),
-            "recommendation": (FactKind.INTERVENTION,),
-        }.get(kind, ())
-        for t in kinds:
-            names[fact_name(t, vid)] = vid
-        if kind == "measurement":  # a re-test's per-side changes
-            for side in ("left", "right", "asymmetry"):
-                names[fact_name(FactKind.CHANGE, change_key(vid, side))] = vid
-    seen: dict[int, str] = {}
-    issues: list[RuleIssue] = []
-    for name, owner in names.items():
-        other = seen.setdefault(fnv1_32(name), name)
-        if other != name:
-            issues.append(
-                RuleIssue.at(
-                    pack.origins.get(owner),
-                    f"the engine cannot tell '{name}' from '{other}' (their 32-bit property "
-                    f"hashes collide); rename '{owner}'",
-                    code="engine_limit",
-                    fallback=pack.root or "<pack>",
-                )
-            )
-    for name, owner, internal in reserved_clashes(names, max_stage):
-        issues.append(
-            RuleIssue.at(
-                pack.origins.get(owner),
-                f"the engine cannot tell the fact '{name}' from its own '{internal}' (their "
-                f"32-bit hashes collide); rename '{owner}'",
-                code="engine_limit",
-                fallback=pack.root or "<pack>",
-            )
-        )
-    return issues
+def compile_pack(pack: RulePack, *, unit_rules: int = PARTITION_ABOVE) -> CompiledPack:
+    """Compile ``pack``; raise :class:`RulePackError` if a rule exceeds an engine limit.
 
-
-def compile_pack(pack: RulePack) -> CompiledPack:
-    """Compile ``pack``; raise :class:`RulePackError` if it exceeds an engine limit."""
+    ``unit_rules``: engine rules per ruleset above which the pack is split (tests set it
+    low to run small packs split)."""
     stages, hyp_stage = _stages(pack)
-    definition: dict[str, Any] = {BOOT_RULE: {"all": [{"m": {"$s": 1}}], "pri": 0}}
+    boot: dict[str, Any] = {"all": [{"m": {"$s": 1}}], "pri": 0}
+    definition: dict[str, Any] = {BOOT_RULE: boot}
     branch_rule: dict[str, int] = {}
     compiled: list[CompiledRule] = []
     markers: set[int] = set()
     issues: list[RuleIssue] = []
-    uses: list[tuple[Rule, tuple[tuple[str, Any], ...]]] = []
+    engine_rules: list[EngineRule] = []
     matches: dict[str, tuple[tuple[str, str], ...]] = {}
 
     for index, rule in enumerate(pack.rules):
@@ -368,23 +258,25 @@ def compile_pack(pack: RulePack) -> CompiledPack:
             atoms = _merge(conj)
             needs_marker = any(a.negated for a in atoms) or not any(not a.negated for a in atoms)
             patterns: list[dict[str, Any]] = []
+            chains: list[tuple[tuple[str, Any], ...]] = []
             keys: list[tuple[str, str, str]] = []
             for n, atom in enumerate(a for a in atoms if not a.negated):
                 chain = _chain(atom)
-                uses.append((rule, chain))
+                chains.append(chain)
                 patterns.append({f"p{n}": _pattern(chain)})
                 # plain strings: they become result fields (MatchedFact.kind, .id)
                 keys.append((f"p{n}", str(atom.key[0]), str(atom.key[-1])))
+            requires = tuple(dict.fromkeys(property_of(c[0]) for c in chains))
             if needs_marker:
                 # the marker comes before the negations: durable checks a $not only when a
                 # partial match reaches it, which must happen after every fact is in
                 markers.add(stage)
                 chain = ((FactKind.STAGE.value, stage),)
-                uses.append((rule, chain))
+                chains.append(chain)
                 patterns.append({"stage": _pattern(chain)})
             for n, atom in enumerate(a for a in atoms if a.negated):
                 chain = _chain(atom)
-                uses.append((rule, chain))
+                chains.append(chain)
                 patterns.append({f"x{n}$not": _pattern(chain)})
             if len(patterns) > LIMITS["patterns_per_rule"]:
                 issues.append(
@@ -398,9 +290,13 @@ def compile_pack(pack: RulePack) -> CompiledPack:
                 )
                 continue
             name = f"r{index}" if len(conjunctions) == 1 else f"r{index}_{b}"
-            definition[name] = {"all": patterns, "pri": 1 if rule.red_flag else 2, "dist": 0}
+            body = {"all": patterns, "pri": 1 if rule.red_flag else 2, "dist": 0}
+            definition[name] = body
             branch_rule[name] = index
             matches[name] = tuple((t, key) for _, t, key in sorted(keys))
+            engine_rules.append(
+                EngineRule(name, index, stage, body, tuple(chains), requires, needs_marker)
+            )
         reads = tuple(
             sorted(
                 {
@@ -415,20 +311,22 @@ def compile_pack(pack: RulePack) -> CompiledPack:
             CompiledRule(index=index, rule=rule, stage=stage, reads=reads, **_effects(rule))
         )
 
-    if len(definition) > LIMITS["rules_per_ruleset"]:
-        issues.append(
-            RuleIssue(
-                pack.root or "<pack>",
-                1,
-                1,
-                f"the pack compiles to {len(definition)} engine rules; the limit is "
-                f"{LIMITS['rules_per_ruleset']}",
-                code="engine_limit",
+    units, refused = partition(engine_rules, boot, LIMITS, unit_rules)
+    reported: set[int] = set()
+    for engine_rule, why in refused:
+        if engine_rule.index not in reported:
+            reported.add(engine_rule.index)
+            rule = pack.rules[engine_rule.index]
+            issues.append(
+                _issue(
+                    pack,
+                    rule,
+                    f"the engine cannot hold it: {why}; split the rule or simplify its conditions",
+                    "engine_limit",
+                )
             )
-        )
-    issues.extend(_check_alpha(pack, uses))
-    issues.extend(_check_names(pack, max(stages, default=0)))
-    tested, floors = _tested(chain for _, chain in uses)
+    issues.extend(check_names(pack, max(stages, default=0)))
+    tested, floors = _tested(chain for r in engine_rules for chain in r.chains)
     if issues:
         raise RulePackError(issues, pack=pack.root or pack.name)
     return CompiledPack(
@@ -441,4 +339,5 @@ def compile_pack(pack: RulePack) -> CompiledPack:
         matches=matches,
         tested=tested,
         hypothesis_floor=floors,
+        units=units,
     )

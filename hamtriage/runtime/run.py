@@ -22,6 +22,8 @@ from ._construct import trusted
 from ._durable import Ruleset
 from .assemble import CACHE_LIMIT, Assembler
 from .compiler import CompiledPack, compile_pack
+from .partition import PARTITION_ABOVE
+from .split import Split
 from .wire import (
     BOOT_RULE,
     age_json,
@@ -43,21 +45,34 @@ _Shape = tuple[int, tuple[MatchedFact, ...] | None, tuple[tuple[str, str], ...]]
 class Compiled:
     """A pack, its compiled ruleset on the C engine, and the tables that read its output."""
 
-    def __init__(self, pack: RulePack) -> None:
+    def __init__(self, pack: RulePack, *, unit_rules: int = PARTITION_ABOVE) -> None:
         self.pack = pack
-        self.compiled: CompiledPack = compile_pack(pack)
-        self.ruleset = Ruleset(pack.meta.name, self.compiled.definition)
+        self.compiled: CompiledPack = compile_pack(pack, unit_rules=unit_rules)
+        compiled = self.compiled
+        units = compiled.units
+        name = pack.meta.name
+        rulesets: list[Ruleset] = []
+        try:
+            for i, unit in enumerate(units):
+                rulesets.append(
+                    Ruleset(name if len(units) == 1 else f"{name}#{i}", unit.definition)
+                )
+        except BaseException:
+            for made in rulesets:  # a ruleset is never freed by durable itself
+                made.close()
+            raise
+        self.rulesets = tuple(rulesets)
+        self.ruleset = rulesets[0]
         self.pack_info = trusted(PackInfo)(
             name=pack.meta.name,
             version=pack.meta.version,
             content_hash=pack.content_hash,
             id=pack.pack_id,
         )
-        self.assembler = Assembler(pack, self.compiled, self.pack_info)
+        self.assembler = Assembler(pack, compiled, self.pack_info)
         self._messages: dict[str, tuple[tuple[int, tuple[MatchedFact, ...]], ...]] = {}
         self._fragments: dict[tuple[str, str], str] = {}  # one per vocabulary id at most
         self._shapes = self._shape_table()
-        compiled = self.compiled
         self._first_marker = marker_json(0) if 0 in compiled.stage_markers else None
         self._age_tested = FactKind.AGE.value in compiled.tested
         # per later stage: the hypotheses asserted before it (with their JSON prefix), and
@@ -74,6 +89,12 @@ class Compiled:
             )
             for stage in range(1, compiled.max_stage + 1)
         )
+        self._split = Split(self, units) if len(units) > 1 else None
+
+    def close(self) -> None:
+        """Free every ruleset of the pack in the C engine (see :meth:`Ruleset.close`)."""
+        for ruleset in self.rulesets:
+            ruleset.close()
 
     def triage_facts(self, facts: Facts) -> TriageResult:
         """Triage a normalised report on this pack (single and batch triage)."""
@@ -90,6 +111,8 @@ class Compiled:
         final ones (nothing that fired later supports or opposes a hypothesis), they are
         appended to it, so that the result need not compute them again.
         """
+        if self._split is not None:
+            return self._split.run(facts, known)
         fired: dict[int, tuple[MatchedFact, ...]] = {}
         shapes = self._shapes
         valued: dict[tuple[str, str], MatchedFact] = {}  # this call's facts with a value

@@ -10,6 +10,8 @@ level the item's red-flag rules reach, then pack order.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ..levels import TriageLevel
 from ..report import Facts
 from ..results import Screen
@@ -84,6 +86,25 @@ class Screener:
                 region=item.region,
                 rules=rules,
             )
+        # per vocabulary id: the region it puts in play, the screens it names first; the
+        # screens by region (in urgency order), so a triage walks only its regions' ones
+        self._puts: dict[str, str] = {}
+        self._names: dict[str, tuple[str, ...]] = {}
+        for vid in pack.kinds:
+            item = pack.item(vid)
+            region = getattr(item, "region", None)
+            if region not in (None, "any"):
+                self._puts[vid] = str(region)
+            named = getattr(item, "screen_first", None)
+            if named:
+                self._names[vid] = tuple(named)
+        self._position = {vid: n for n, vid in enumerate(self.screens)}
+        self._everywhere = tuple(v for v in self.screens if self._region[v] in (None, "any"))
+        self._of_region: dict[str, tuple[str, ...]] = {}
+        for vid in self.screens:
+            if self._region[vid] not in (None, "any"):
+                region = str(self._region[vid])
+                self._of_region[region] = (*self._of_region.get(region, ()), vid)
         # (regions in play, answered red-flag items, screens named first) -> unscreened
         self._cache: dict[
             tuple[frozenset[str], frozenset[str], tuple[str, ...]], tuple[Screen, ...]
@@ -91,12 +112,8 @@ class Screener:
 
     def regions(self, facts: Facts) -> frozenset[str]:
         """The body regions in play: of the items reported present or measured."""
-        out: set[str] = set()
-        for vid in (*facts.present, *facts.measurements):
-            item = self._pack.item(vid)
-            if item is not None and item.region not in (None, "any"):
-                out.add(str(item.region))
-        return frozenset(out)
+        puts = self._puts
+        return frozenset(puts[vid] for vid in (*facts.present, *facts.measurements) if vid in puts)
 
     def to_confirm(self, facts: Facts) -> tuple[Screen, ...]:
         """The suspected items the report did not also confirm, most urgent first."""
@@ -111,10 +128,10 @@ class Screener:
     def first(self, facts: Facts) -> tuple[str, ...]:
         """The screens the reported items name in their ``screen_first`` (pack data: a
         calf complaint names the DVT signs), in the order named, whatever their region."""
+        names = self._names
         named: list[str] = []
-        for vid in sorted(facts.present):
-            item = self._pack.item(vid)
-            for sid in getattr(item, "screen_first", ()) or ():
+        for vid in sorted(v for v in facts.present if v in names):
+            for sid in names[vid]:
                 if sid not in named:
                     named.append(sid)
         return tuple(named)
@@ -123,19 +140,22 @@ class Screener:
         """Red-flag items of the regions in play neither confirmed nor denied; the
         screens a reported item names in ``screen_first`` come first, in any region."""
         regions = self.regions(facts)
-        answered = (facts.present | facts.absent) & (self.screens.keys() | set(self.first(facts)))
-        first = tuple(v for v in self.first(facts) if v not in answered)
+        named = self.first(facts)
+        answered = (facts.present | facts.absent) & (self.screens.keys() | set(named))
+        first = tuple(v for v in named if v not in answered)
         key = (regions, frozenset(answered), first)
         got = self._cache.get(key)
         if got is None:
-            region_of = self._region
             screens = self.screens
+            if regions:  # the screens of every region, and of none, in urgency order
+                pool = set(self._everywhere)
+                for region in regions:
+                    pool.update(self._of_region.get(region, ()))
+                candidates: Iterable[str] = sorted(pool, key=self._position.__getitem__)
+            else:
+                candidates = screens
             got = tuple(screens[v] if v in screens else self._plain(v) for v in first) + tuple(
-                screen
-                for vid, screen in screens.items()
-                if vid not in answered
-                and vid not in first
-                and (not regions or region_of[vid] in (None, "any") or region_of[vid] in regions)
+                screens[vid] for vid in candidates if vid not in answered and vid not in first
             )
             if len(self._cache) >= CACHE_LIMIT:
                 self._cache.clear()
