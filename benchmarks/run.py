@@ -290,9 +290,9 @@ def run(config: Config, quick: bool) -> Results:
         fresh = make_reports(pack, config.batch_size, seed=7000 + rnd)
         gc.disable()
         try:
-            t = time.perf_counter()
+            t = time.process_time()  # CPU time, as the batch row beside it
             engine.triage_many(fresh)
-            batch_rates_nogc.append(len(fresh) / (time.perf_counter() - t))
+            batch_rates_nogc.append(len(fresh) / (time.process_time() - t))
         finally:
             gc.enable()
 
@@ -363,7 +363,7 @@ def run(config: Config, quick: bool) -> Results:
         batch_rate >= 6000,
     )
     res.add(
-        "batch with the collector paused by the caller (gc.disable())",
+        "batch with the collector paused by the caller (gc.disable()), CPU time",
         "-",
         f"{batch_rate_nogc:,.0f} /s",
     )
