@@ -12,43 +12,7 @@ this module defines nothing, so pytest runs of other projects are unaffected.
 
 from __future__ import annotations
 
-from importlib.util import find_spec
+from ._bdd_deps import bdd_available
 
-
-def _available() -> bool:
-    try:
-        return find_spec("pytest") is not None and find_spec("pytest_bdd") is not None
-    except (ImportError, ValueError):
-        return False
-
-
-if _available():
-    from .bdd import (
-        hamtriage_engine,
-        hamtriage_scenario,
-        pytest_addoption,
-        pytest_bdd_before_step,
-        pytest_bdd_step_error,
-        pytest_bdd_step_func_lookup_error,
-        pytest_collect_file,
-        pytest_configure,
-        pytest_runtest_makereport,
-        pytest_terminal_summary,
-        pytest_unconfigure,
-    )
-
-    pytest_plugins = ["hamtriage.bdd.steps"]
-
-    __all__ = [
-        "hamtriage_engine",
-        "hamtriage_scenario",
-        "pytest_addoption",
-        "pytest_bdd_before_step",
-        "pytest_bdd_step_error",
-        "pytest_bdd_step_func_lookup_error",
-        "pytest_collect_file",
-        "pytest_configure",
-        "pytest_runtest_makereport",
-        "pytest_terminal_summary",
-        "pytest_unconfigure",
-    ]
+if bdd_available():
+    from .bdd._plugin import *  # noqa: F403 - the plugin's hooks, fixtures and step modules

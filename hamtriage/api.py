@@ -15,13 +15,14 @@ if TYPE_CHECKING:
 __all__ = ["retest", "triage"]
 
 
-def triage(report: Report | Mapping[str, Any]) -> TriageResult:
+def triage(report: Report | Mapping[str, Any], *, lang: str = "en") -> TriageResult:
     """Triage ``report`` on the bundled rule pack (the engine is built on first use).
 
     ``report`` is a :class:`Report` or a mapping of the same shape (e.g. parsed JSON).
     Raises :class:`~hamtriage.ReportError` naming the bad field for invalid input.
+    ``lang="nl"`` gives the texts in Dutch (ids, levels and numbers are the same).
     """
-    return Engine.default().triage(report)
+    return Engine.default().triage(report, lang=lang)
 
 
 def retest(

@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from .errors import HamtriageError, ReportError, RulePackError
+from .errors import HamtriageError, LanguageError, ReportError, RulePackError
 
 __all__ = ["COMMANDS", "main"]
 
@@ -39,8 +39,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"hamtriage {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    from ._commands._lang import add_lang_argument
+
     for name in COMMANDS:
         importlib.import_module(f"hamtriage._commands.{name}").add_parser(sub)
+    for command in sub.choices.values():  # --lang on every command
+        add_lang_argument(command)
     return parser
 
 
@@ -55,6 +59,11 @@ def _version() -> str:
         return __version__
 
 
+def _did_you_mean(exc: LanguageError) -> str:
+    quoted = ", ".join(f"'{s}'" for s in exc.suggestions)
+    return f" (did you mean {quoted}?)" if quoted else ""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = _parser()
@@ -64,6 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code) if isinstance(exc.code, int) else 2
     try:
         code: int = args.func(args)
+    except LanguageError as exc:
+        print(f"hamtriage: --lang: {exc.message}{_did_you_mean(exc)}", file=sys.stderr)
+        return 2
     except ReportError as exc:
         # one line per problem, so that a report with several mistakes is fixed in one go
         lines = [str(exc)] if len(exc.problems) == 1 else [str(p) for p in exc.problems]

@@ -42,6 +42,7 @@ class Engine:
         self._state = Compiled(pack)
         self._shared = False
         self._owns = True  # False for an unpickled engine: its state is the process's
+        self._closed = False  # set by close() on an engine that does not own its state
 
     @classmethod
     def _over(cls, state: Compiled, *, shared: bool = False) -> Engine:
@@ -49,6 +50,7 @@ class Engine:
         engine._state = state
         engine._shared = shared
         engine._owns = False
+        engine._closed = False
         return engine
 
     # ----------------------------------------------------------------- building
@@ -83,7 +85,7 @@ class Engine:
         if self._shared:
             raise HamtriageError("the shared default engine cannot be reloaded")
         old = self._state
-        if old.ruleset.closed:
+        if old.ruleset.closed or self._closed:
             raise EngineError("the engine is closed")
         if path is None:
             path = old.pack.root
@@ -98,12 +100,20 @@ class Engine:
         """Free the engine's ruleset. Further triage calls raise :class:`EngineError`.
 
         An engine unpickled in a worker shares its process's compiled pack with every
-        other engine unpickled there: closing it leaves that pack running.
+        other engine unpickled there (and with those unpickled later): closing it closes
+        this engine only, as its triage calls say, and leaves that pack running.
         """
         if self._shared:
             raise HamtriageError("the shared default engine cannot be closed")
         if self._owns:
-            self._state.close()
+            self._state.close()  # every ruleset of a split pack
+        else:
+            self._closed = True
+
+    def _refuse_if_closed(self) -> None:
+        # an owned state refuses by itself (its ruleset is closed); a shared one cannot
+        if self._closed:
+            raise EngineError("the engine is closed")
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Engines pickle by content: the pack's files and content hash travel, so a worker
@@ -136,9 +146,22 @@ class Engine:
         """
         return validate_report(report, self._state.pack)
 
-    def triage(self, report: Report | Mapping[str, Any]) -> TriageResult:
-        """Triage one report. Raises :class:`~hamtriage.ReportError` for bad input."""
-        return self._state.triage(report)
+    def triage(self, report: Report | Mapping[str, Any], *, lang: str = "en") -> TriageResult:
+        """Triage one report. Raises :class:`~hamtriage.ReportError` for bad input.
+
+        ``lang`` (``"en"``, or a language of the pack such as ``"nl"``) chooses the
+        language of the texts; ids, levels and numbers are the same in every language.
+        A language the pack lacks raises :class:`~hamtriage.LanguageError`.
+        """
+        if self._closed:
+            self._refuse_if_closed()
+        state = self._state
+        if lang == "en":
+            return state.triage(report)
+        from .flows.translate import localize, resolve_lang
+
+        checked = resolve_lang(lang, state.pack)
+        return localize(state.triage(report), state.pack, checked)
 
     @overload
     def triage_many(
@@ -147,6 +170,7 @@ class Engine:
         *,
         workers: int | None = None,
         on_error: Literal["raise"] = "raise",
+        lang: str = "en",
     ) -> BatchResults[TriageResult]: ...
 
     @overload
@@ -156,6 +180,7 @@ class Engine:
         *,
         workers: int | None = None,
         on_error: Literal["return"],
+        lang: str = "en",
     ) -> BatchResults[TriageResult | ReportError]: ...
 
     def triage_many(
@@ -164,6 +189,7 @@ class Engine:
         *,
         workers: int | None = None,
         on_error: Literal["raise", "return"] = "raise",
+        lang: str = "en",
     ) -> BatchResults[TriageResult] | BatchResults[TriageResult | ReportError]:
         """Triage many reports; results come back in order (see :mod:`hamtriage.flows.batch`).
 
@@ -174,12 +200,21 @@ class Engine:
         first invalid report raises :class:`~hamtriage.BatchReportError` (a
         ``ReportError`` whose ``field`` starts with ``reports[i]``) and nothing is
         returned; with ``on_error="return"`` that error takes the report's place instead.
+        ``lang`` as for :meth:`triage` (checked before any report is triaged; each result
+        is translated when it is read).
         """
         from .flows.batch import triage_many
 
-        results: BatchResults[Any] = triage_many(
-            self._state, reports, workers=workers, on_error=on_error
-        )
+        self._refuse_if_closed()
+        state = self._state
+        checked = "en"
+        if lang != "en":
+            from .flows.translate import resolve_lang
+
+            checked = resolve_lang(lang, state.pack)
+        results: BatchResults[Any] = triage_many(state, reports, workers=workers, on_error=on_error)
+        if checked != "en":
+            results = results.in_language(checked)
         return results
 
     def triage_iter(
@@ -198,19 +233,29 @@ class Engine:
 
     # ------------------------------------------------- explanations and questions
 
-    def explain(self, report: Report | Mapping[str, Any]) -> Explanation:
+    def explain(self, report: Report | Mapping[str, Any], *, lang: str = "en") -> Explanation:
         """Why and why not: each hypothesis the report touches, with evidence for,
-        against and missing (see :mod:`hamtriage.flows.explain`)."""
+        against and missing (see :mod:`hamtriage.flows.explain`); ``lang`` as for
+        :meth:`triage`."""
         from .flows.explain import explain_report
+        from .flows.localized import in_language
 
-        return explain_report(self._state, report)  # one pack even during a reload
+        self._refuse_if_closed()
+        runner = in_language(self._state, lang)  # one pack even during a reload
+        return explain_report(runner, report).model_copy(update={"lang": lang})
 
-    def next_questions(self, report: Report | Mapping[str, Any], limit: int = 3) -> Interview:
+    def next_questions(
+        self, report: Report | Mapping[str, Any], limit: int = 3, *, lang: str = "en"
+    ) -> Interview:
         """The questions whose answers could change the result most, red flags first,
-        and ``should_stop`` (see :mod:`hamtriage.flows.interview`). Stateless."""
+        and ``should_stop`` (see :mod:`hamtriage.flows.interview`). Stateless. ``lang``
+        as for :meth:`triage`."""
         from .flows.interview import next_questions
+        from .flows.localized import in_language
 
-        return next_questions(report, limit, engine=self._state)
+        self._refuse_if_closed()
+        runner = in_language(self._state, lang)
+        return next_questions(report, limit, engine=runner).model_copy(update={"lang": lang})
 
     def retest(
         self,
@@ -224,6 +269,7 @@ class Engine:
         with the changes as evidence (see :mod:`hamtriage.flows.retesting`)."""
         from .flows.retesting import retest
 
+        self._refuse_if_closed()
         return retest(self._state, before, after, intervention=intervention, lang=lang)
 
 

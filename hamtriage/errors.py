@@ -17,6 +17,7 @@ __all__ = [
     "EngineError",
     "EngineUnavailableError",
     "HamtriageError",
+    "LanguageError",
     "ReportError",
     "ReportProblem",
     "RuleIssue",
@@ -210,6 +211,30 @@ class ReportError(HamtriageError, ValueError):
             suggestions=first.suggestions,
             problems=listed,
         )
+
+
+class LanguageError(ReportError):
+    """A ``lang`` the library or the rule pack does not have; :attr:`lang` is what was
+    asked, :attr:`available` the languages there are (``field`` is ``"lang"``)."""
+
+    def __init__(
+        self,
+        lang: object,
+        available: Iterable[str],
+        *,
+        pack: str = "",
+        suggestions: tuple[str, ...] = (),
+    ) -> None:
+        self.lang = lang
+        self.available: tuple[str, ...] = tuple(available)
+        listed = ", ".join(self.available)
+        # a well-formed tag ("fr") is a language the pack lacks; anything else is unknown
+        tag = isinstance(lang, str) and 2 <= len(lang) <= 3 and lang.isascii()
+        if tag and str(lang).isalpha() and str(lang).islower() and pack:
+            message = f"the rule pack {pack} has no '{lang}' translation (its languages: {listed})"
+        else:
+            message = f"unknown language {lang!r} (languages: {listed})"
+        super().__init__(message, field="lang", value=lang, suggestions=suggestions)
 
 
 class EngineError(HamtriageError):

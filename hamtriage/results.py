@@ -164,6 +164,10 @@ class TriageResult(_Result):
     )
     disclaimer: str = DISCLAIMER
     pack: PackInfo
+    lang: str = Field(
+        default="en",
+        description="the language of the texts (ids, levels and numbers are the same in all)",
+    )
 
     @property
     def screened(self) -> bool:

@@ -320,7 +320,11 @@ def test_the_scenarios_in_the_readme_and_the_docs_pass(pytester: pytest.Pytester
     blocks: dict[str, str] = {}
     for doc in (ROOT / "README.md", ROOT / "docs" / "scenarios.md"):
         text = doc.read_text(encoding="utf-8")
-        for i, block in enumerate(re.findall(r"```gherkin\n(Feature:.*?)```", text, re.S)):
+        for i, block in enumerate(
+            re.findall(
+                r"```gherkin\n((?:# language: nl\n)?(?:Feature|Functionaliteit):.*?)```", text, re.S
+            )
+        ):
             blocks[f"{doc.stem.lower()}_{i}"] = block
     assert len(blocks) >= 2
     pytester.makefile(".feature", **blocks)

@@ -21,10 +21,16 @@ from hamtriage import TriageLevel
 from hamtriage.runtime.screening import red_flag_screens
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "en"
-# The targets of issue 12 are not all reached yet (figures in docs/safety.md): these
-# gates run and print what they find, and turn green (XPASS) once the lexicon gets there.
+# The targets of issue 12 not reached yet (figures in docs/safety.md): these gates run
+# and print what they find, and turn green (XPASS) once the intake gets there. The gates
+# that are met are strict tests.
 NOT_YET = pytest.mark.xfail(
     reason="issue 12 target not reached yet: see docs/safety.md", strict=False
+)
+# two radicular texts need a pack rule the Coverage issue has not added (NICE NG59: plain
+# sciatica -> modify training; worsening radicular pain -> clinician without 6 weeks)
+PACK_GAP = pytest.mark.xfail(
+    reason="the pack has no rule for these coverage texts yet: see docs/safety.md", strict=False
 )
 RANK = {level.value: level.rank for level in TriageLevel}
 BENIGN_LIMIT = TriageLevel.MODIFY_TRAINING.rank
@@ -50,8 +56,10 @@ class Figures:
         self.failures[kind].append(f"{entry['id']}: {why}\n      {entry['text']!r}")
 
 
-def _check(entry: dict[str, Any], fig: Figures, flags: frozenset[str], kind: str) -> None:
-    parsed = hamtriage.parse_text(entry["text"])
+def _check(
+    entry: dict[str, Any], fig: Figures, flags: frozenset[str], kind: str, lang: str = "en"
+) -> None:
+    parsed = hamtriage.parse_text(entry["text"], lang=lang)
     rep = parsed.report
     result = hamtriage.triage(rep)
     present = set(rep.symptoms) | set(rep.history)
@@ -122,9 +130,28 @@ def figures() -> Figures:
     return fig
 
 
-def _print(fig: Figures) -> None:
-    print("\ncorpus figures (tests/corpus/en)")
-    for kind in ("red_flags", "denials", "benign", "coverage"):
+@pytest.fixture(scope="module")
+def heldout() -> Figures:
+    """The 40 held-out texts (written before the matcher saw them), scored apart: they
+    check the lexicon against overfitting and are not part of the gates above."""
+    flags = frozenset(red_flag_screens(hamtriage.Engine.default().pack))
+    fig = Figures()
+    entries = _load("heldout")
+    fig.counts["heldout texts"] = len(entries)
+    for entry in entries:
+        kind = entry["id"].split("-")[2]  # en-ho-rf / en-ho-dn / en-ho-bn
+        _check(entry, fig, flags, "benign" if kind == "bn" else kind)
+    _print(fig, ("heldout",))
+    return fig
+
+
+def _print(
+    fig: Figures,
+    files: tuple[str, ...] = ("red_flags", "denials", "benign", "coverage"),
+    corpus: str = "tests/corpus/en",
+) -> None:
+    print(f"\ncorpus figures ({corpus}: {', '.join(files)})")
+    for kind in files:
         print(f"  {kind:10} {fig.counts[f'{kind} texts']} texts")
     print("  recall per red-flag item (present or suspected / texts):")
     for vid, (hit, total) in sorted(fig.recall.items()):
@@ -141,14 +168,20 @@ def _print(fig: Figures) -> None:
             print(f"    {line}")
 
 
-@NOT_YET
 def test_no_red_flag_is_lost(figures: Figures) -> None:
     assert not figures.failures["lost red flag"], "\n".join(figures.failures["lost red flag"])
 
 
-@NOT_YET
 def test_no_text_is_under_triaged(figures: Figures) -> None:
-    assert not figures.failures["under-triaged"], "\n".join(figures.failures["under-triaged"])
+    """Red-flag, denial and benign texts (coverage texts: the next test)."""
+    bad = [f for f in figures.failures["under-triaged"] if not f.startswith("en-cv-")]
+    assert not bad, "\n".join(bad)
+
+
+@PACK_GAP
+def test_no_coverage_text_is_under_triaged(figures: Figures) -> None:
+    bad = [f for f in figures.failures["under-triaged"] if f.startswith("en-cv-")]
+    assert not bad, "\n".join(bad)
 
 
 @NOT_YET
@@ -157,7 +190,6 @@ def test_every_denial_and_context_is_respected(figures: Figures) -> None:
     assert not bad, "\n".join(bad)
 
 
-@NOT_YET
 def test_at_most_a_tenth_of_benign_texts_are_over_triaged(figures: Figures) -> None:
     benign, over = figures.counts["benign"], figures.counts["benign over-triaged"]
     assert benign >= 100
@@ -167,3 +199,15 @@ def test_at_most_a_tenth_of_benign_texts_are_over_triaged(figures: Figures) -> N
 @NOT_YET
 def test_ages_and_sides_are_read(figures: Figures) -> None:
     assert not figures.failures["numbers"], "\n".join(figures.failures["numbers"])
+
+
+def test_heldout_figures_are_reported(heldout: Figures) -> None:
+    """The held-out figures are printed (``pytest -s``); the texts are scored like the rest."""
+    assert heldout.counts["heldout texts"] == 40
+    assert heldout.counts["benign"] == 8
+    assert sum(total for _, total in heldout.recall.values()) >= 24
+
+
+def test_no_red_flag_is_lost_or_under_triaged_in_the_heldout_texts(heldout: Figures) -> None:
+    bad = heldout.failures["lost red flag"] + heldout.failures["under-triaged"]
+    assert not bad, "\n".join(bad)

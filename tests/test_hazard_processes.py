@@ -20,6 +20,7 @@ from hamtriage import (
     EngineError,
     EngineUnavailableError,
     HamtriageError,
+    LanguageError,
     ReportError,
     RuleIssue,
     RulePackError,
@@ -45,6 +46,7 @@ SAMPLES: dict[type[HamtriageError], HamtriageError] = {
     BatchReportError: BatchReportError("bad", index=4, field="age", value=-1),
     EngineError: EngineError("failed", code=303),
     EngineUnavailableError: EngineUnavailableError("no engine"),
+    LanguageError: LanguageError("fr", ("en", "nl"), pack="p@1#abc", suggestions=()),
 }
 
 

@@ -13,7 +13,7 @@ import hamtriage
 PACKAGE = Path(hamtriage.__file__).parent
 
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("base", ("_version", "errors", "levels", "results", "scoring")),
+    ("base", ("_version", "errors", "levels", "results", "scoring", "catalog")),
     ("rules", ("rules",)),
     ("report", ("report", "_report_check")),
     ("runtime", ("runtime",)),
@@ -32,7 +32,10 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "safety",
         ),
     ),
-    ("interface", ("cli", "__main__", "_commands", "bdd", "_pytest_entry", "service")),
+    (
+        "interface",
+        ("cli", "__main__", "_commands", "bdd", "_bdd_deps", "_pytest_entry", "service"),
+    ),
 )
 """Lowest first. The modules named in "api" after ``__init__`` are the 0.1 import paths
 kept as aliases of their new homes."""

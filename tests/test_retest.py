@@ -214,7 +214,7 @@ def test_an_unknown_intervention_names_the_field_with_did_you_mean() -> None:
 
 def test_an_unknown_language_names_lang() -> None:
     with pytest.raises(ReportError) as bad:
-        _ftf(12, 5, lang="nl")
+        _ftf(12, 5, lang="fr")
     assert bad.value.field == "lang"
     assert _ftf(12, 5, lang="en").change("fingertip_to_floor_cm") is not None
 

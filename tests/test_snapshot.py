@@ -386,7 +386,7 @@ import hamtriage
 from hamtriage.rules import schema
 engine = hamtriage.Engine.default()
 result = engine.triage({"symptoms": ["tight_calves"]})
-models = [m for m in vars(schema).values() if isinstance(m, type) and issubclass(m, schema._Model)]
+models = [m for m in vars(schema).values() if isinstance(m, type) and issubclass(m, schema.SchemaModel)]
 print(json.dumps({
     "yaml": "yaml" in sys.modules,
     "complete": sorted(m.__name__ for m in models if m.__pydantic_complete__),

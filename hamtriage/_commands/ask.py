@@ -17,14 +17,18 @@ from ..engine import Engine
 from ..errors import HamtriageError
 from ..flows.interview import Interview, Question
 from ..flows.render import render_interview, render_text
+from ._lang import lang_for
 from ._output import add_format_argument
 from .triage import add_report_arguments, build_report, checked, engine_for
 
 __all__ = ["add_parser", "apply_answer", "run"]
 
-_YES = {"y", "yes", "yeah", "yep", "ja", "true", "1"}
-_NO = {"n", "no", "nope", "nee", "false", "0"}
-_SKIP = {"?", "skip", "s", "dont know", "don't know", "unknown", "idk"}
+_YES = frozenset({"y", "yes", "yeah", "yep", "ja", "j", "jawel", "klopt", "true", "1"})
+_NO = frozenset({"n", "no", "nope", "nee", "neen", "false", "0"})
+_SKIP = frozenset(
+    {"?", "skip", "s", "dont know", "don't know", "unknown", "idk"}
+    | {"weet niet", "weet ik niet", "geen idee", "overslaan"}
+)
 
 
 def add_parser(sub: Any) -> None:
@@ -72,10 +76,11 @@ def apply_answer(report: dict[str, Any], question: Question, answer: str) -> str
 
 
 def _interactive(engine: Engine, report: dict[str, Any], args: argparse.Namespace) -> int:
+    lang = lang_for(args, engine.pack)
     skipped: set[str] = set()
     asked = 0
     while asked < args.max:
-        interview = engine.next_questions(report, limit=args.limit + len(skipped) + 5)
+        interview = engine.next_questions(report, limit=args.limit + len(skipped) + 5, lang=lang)
         if interview.should_stop:
             print(interview.note or "Nothing left to ask could change the result.")
             break
@@ -87,7 +92,7 @@ def _interactive(engine: Engine, report: dict[str, Any], args: argparse.Namespac
         if question.unit:
             hint = f" ({question.unit}" + (", left right" if question.sided else "") + ")"
         else:
-            hint = " (y/n)"
+            hint = " (j/n)" if lang == "nl" else " (y/n)"
         if question.test:
             print(f"Test: {question.test}")
         while True:
@@ -119,7 +124,7 @@ def _interactive(engine: Engine, report: dict[str, Any], args: argparse.Namespac
             print(f"  {problem}")
         asked += 1
     print()
-    print(render_text(engine.triage(report)))
+    print(render_text(engine.triage(report, lang=lang)))
     return 0
 
 
@@ -137,6 +142,8 @@ def run(args: argparse.Namespace) -> int:
     )
     if interactive:
         return _interactive(engine, report, args)
-    interview: Interview = engine.next_questions(report, limit=args.limit)
+    interview: Interview = engine.next_questions(
+        report, limit=args.limit, lang=lang_for(args, engine.pack)
+    )
     print(render_interview(interview, args.format))
     return 0

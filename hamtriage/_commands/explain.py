@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from ..flows.render import render
+from ._lang import lang_for
 from ._output import add_format_argument
 from .triage import add_report_arguments, build_report, checked, engine_for, require_input
 
@@ -30,6 +31,7 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     require_input(args)
     engine = engine_for(args.rules)
-    explanation = engine.explain(checked(engine, build_report(args, engine)))
+    lang = lang_for(args, engine.pack)
+    explanation = engine.explain(checked(engine, build_report(args, engine)), lang=lang)
     print(render(explanation, args.format))
     return 0

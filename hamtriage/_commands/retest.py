@@ -8,6 +8,7 @@ from typing import Any
 from ..engine import compiled_state
 from ..errors import HamtriageError, ReportError
 from . import _input
+from ._lang import lang_for
 from ._output import add_format_argument
 from .triage import engine_for
 
@@ -55,23 +56,26 @@ def read_report(path: str, which: str) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..flows.retest_explain import explain_retest, render_retest_markdown, render_retest_text
+    from ..flows.retest_explain import (
+        explain_retest_result,
+        render_retest_markdown,
+        render_retest_text,
+    )
 
     if args.before == "-" and args.after == "-":
         raise ReportError("only one of BEFORE and AFTER can be standard input", field="after")
     before = read_report(args.before, "before")
     after = read_report(args.after, "after")
     engine = engine_for(args.rules)
-    if args.explain:
-        explanation = explain_retest(
-            compiled_state(engine), before, after, intervention=args.intervention
-        )
+    lang = lang_for(args, engine.pack)
+    result = engine.retest(before, after, intervention=args.intervention, lang=lang)
+    if args.explain:  # the explanation of this very result: one re-test, not two
+        explanation = explain_retest_result(compiled_state(engine), result, after)
         if args.format == "json":
             print(explanation.model_dump_json(indent=2))
         else:
             print(explanation.to_markdown() if args.format == "markdown" else explanation.to_text())
         return 0
-    result = engine.retest(before, after, intervention=args.intervention)
     if args.format == "json":
         print(result.model_dump_json(indent=2))
     elif args.format == "markdown":

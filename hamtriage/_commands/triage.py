@@ -10,6 +10,7 @@ from ..engine import Engine
 from ..errors import HamtriageError
 from ..flows.render import render
 from ._input import has_input, merge_flags, read_report
+from ._lang import lang_for
 from ._output import add_format_argument
 
 __all__ = ["add_parser", "build_report", "engine_for", "run"]
@@ -70,14 +71,15 @@ def build_report(args: argparse.Namespace, engine: Engine | None = None) -> dict
     merge_flags(report, args)
     text = getattr(args, "text", None)
     if text is not None:
-        _merge_text(report, text, engine or engine_for(getattr(args, "rules", None)))
+        engine = engine or engine_for(getattr(args, "rules", None))
+        _merge_text(report, text, engine, lang_for(args, engine.pack))
     return report
 
 
-def _merge_text(report: dict[str, Any], text: str, engine: Engine) -> None:
+def _merge_text(report: dict[str, Any], text: str, engine: Engine, lang: str) -> None:
     from ..flows.intake import parse_text
 
-    parsed = parse_text(text, engine.pack)
+    parsed = parse_text(text, engine.pack, lang=lang)
     found = parsed.report.model_dump(exclude_defaults=True)
     for key in ("symptoms", "absent", "activities", "history", "suspected"):
         if key in found:
@@ -134,6 +136,7 @@ def run(args: argparse.Namespace) -> int:
         raise HamtriageError("--out and --workers go with --batch FILE (a JSON Lines file)")
     require_input(args)
     engine = engine_for(args.rules)
-    result = engine.triage(checked(engine, build_report(args, engine)))
+    lang = lang_for(args, engine.pack)
+    result = engine.triage(checked(engine, build_report(args, engine)), lang=lang)
     print(render(result, args.format))
     return 0

@@ -49,8 +49,20 @@ def vocabulary(pack: RulePack, kind: str | None = None) -> list[dict[str, Any]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    pack = engine_for(args.rules).pack
-    items = vocabulary(pack, args.kind)
+    from ..rules.translated import translated_pack
+    from ._lang import lang_for
+
+    english = engine_for(args.rules).pack
+    lang = lang_for(args, english)
+    if lang != "en":
+        from ..flows.translate import resolve_lang
+
+        resolve_lang(lang, english)
+    items = vocabulary(translated_pack(english, lang), args.kind)
+    if lang != "en":  # the language's own synonyms (intake words), where it has them
+        synonyms = english.translations[lang].synonyms
+        for entry in items:
+            entry["synonyms"] = list(synonyms.get(entry["id"], ()))
     if args.format == "json":
         print(json.dumps(items, indent=2, ensure_ascii=False))
         return 0

@@ -18,62 +18,16 @@ loads it by itself (a ``pytest11`` entry point named ``hamtriage.bdd``), so the 
 
 from __future__ import annotations
 
-from importlib.util import find_spec
-
-MISSING_MESSAGE = (
-    "hamtriage.bdd needs pytest and pytest-bdd, which are not installed; "
-    "install them with: pip install pytest 'pytest-bdd>=8' (what the bdd extra holds: "
-    "pip install -e '.[bdd]' in a hamtriage checkout)"
-)
-
-
-def bdd_available() -> bool:
-    """Whether pytest and pytest-bdd can be imported (without importing them)."""
-    try:
-        return find_spec("pytest") is not None and find_spec("pytest_bdd") is not None
-    except (ImportError, ValueError):
-        return False
-
+from .._bdd_deps import MISSING_MESSAGE, bdd_available
 
 if not bdd_available():
     raise ImportError(MISSING_MESSAGE, name="pytest_bdd")
 
-from ._plugin import (  # noqa: E402 - only once the dependencies are known to exist
-    FeatureFile,
-    hamtriage_engine,
-    hamtriage_scenario,
-    pytest_addoption,
-    pytest_bdd_before_step,
-    pytest_bdd_step_error,
-    pytest_bdd_step_func_lookup_error,
-    pytest_collect_file,
-    pytest_configure,
-    pytest_runtest_makereport,
-    pytest_terminal_summary,
-    pytest_unconfigure,
-)
-from ._scenario import ScenarioFailure, ScenarioState  # noqa: E402
-from .steps import STEP_PHRASES  # noqa: E402
+# the hooks, fixtures and step modules pytest looks for on a plugin module: listed once,
+# in _plugin, and reachable here (and from the entry point) without being public names
+from ._plugin import *  # noqa: F403 - only once the dependencies are known to exist
+from ._scenario import ScenarioFailure, ScenarioState
+from .steps import STEP_PHRASES
 
-pytest_plugins = ["hamtriage.bdd.steps"]
-"""The step definitions live in their own module, registered with this plugin."""
-
-__all__ = [
-    "MISSING_MESSAGE",
-    "STEP_PHRASES",
-    "FeatureFile",
-    "ScenarioFailure",
-    "ScenarioState",
-    "bdd_available",
-    "hamtriage_engine",
-    "hamtriage_scenario",
-    "pytest_addoption",
-    "pytest_bdd_before_step",
-    "pytest_bdd_step_error",
-    "pytest_bdd_step_func_lookup_error",
-    "pytest_collect_file",
-    "pytest_configure",
-    "pytest_runtest_makereport",
-    "pytest_terminal_summary",
-    "pytest_unconfigure",
-]
+__all__ = ["MISSING_MESSAGE", "STEP_PHRASES", "ScenarioFailure", "ScenarioState", "bdd_available"]
+"""What a user of the plugin imports: writing steps of their own, or checking for it."""

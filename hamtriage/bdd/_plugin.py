@@ -40,10 +40,16 @@ __all__ = [
     "pytest_bdd_step_func_lookup_error",
     "pytest_collect_file",
     "pytest_configure",
+    "pytest_plugins",
     "pytest_runtest_makereport",
     "pytest_terminal_summary",
     "pytest_unconfigure",
 ]
+"""Every name pytest looks for on the plugin module. :mod:`hamtriage.bdd` and the entry
+point :mod:`hamtriage._pytest_entry` both import them all from here."""
+
+pytest_plugins = ["hamtriage.bdd.steps", "hamtriage.bdd.steps_nl"]
+"""The step definitions live in their own modules, registered with this plugin."""
 
 
 @dataclass
@@ -289,8 +295,13 @@ def pytest_bdd_step_func_lookup_error(
     request: pytest.FixtureRequest, feature: object, scenario: object, step: object
 ) -> None:
     where = _where(request.config, str(getattr(feature, "filename", "")))
-    phrases = "\n".join(f"  {p}" for p in STEP_PHRASES)
-    nearest = nearest_steps(str(getattr(step, "name", "")))
+    known = STEP_PHRASES
+    if getattr(feature, "language", "en") == "nl":  # a `# language: nl` feature
+        from .steps_nl import STEP_PHRASES_NL
+
+        known = STEP_PHRASES_NL
+    phrases = "\n".join(f"  {p}" for p in known)
+    nearest = nearest_steps(str(getattr(step, "name", "")), phrases=known)
     closest = "".join(f"  {p}\n" for p in nearest)
     request.node.stash[_UNKNOWN_STEP] = (
         f"Unknown step: {getattr(step, 'keyword', '').strip()} {getattr(step, 'name', '')}\n"

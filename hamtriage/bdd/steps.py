@@ -63,10 +63,11 @@ def _shape(text: str) -> str:
     return re.sub(r"-?\d+(?:\.\d+)?|<number>", "#", text).lower().strip()
 
 
-def nearest_steps(text: str, n: int = 3) -> list[str]:
-    """The step phrases closest to ``text`` (a step no definition matched), best first."""
+def nearest_steps(text: str, n: int = 3, phrases: tuple[str, ...] = STEP_PHRASES) -> list[str]:
+    """The step phrases closest to ``text`` (a step no definition matched), best first
+    (``phrases``: those of the feature's language, such as ``steps_nl.STEP_PHRASES_NL``)."""
     shapes: dict[str, str] = {}
-    for phrase in STEP_PHRASES:
+    for phrase in phrases:
         body = re.sub(r"\s+\(.*\)$", "", phrase.split(" ", 1)[1])
         shapes.setdefault(_shape(body), phrase)
     close = difflib.get_close_matches(_shape(text), list(shapes), n=n, cutoff=0.6)

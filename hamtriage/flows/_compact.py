@@ -134,11 +134,12 @@ class BatchResults(Sequence[T], Generic[T]):
     its rows (with the engine's pack, by content) and stays valid after a reload.
     """
 
-    __slots__ = ("_build_row", "_built", "_rows", "_state")
+    __slots__ = ("_build_row", "_built", "_lang", "_rows", "_state")
 
-    def __init__(self, state: Compiled, rows: list[Row | ReportError]) -> None:
+    def __init__(self, state: Compiled, rows: list[Row | ReportError], lang: str = "en") -> None:
         self._state = state
         self._rows = rows
+        self._lang = lang
         self._build_row: Builder | None = None  # made on the first read
         # a row read again while its result is alive gives that very object (reports that
         # state the same facts share one row); nothing is kept once the caller drops it
@@ -152,8 +153,17 @@ class BatchResults(Sequence[T], Generic[T]):
             return got
         if self._build_row is None:
             self._build_row = Builder(self._state)
-        got = self._built[id(row)] = self._build_row(row)
+        got = self._build_row(row)
+        if self._lang != "en":
+            from .translate import localize
+
+            got = localize(got, self._state.pack, self._lang)
+        self._built[id(row)] = got
         return got
+
+    def in_language(self, lang: str) -> BatchResults[T]:
+        """The same rows, each result read in ``lang`` (a language of the pack)."""
+        return BatchResults(self._state, self._rows, lang)
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -190,6 +200,7 @@ class BatchResults(Sequence[T], Generic[T]):
         if (
             isinstance(other, BatchResults)
             and other._state.pack.content_hash == self._state.pack.content_hash
+            and other._lang == self._lang
             and other._rows == self._rows
         ):
             return True
@@ -203,4 +214,4 @@ class BatchResults(Sequence[T], Generic[T]):
         return f"<BatchResults: {len(self._rows)} results{extra} (pack {self._state.pack.pack_id})>"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (BatchResults, (self._state, self._rows))
+        return (BatchResults, (self._state, self._rows, self._lang))

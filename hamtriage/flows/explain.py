@@ -15,18 +15,26 @@ Statuses:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict
-
-from ..levels import EvidenceLevel, Likelihood, TriageLevel
+from ..levels import EvidenceLevel, Likelihood
 from ..report import Facts, Report
-from ..results import DISCLAIMER, MatchedFact, TriageResult
+from ..results import MatchedFact, TriageResult
 from ..rules.logic import Atom, FactKind, describe_tests, dnf
 from ..rules.pack import RulePack
 from ..rules.schema import Rule
 from ..scoring import POSSIBLE, confidence
+from ._evidence import atom_state, describe_fact, unknown_phrase
+from ._explain_models import (
+    EvidenceItem,
+    Explanation,
+    HypothesisExplanation,
+    MissingEvidence,
+    Status,
+)
+from ._phrasing import evidence_text, missing_text, summary_text
+from ._phrasing import unknown_text as phrased_unknown
 from .render import render_explanation_markdown, render_explanation_text
 
 if TYPE_CHECKING:
@@ -46,201 +54,6 @@ __all__ = [
     "render_explanation_markdown",
     "render_explanation_text",
 ]
-
-Status = Literal["ruled_in", "ruled_out", "untested"]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class EvidenceItem(_Model):
-    """A rule that fired for or against a hypothesis, with the facts it matched."""
-
-    rule_id: str
-    title: str
-    certainty: float
-    facts: tuple[MatchedFact, ...] = ()
-    source: tuple[str, ...] = ()
-    origin: str
-    evidence: EvidenceLevel
-    text: str
-
-
-class MissingEvidence(_Model):
-    """A condition of a supporting rule whose fact the report does not give."""
-
-    id: str
-    kind: str
-    condition: str
-    rule_id: str
-    title: str
-    certainty: float
-    together_with: tuple[str, ...] = ()
-    source: tuple[str, ...] = ()
-    origin: str
-    text: str
-
-
-class HypothesisExplanation(_Model):
-    """One hypothesis: its status and the evidence for, against and missing."""
-
-    id: str
-    label: str
-    status: Status
-    confidence: float
-    likelihood: Likelihood | None = None
-    evidence: EvidenceLevel
-    supporting: tuple[EvidenceItem, ...] = ()
-    opposing: tuple[EvidenceItem, ...] = ()
-    missing: tuple[MissingEvidence, ...] = ()
-    summary: str
-
-
-class Explanation(_Model):
-    """Why (and why not) for every hypothesis the report touches. Not a diagnosis."""
-
-    level: TriageLevel
-    hypotheses: tuple[HypothesisExplanation, ...] = ()
-    red_flags: tuple[str, ...] = ()
-    disclaimer: str = DISCLAIMER
-    pack: str
-
-    def hypothesis(self, hypothesis_id: str) -> HypothesisExplanation | None:
-        """The explanation of one hypothesis, if the report touched it."""
-        return next((h for h in self.hypotheses if h.id == hypothesis_id), None)
-
-    def to_text(self) -> str:
-        """Plain text for a coach (see :func:`render_explanation_text`)."""
-        return render_explanation_text(self)
-
-    def to_markdown(self) -> str:
-        """Markdown for a coach (see :func:`render_explanation_markdown`)."""
-        return render_explanation_markdown(self)
-
-
-# ----------------------------------------------------------------- plain language
-
-
-def describe_fact(fact: MatchedFact, pack: RulePack) -> str:
-    """A matched fact in plain words: ``"Knee-to-wall distance is 6.5 cm"``."""
-    label = pack.label(fact.id)
-    if fact.kind == "symptom":
-        return f"{label} reported"
-    if fact.kind == "absent":
-        return f"{label} denied"
-    if fact.kind == "activity":
-        return f"does {label.lower()}"
-    if fact.kind == "measurement":
-        unit = pack.measurements[fact.id].unit if fact.id in pack.measurements else ""
-        return (
-            f"{label} is {fact.value:g} {unit}".rstrip() if isinstance(fact.value, float) else label
-        )
-    if fact.kind == "asymmetry":
-        unit = pack.measurements[fact.id].unit if fact.id in pack.measurements else ""
-        value = f"{fact.value:g} {unit} " if isinstance(fact.value, float) else ""
-        return f"{label} differs by {value}between sides"
-    if fact.kind == "hypothesis":
-        value = f" ({fact.value:.2f})" if isinstance(fact.value, float) else ""
-        return f"{label} concluded{value}"
-    if fact.kind == "age":
-        return f"age {fact.value:g}" if isinstance(fact.value, float) else "age"
-    if fact.kind == "sex":
-        return f"sex {fact.value}"
-    if fact.kind in ("change", "intervention"):
-        from .retesting import describe_change_fact
-
-        return describe_change_fact(fact, pack)
-    return f"{fact.kind} {fact.id}"  # pragma: no cover - every engine kind is handled
-
-
-def _unknown_phrase(atom: Atom, pack: RulePack) -> tuple[str, str, str]:
-    """(kind, "was not measured"-style phrase, condition text) for an unknown leaf."""
-    t = atom.key[0]
-    vid = atom.key[1] if len(atom.key) > 1 else t
-    label = pack.label(vid)
-    if t == FactKind.MEASUREMENT:
-        unit = pack.measurements[vid].unit
-        return (
-            "measurement",
-            f"{label} ({vid}) was not measured",
-            describe_tests(atom.tests, unit),
-        )
-    if t == FactKind.ASYMMETRY:
-        unit = pack.measurements[vid].unit
-        mdc = pack.measurements[vid].mdc
-        cond = f"if the sides differ by more than {mdc:g} {unit}" if mdc else "if the sides differ"
-        return "asymmetry", f"{label} ({vid}) was not measured on both sides", cond
-    if t == FactKind.ACTIVITY:
-        return "activity", f"{label} ({vid}) was not reported", "if the athlete does it"
-    if t == FactKind.ABSENT:
-        kind = pack.kinds.get(vid, "symptom")
-        return kind, f"{label} ({vid}) was not asked about", "if the athlete denies it"
-    if t == FactKind.PRESENT:
-        kind = pack.kinds.get(vid, "symptom")
-        return kind, f"{label} ({vid}) was not asked about", "if present"
-    if t == FactKind.AGE:
-        return (
-            "age",
-            "the athlete's age was not given",
-            f"if the age is {describe_tests(atom.tests)}",
-        )
-    if t == FactKind.SEX:
-        return "sex", "the athlete's sex was not given", f"if {describe_tests(atom.tests)}"
-    return t, f"{label} is unknown", describe_tests(atom.tests)  # pragma: no cover
-
-
-# ------------------------------------------------------------------ evaluation
-
-
-def _compare(value: float, tests: Iterable[tuple[str, float | str]]) -> bool:
-    for op, bound in tests:
-        b = float(bound)
-        ok = {
-            "lt": value < b,
-            "le": value <= b,
-            "gt": value > b,
-            "ge": value >= b,
-        }[op]
-        if not ok:
-            return False
-    return True
-
-
-def atom_state(atom: Atom, facts: Facts, confidences: Mapping[str, float]) -> bool | None:
-    """Whether a leaf test holds for the report: True, False, or None when unknown.
-
-    Negated leaves follow the engine's closed-world reading (``not`` holds unless the
-    fact is reported), so they are never unknown.
-    """
-    t = atom.key[0]
-    vid = atom.key[1] if len(atom.key) > 1 else ""
-    state: bool | None
-    if t == FactKind.PRESENT:
-        state = True if vid in facts.present else False if vid in facts.absent else None
-    elif t == FactKind.ABSENT:
-        state = True if vid in facts.absent else False if vid in facts.present else None
-    elif t == FactKind.ACTIVITY:
-        state = True if vid in facts.activities else None
-    elif t == FactKind.MEASUREMENT:
-        value = facts.measurements.get(vid)
-        state = None if value is None else _compare(value, atom.tests)
-    elif t == FactKind.ASYMMETRY:
-        left, right = facts.sides.get(vid, (None, None))
-        state = vid in facts.asymmetries if left is not None and right is not None else None
-    elif t == FactKind.AGE:
-        state = None if facts.age is None else _compare(float(facts.age), atom.tests)
-    elif t == FactKind.SEX:
-        state = None if facts.sex is None else facts.sex == atom.tests[0][1]
-    elif t == FactKind.CHANGE:  # known only in a re-test, and then every change is known
-        state = facts.changes.get(vid) == atom.tests[0][1]
-    elif t == FactKind.INTERVENTION:
-        state = vid in facts.interventions
-    else:  # "h": a concluded hypothesis
-        state = _compare(confidences.get(vid, 0.0), atom.tests)
-    if atom.negated:
-        return state is not True
-    return state
 
 
 def _fact_ids(facts: Facts) -> set[str]:
@@ -298,12 +111,12 @@ def build_explanation(pack: RulePack, facts: Facts, result: TriageResult) -> Exp
         if not any(touches(r) for r in related):
             continue
         supporting = tuple(
-            _evidence(pack, rule, cert, fired[rule.id].facts)
+            _evidence(pack, rule, cert, fired[rule.id].facts, result.lang)
             for rule, cert in pro.get(h, [])
             if rule.id in fired
         )
         opposing = tuple(
-            _evidence(pack, rule, cert, fired[rule.id].facts)
+            _evidence(pack, rule, cert, fired[rule.id].facts, result.lang)
             for rule, cert in con.get(h, [])
             if rule.id in fired
         )
@@ -311,7 +124,7 @@ def build_explanation(pack: RulePack, facts: Facts, result: TriageResult) -> Exp
         for rule, cert in pro.get(h, []):
             if rule.id not in fired:
                 missing += _missing(
-                    pack, rules[rule.id], cert, branches[rule.id], facts, confidences
+                    pack, rules[rule.id], cert, branches[rule.id], facts, confidences, result.lang
                 )
         combined = confidences.get(h, 0.0)
         listed = result.hypothesis(h)
@@ -333,7 +146,9 @@ def build_explanation(pack: RulePack, facts: Facts, result: TriageResult) -> Exp
                 supporting=supporting,
                 opposing=opposing,
                 missing=tuple(missing),
-                summary=_summary(status, combined, likelihood, supporting, opposing, missing),
+                summary=_summary(
+                    status, combined, likelihood, supporting, opposing, missing, result.lang
+                ),
             )
         )
     order = {"ruled_in": 0, "ruled_out": 1, "untested": 2}
@@ -348,7 +163,7 @@ def build_explanation(pack: RulePack, facts: Facts, result: TriageResult) -> Exp
 
 
 def _evidence(
-    pack: RulePack, rule: Rule, certainty: float, facts: tuple[MatchedFact, ...]
+    pack: RulePack, rule: Rule, certainty: float, facts: tuple[MatchedFact, ...], lang: str = "en"
 ) -> EvidenceItem:
     described = [describe_fact(f, pack) for f in facts]
     because = "; ".join(described) if described else "the rule's conditions hold"
@@ -357,6 +172,11 @@ def _evidence(
         f"(rule {rule.id}, certainty {certainty:.2f}; source {_sources(rule)}; "
         f"{_origin(pack, rule.id)})"
     )
+    if lang != "en":  # the sentence in the result's language (the pack is its view)
+        origin = _origin(pack, rule.id)
+        text = evidence_text(
+            lang, pack, facts, rule.title, rule.id, certainty, _sources(rule), origin
+        )
     return EvidenceItem(
         rule_id=rule.id,
         title=rule.title,
@@ -376,6 +196,7 @@ def _missing(
     conjunctions: list[list[Atom]],
     facts: Facts,
     confidences: Mapping[str, float],
+    lang: str = "en",
 ) -> list[MissingEvidence]:
     """Unknown leaves of the branches of ``rule`` that no known fact contradicts."""
     best: dict[str, tuple[int, Atom, tuple[str, ...]]] = {}
@@ -398,7 +219,7 @@ def _missing(
     out: list[MissingEvidence] = []
     for vid in order:
         _, atom, others = best[vid]
-        kind, unknown_text, condition = _unknown_phrase(atom, pack)
+        kind, unknown_text, condition = unknown_phrase(atom, pack)
         also = ""
         if others:
             also = " together with " + ", ".join(pack.label(o) for o in others) + ","
@@ -407,6 +228,19 @@ def _missing(
             f"(rule {rule.id}, certainty {certainty:.2f}; source {_sources(rule)}; "
             f"{_origin(pack, rule.id)})"
         )
+        if lang != "en":
+            kind, said, condition = phrased_unknown(lang, atom, pack)
+            text = missing_text(
+                lang,
+                said,
+                condition,
+                [pack.label(o) for o in others],
+                hyps,
+                rule.id,
+                certainty,
+                _sources(rule),
+                _origin(pack, rule.id),
+            )
         out.append(
             MissingEvidence(
                 id=vid,
@@ -431,8 +265,11 @@ def _summary(
     supporting: tuple[EvidenceItem, ...],
     opposing: tuple[EvidenceItem, ...],
     missing: list[MissingEvidence],
+    lang: str = "en",
 ) -> str:
     n_for, n_against, n_missing = len(supporting), len(opposing), len(missing)
+    if lang != "en":
+        return summary_text(lang, status, confidence, likelihood, (n_for, n_against, n_missing))
 
     def count(n: int, what: str) -> str:
         return f"{n} {what}{'s' if n != 1 else ''}"

@@ -32,250 +32,24 @@ emergency care, and ``note`` says so).
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict
-
+from ..catalog import message
 from ..levels import TriageLevel
-from ..report import Facts, Report, SidedValue
-from ..results import TriageResult
-from ..rules.loader import iter_conditions
+from ..report import Report
 from ..rules.logic import FactKind, dnf
-from ..rules.pack import RulePack
-from ..rules.schema import EscalateAction, HistoryCond, SymptomCond
-from .explain import atom_state
+from ._evidence import atom_state
+from ._interview_models import Interview, Question
+from ._probe import answers, effect_of, patched, red_flag_items, regions_of, rule_level, to_confirm
 
 if TYPE_CHECKING:
     from ..runtime.run import Runner
 
 __all__ = ["Interview", "Question", "next_questions", "red_flag_items"]
 
-QuestionKind = Literal["symptom", "history", "activity", "measurement"]
-
 _LEADING = 3
 """How many of the top hypotheses count as leading."""
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Question(_Model):
-    """One question about one vocabulary id."""
-
-    id: str
-    kind: QuestionKind
-    label: str
-    text: str
-    test: str | None = None
-    unit: str | None = None
-    range: tuple[float, float] | None = None
-    sided: bool = False
-    red_flag: bool = False
-    region: str | None = None
-    why: str
-    rules: tuple[str, ...] = ()
-    score: float = 0.0
-
-
-class Interview(_Model):
-    """The next questions (most useful first) and whether to stop asking."""
-
-    questions: tuple[Question, ...] = ()
-    should_stop: bool
-    level: TriageLevel
-    top_hypothesis: str | None = None
-    remaining: int = 0
-    note: str | None = None
-
-    def to_text(self) -> str:
-        """Plain text: numbered questions with the test to run and why they matter."""
-        lines: list[str] = []
-        if self.note:
-            lines.append(self.note)
-        elif not self.questions:
-            lines.append("No further questions.")
-        for n, q in enumerate(self.questions, 1):
-            flag = " [red-flag screen]" if q.red_flag else ""
-            lines.append(f"{n}. {q.text}{flag}")
-            lines.append(f"   about: {q.label} ({q.id}, {q.kind})")
-            if q.test:
-                unit = f" Record it in {q.unit}." if q.unit else ""
-                sides = " Test both sides." if q.sided else ""
-                lines.append(f"   test: {q.test}{unit}{sides}")
-            elif q.unit:
-                lines.append(f"   answer in {q.unit}")
-            lines.append(f"   why: {q.why}")
-        lines.append("")
-        if self.should_stop:
-            lines.append(
-                "Stop: no answer left to ask could change the level or the top hypothesis."
-            )
-        else:
-            lines.append(
-                f"Keep asking: {self.remaining} question{'s' if self.remaining != 1 else ''} "
-                "could still change the result."
-            )
-        return "\n".join(lines)
-
-
-def red_flag_items(pack: RulePack) -> dict[str, tuple[str, ...]]:
-    """Symptom and history ids used by red-flag rules -> the ids of those rules, in pack order."""
-    out: dict[str, list[str]] = {}
-    for rule in pack.rules:
-        if not rule.red_flag:
-            continue
-        for cond, _ in iter_conditions(rule.when):
-            if isinstance(cond, SymptomCond | HistoryCond):
-                vid = cond.symptom if isinstance(cond, SymptomCond) else cond.history
-                rules = out.setdefault(vid, [])
-                if rule.id not in rules:
-                    rules.append(rule.id)
-    return {k: tuple(v) for k, v in out.items()}
-
-
-def _to_confirm(result: TriageResult) -> tuple[Question, ...]:
-    """The suspected red-flag items a result counted for its level: asked first."""
-    return tuple(
-        Question(
-            id=s.id,
-            kind="history" if s.kind == "history" else "symptom",
-            label=s.label,
-            text=s.question,
-            red_flag=True,
-            region=s.region,
-            why=(
-                f"Suspected from the athlete's words and counted for the level until answered "
-                f"(red-flag rule {', '.join(s.rules) or 'none'}, up to {s.level.value})."
-            ),
-            rules=s.rules,
-            score=200.0 + s.level.rank,
-        )
-        for s in result.to_confirm
-    )
-
-
-def _regions(pack: RulePack, facts: Facts) -> set[str]:
-    regions: set[str] = set()
-    for vid in (*facts.present, *facts.measurements):
-        item = pack.item(vid)
-        if item is not None and item.region not in (None, "any"):
-            regions.add(str(item.region))
-    return regions
-
-
-def _rule_level(pack: RulePack, rule_id: str) -> TriageLevel:
-    rule = pack.rule(rule_id)
-    return max(
-        (a.escalate for a in rule.then if isinstance(a, EscalateAction)),
-        default=TriageLevel.SELF_CARE,
-    )
-
-
-def _answers(pack: RulePack, vid: str, kind: str) -> list[tuple[str, dict[str, Any]]]:
-    """Possible answers to a question: (description, report patch)."""
-    if kind in ("symptom", "history"):
-        return [("if yes", {"present": vid}), ("if no", {"absent": vid})]
-    if kind == "activity":
-        return [("if the athlete does it", {"activity": vid})]
-    item = pack.measurements[vid]
-    lo, hi = item.range
-    unit = item.unit
-    bounds: set[float] = set()
-    for rule in pack.rules:
-        for conj in dnf(rule.when):
-            for atom in conj:
-                if atom.key[0] == FactKind.MEASUREMENT and atom.key[1] == vid:
-                    bounds.update(float(v) for _, v in atom.tests if lo <= float(v) <= hi)
-    cuts = sorted(bounds)
-    # one value per region between the thresholds the rules use, and each threshold
-    regions: list[tuple[str, float]] = []
-    if not cuts:
-        regions.append((f"at {(lo + hi) / 2:g} {unit}", (lo + hi) / 2))
-    else:
-        if lo < cuts[0]:
-            regions.append((f"below {cuts[0]:g} {unit}", (lo + cuts[0]) / 2))
-        for a, b in itertools.pairwise(cuts):
-            regions.append((f"between {a:g} and {b:g} {unit}", (a + b) / 2))
-        if cuts[-1] < hi:
-            regions.append((f"above {cuts[-1]:g} {unit}", (cuts[-1] + hi) / 2))
-        regions += [(f"at exactly {c:g} {unit}", c) for c in cuts]
-    out: list[tuple[str, dict[str, Any]]] = [
-        (words, {"measure": (vid, round(v, 4))}) for words, v in regions
-    ]
-    if item.sided and item.mdc is not None:
-        gap = item.mdc * 1.5
-        for words, v in regions:
-            other = round(v + gap, 4) if item.worse == "lower" else round(v - gap, 4)
-            if lo <= other <= hi:
-                out.append(
-                    (
-                        (
-                            f"{words} on one side and {gap:g} {unit} {'more' if other > v else 'less'} "
-                            "on the other"
-                        ),
-                        {"measure": (vid, SidedValue(left=round(v, 4), right=other))},
-                    )
-                )
-    return out
-
-
-def _patched(report: Report, patch: Mapping[str, Any]) -> Report:
-    data = report.model_dump(exclude_defaults=True)
-    if "present" in patch:
-        key = "symptoms"
-        data[key] = [*data.get(key, []), patch["present"]]
-    if "absent" in patch:
-        data["absent"] = [*data.get("absent", []), patch["absent"]]
-    if "activity" in patch:
-        data["activities"] = [*data.get("activities", []), patch["activity"]]
-    if "measure" in patch:
-        vid, value = patch["measure"]
-        data.setdefault("measurements", {})[vid] = value
-    return Report.model_validate(data)
-
-
-def _effect(
-    base: TriageResult, new: TriageResult, leading: tuple[str, ...]
-) -> tuple[float, bool, str]:
-    """(score, whether the level or top hypothesis changed, what changed in words).
-
-    The score weighs confidence changes of the leading hypotheses fully and of the
-    others by a quarter, and adds half a point for a new top hypothesis and half a
-    point per level of change.
-    """
-    changed = False
-    parts: list[str] = []
-    score = 0.0
-    if new.level != base.level:
-        changed = True
-        score += 0.5 * abs(new.level.rank - base.level.rank)
-        parts.append(f"change the level to {new.level.value}")
-    top_before = base.hypotheses[0].id if base.hypotheses else None
-    top_after = new.hypotheses[0].id if new.hypotheses else None
-    if top_after != top_before:
-        changed = True
-        score += 0.5
-        if top_after is not None:
-            parts.append(f"make {new.hypotheses[0].label} the top hypothesis")
-    before = {h.id: h.confidence for h in base.hypotheses}
-    after = {h.id: h.confidence for h in new.hypotheses}
-    deltas: list[tuple[float, str]] = []
-    for hid in before.keys() | after.keys():
-        delta = after.get(hid, 0.0) - before.get(hid, 0.0)
-        if abs(delta) < 1e-9:
-            continue
-        weight = 1.0 if hid in leading or not leading else 0.25
-        score += weight * abs(delta)
-        deltas.append((-weight * abs(delta), hid))
-    for _, hid in sorted(deltas)[:2]:
-        label = next((h.label for h in (*new.hypotheses, *base.hypotheses) if h.id == hid), hid)
-        b, a = before.get(hid, 0.0), after.get(hid, 0.0)
-        verb = "raise" if a > b else "lower"
-        parts.append(f"{verb} {label} from {b:.2f} to {a:.2f}")
-    return score, changed, ", ".join(parts)
 
 
 def next_questions(
@@ -295,8 +69,9 @@ def next_questions(
     facts = eng.normalize(report)
     rep = facts.report
     base = eng.triage(rep)
+    lang = base.lang  # a LocalizedRunner's results are in its language
     leading = tuple(h.id for h in base.hypotheses[:_LEADING])
-    confirm = _to_confirm(base)
+    confirm = to_confirm(base)
     if base.level == TriageLevel.EMERGENCY and confirm:
         # the level rests on suspicions: settle them now rather than stop asking
         return Interview(
@@ -305,17 +80,14 @@ def next_questions(
             level=base.level,
             top_hypothesis=base.hypotheses[0].id if base.hypotheses else None,
             remaining=len(confirm),
-            note=(
-                "The level is emergency because of what the text suggests: ask these now; "
-                "if any is confirmed, or the athlete is unsure, seek emergency care."
-            ),
+            note=message(lang, "interview.note_emergency_suspected"),
         )
     if base.level == TriageLevel.EMERGENCY:
         return Interview(
             should_stop=True,
             level=base.level,
             top_hypothesis=base.hypotheses[0].id if base.hypotheses else None,
-            note="The level is emergency: stop asking and seek emergency care now.",
+            note=message(lang, "interview.note_emergency"),
         )
     answered = set(facts.present) | set(facts.absent)
     known = answered | set(facts.activities) | set(facts.measurements)
@@ -325,7 +97,7 @@ def next_questions(
 
     # 1. red-flag screening for the report's regions
     flags = red_flag_items(pack)
-    regions = _regions(pack, facts)
+    regions = regions_of(pack, facts)
     # screens a reported item names in its `screen_first` (pack data) come before all others
     first: dict[str, int] = {}
     for vid in sorted(facts.present):
@@ -343,16 +115,20 @@ def next_questions(
         in_region = not regions or region in regions
         if not in_region and region not in (None, "any") and vid not in first:
             continue
-        level = max(_rule_level(pack, r) for r in rule_ids)
+        level = max(rule_level(pack, r) for r in rule_ids)
         kind = pack.kinds[vid]
-        new = eng.triage(_patched(rep, {"present": vid}))
-        _, changed, effect = _effect(base, new, leading)
+        new = eng.triage(patched(rep, {"present": vid}))
+        _, changed, effect = effect_of(base, new, leading)
         any_change = any_change or changed
         where = (
-            f"the {str(region).replace('_', ' ')}" if region not in (None, "any") else "any region"
+            message(lang, "interview.region", region=str(region).replace("_", " "))
+            if region not in (None, "any")
+            else message(lang, "interview.any_region")
         )
-        why = f"Red-flag screen for {where}: if yes, {effect or 'the rules ' + ', '.join(rule_ids) + ' apply'}"
-        why += f" (red-flag rule {', '.join(rule_ids)}, up to {level.value})."
+        listed = ", ".join(rule_ids)
+        effect = effect or message(lang, "interview.rules_apply", rules=listed)
+        why = message(lang, "interview.screen_why", where=where, effect=effect)
+        why += message(lang, "interview.screen_tail", rules=listed, level=level.value)
         screened.append(
             (
                 (first.get(vid, len(first)), 0 if region in regions else 1, -level.rank, order),
@@ -360,7 +136,8 @@ def next_questions(
                     id=vid,
                     kind="history" if kind == "history" else "symptom",
                     label=item.label,
-                    text=item.question or f"Do you have {item.label.lower()}?",
+                    text=item.question
+                    or message(lang, "screen.question", label=item.label.lower()),
                     red_flag=True,
                     region=region,
                     why=why,
@@ -407,21 +184,22 @@ def next_questions(
         best = (0.0, "")
         # items of the report's regions count fully, others (and region-less ones) half
         relevance = 1.0 if not regions or item.region in regions else 0.5
-        for answer, patch in _answers(pack, vid, kind):
-            new = eng.triage(_patched(rep, patch))
-            score, changed, effect = _effect(base, new, leading)
+        for answer, patch in answers(pack, vid, kind, lang):
+            new = eng.triage(patched(rep, patch))
+            score, changed, effect = effect_of(base, new, leading)
             score *= relevance
             any_change = any_change or changed
             if score > best[0]:
-                best = (score, f"{answer}, it would {effect}" if effect else answer)
+                said = message(lang, "interview.it_would", answer=answer, effect=effect)
+                best = (score, said if effect else answer)
         if best[0] <= 0:
             continue
         unit = pack.measurements[vid].unit if kind == "measurement" else None
         measurement = pack.measurements.get(vid)
         text = item.question or (
-            f"What is your {item.label.lower()} ({unit})?"
+            message(lang, "interview.what_is", label=item.label.lower(), unit=unit)
             if measurement is not None
-            else f"Do you have {item.label.lower()}?"
+            else message(lang, "screen.question", label=item.label.lower())
         )
         scored.append(
             (
@@ -437,7 +215,9 @@ def next_questions(
                     range=measurement.range if measurement is not None else None,
                     sided=measurement.sided if measurement is not None else False,
                     region=item.region,
-                    why=best[1][:1].upper() + best[1][1:] + f" (rules {', '.join(cand_rules)}).",
+                    why=best[1][:1].upper()
+                    + best[1][1:]
+                    + message(lang, "interview.rules_tail", rules=", ".join(cand_rules)),
                     rules=tuple(cand_rules),
                     score=round(best[0], 4),
                 ),

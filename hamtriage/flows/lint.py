@@ -58,6 +58,7 @@ from ..rules.schema import (
     SymptomCond,
 )
 from ..runtime.compiler import compile_pack
+from .lint_i18n import I18N_CODES, translation_issues
 
 __all__ = ["LINT_CODES", "lint", "lint_pack"]
 
@@ -70,6 +71,7 @@ LINT_CODES = (
     "conflict",
     "unused_vocabulary",
     "no_recommendation",
+    *I18N_CODES,
 )
 
 
@@ -91,6 +93,11 @@ class _Where:
         if origin is not None:
             return origin.path, origin.line, origin.column
         return "<pack>", 1, 1  # pragma: no cover - every rule has an origin
+
+    def at(self, pack: RulePack, rule: Rule) -> str:
+        """Where ``rule`` is, as ``file:line:col`` (for a finding about another rule)."""
+        path, line, col = self.mark(pack, rule)
+        return f"{path}:{line}:{col}"
 
 
 def _locate(pack: RulePack) -> _Where:
@@ -176,79 +183,96 @@ def lint_pack(pack: RulePack) -> list[RuleIssue]:
 
     rules = list(pack.rules)
     for j, b in enumerate(rules):
-        cb = canons[b.id]
-        if not cb:
+        if not canons[b.id]:
             continue
         b_pro, b_con = b.conclusions()
-        for h in sorted(b_pro.keys() & b_con.keys()):
-            issues.append(
-                _issue(
-                    where.mark(pack, b, ("then",)),
-                    f"rule '{b.id}' both supports and argues against '{h}'",
-                    "conflict",
-                    rule_id=b.id,
-                )
+        issues += [
+            _about(
+                where,
+                pack,
+                b,
+                "conflict",
+                f"rule '{b.id}' both supports and argues against '{h}'",
+                ("then",),
             )
+            for h in sorted(b_pro.keys() & b_con.keys())
+        ]
         for a in rules[:j]:
-            ca = canons[a.id]
-            if not ca:
-                continue
-            same = set(ca) == set(cb)
-            a_where = where.mark(pack, a)
-            at = f"{a_where[0]}:{a_where[1]}:{a_where[2]}"
-            if same and _actions(a) == _actions(b):
-                issues.append(
-                    _issue(
-                        where.mark(pack, b),
-                        f"rule '{b.id}' duplicates rule '{a.id}' (same conditions and "
-                        f"conclusions; defined at {at})",
-                        "duplicate_rule",
-                        rule_id=b.id,
-                    )
-                )
-                continue
-            a_pro, a_con = a.conclusions()
-            if same:
-                opposite = sorted((a_pro.keys() & b_con.keys()) | (a_con.keys() & b_pro.keys()))
-                issues += [
-                    _issue(
-                        where.mark(pack, b, ("then",)),
-                        f"rules '{a.id}' and '{b.id}' conclude opposite things about '{h}' "
-                        f"from the same evidence ('{a.id}' is at {at})",
-                        "conflict",
-                        rule_id=b.id,
-                    )
-                    for h in opposite
-                ]
-                twice = sorted((a_pro.keys() & b_pro.keys()) | (a_con.keys() & b_con.keys()))
-                issues += [
-                    _issue(
-                        where.mark(pack, b, ("then",)),
-                        f"rules '{a.id}' and '{b.id}' both conclude '{h}' from the same "
-                        f"evidence, so it is counted twice ('{a.id}' is at {at})",
-                        "double_counted",
-                        rule_id=b.id,
-                    )
-                    for h in twice
-                ]
-            for narrow, broad in ((b, a), (a, b)):
-                if same or not rule_implies(canons[narrow.id], canons[broad.id]):
-                    continue
-                if _covered(narrow, broad):
-                    b_where = where.mark(pack, broad)
-                    issues.append(
-                        _issue(
-                            where.mark(pack, narrow),
-                            f"rule '{narrow.id}' is shadowed by rule '{broad.id}': whenever it "
-                            f"fires '{broad.id}' fires too and already does all it does "
-                            f"('{broad.id}' is at {b_where[0]}:{b_where[1]}:{b_where[2]})",
-                            "shadowed_rule",
-                            rule_id=narrow.id,
-                        )
-                    )
+            if canons[a.id]:
+                issues += _pair_findings(pack, where, canons, a, b)
 
     issues += _vocabulary_issues(pack)
+    issues += translation_issues(pack)  # rules/i18n: missing texts, numbers, placeholders
     return sorted(issues, key=lambda i: (i.path, i.line, i.column, i.message))
+
+
+def _about(
+    where: _Where, pack: RulePack, rule: Rule, code: str, message: str, loc: Loc = ()
+) -> RuleIssue:
+    """A warning located at ``rule`` (at ``loc`` within it)."""
+    return _issue(where.mark(pack, rule, loc), message, code, rule_id=rule.id)
+
+
+def _pair_findings(
+    pack: RulePack, where: _Where, canons: dict[str, list[Canon]], a: Rule, b: Rule
+) -> list[RuleIssue]:
+    """What rule ``b`` repeats of rule ``a`` (defined before it), or one of the other.
+
+    Duplicates, conflicts and double counts are reported at ``b``, a shadowed rule at
+    itself; each names where the other rule is.
+    """
+    same = set(canons[a.id]) == set(canons[b.id])
+    at = where.at(pack, a)
+    if same and _actions(a) == _actions(b):
+        return [
+            _about(
+                where,
+                pack,
+                b,
+                "duplicate_rule",
+                f"rule '{b.id}' duplicates rule '{a.id}' (same conditions and "
+                f"conclusions; defined at {at})",
+            )
+        ]
+    out: list[RuleIssue] = []
+    if same:
+        (a_pro, a_con), (b_pro, b_con) = a.conclusions(), b.conclusions()
+        opposite = (a_pro.keys() & b_con.keys()) | (a_con.keys() & b_pro.keys())
+        twice = (a_pro.keys() & b_pro.keys()) | (a_con.keys() & b_con.keys())
+        for code, hyps, says in (
+            ("conflict", opposite, "conclude opposite things about '{}' from the same evidence"),
+            (
+                "double_counted",
+                twice,
+                "both conclude '{}' from the same evidence, so it is counted twice",
+            ),
+        ):
+            out += [
+                _about(
+                    where,
+                    pack,
+                    b,
+                    code,
+                    f"rules '{a.id}' and '{b.id}' {says.format(h)} ('{a.id}' is at {at})",
+                    ("then",),
+                )
+                for h in sorted(hyps)
+            ]
+        return out
+    for narrow, broad in ((b, a), (a, b)):
+        if rule_implies(canons[narrow.id], canons[broad.id]) and _covered(narrow, broad):
+            out.append(
+                _about(
+                    where,
+                    pack,
+                    narrow,
+                    "shadowed_rule",
+                    f"rule '{narrow.id}' is shadowed by rule '{broad.id}': whenever it "
+                    f"fires '{broad.id}' fires too and already does all it does "
+                    f"('{broad.id}' is at {where.at(pack, broad)})",
+                )
+            )
+    return out
 
 
 def _covered(narrow: Rule, broad: Rule) -> bool:

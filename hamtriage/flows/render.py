@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Literal
 
+from ..catalog import message
+from ..levels import Likelihood
 from ..results import TriageResult
 
 if TYPE_CHECKING:
@@ -46,160 +49,186 @@ def bar(confidence: float, width: int = 10) -> str:
     return "[" + "#" * filled + "-" * (width - filled) + "]"
 
 
-def render_text(result: TriageResult) -> str:
-    """Readable plain text: level, red flags, likely causes, recommendations, blocks, why."""
-    lines = [f"Triage level: {result.level.value}  ({LEVEL_TEXT[result.level.value]})", ""]
+def _m(lang: str) -> Callable[..., str]:
+    """The catalog's texts in ``lang`` (English where it has none)."""
+    return functools.partial(message, lang)
+
+
+def render_text(result: TriageResult, lang: str | None = None) -> str:
+    """Readable plain text: level, red flags, likely causes, recommendations, blocks, why.
+
+    Headings are in ``lang`` (default: the result's own ``lang``)."""
+    m = _m(lang or result.lang)
+    level = result.level.value
+    lines = [f"{m('render.triage_level')}: {level}  ({m(f'level_text.{level}')})", ""]
     if result.red_flags:
-        lines.append("RED FLAGS")
+        lines.append(m("render.red_flags_upper"))
         lines += [f"  ! {f.label} [{f.level.value}]: {f.reason}" for f in result.red_flags]
         lines.append("")
-    lines.append("Likely causes")
+    lines.append(m("render.likely_causes"))
     if result.hypotheses:
+        width = max(len(m(f"likelihood.{x.value}")) for x in Likelihood)
         for h in result.hypotheses:
+            likelihood = m(f"likelihood.{h.likelihood.value}")
             lines.append(
-                f"  {bar(h.confidence)} {h.confidence:.2f} {h.likelihood.value:<8} {h.label} "
-                f"({h.id}; evidence: {h.evidence.value})"
+                f"  {bar(h.confidence)} {h.confidence:.2f} {likelihood:<{width}} {h.label} "
+                f"({h.id}; {m('render.evidence')}: {m(f'evidence.{h.evidence.value}')})"
             )
     else:
-        lines.append("  none suggested")
+        lines.append(f"  {m('render.none_suggested')}")
     lines.append("")
-    lines.append("Recommendations")
+    lines.append(m("render.recommendations"))
     if result.recommendations:
         for r in result.recommendations:
-            lines.append(f"  - {r.label} ({r.id}, {r.kind.value})")
+            lines.append(f"  - {r.label} ({r.id}, {m(f'kind.{r.kind.value}')})")
             if r.reason:
-                lines.append(f"      why: {r.reason}")
+                lines.append(f"      {m('render.why')}: {r.reason}")
             if r.dosage:
-                lines.append(f"      dosage: {r.dosage}")
+                lines.append(f"      {m('render.dosage')}: {r.dosage}")
             for v in r.variants:
-                lines.append(f"      variant: {v.label}" + (f": {v.dosage}" if v.dosage else ""))
+                dosage = f": {v.dosage}" if v.dosage else ""
+                lines.append(f"      {m('render.variant')}: {v.label}{dosage}")
     else:
-        lines.append("  none")
+        lines.append(f"  {m('render.none')}")
     if result.blocked_exercises:
-        lines += ["", "Avoid until cleared"]
+        lines += ["", m("render.avoid")]
         lines += [f"  x {b.label} ({b.id}): {b.reason}" for b in result.blocked_exercises]
-    lines += ["", "Why (rules that fired)"]
+    lines += ["", m("render.why_rules")]
     lines += [f"  {f.rule_id}: {f.title} [{', '.join(f.source)}]" for f in result.trace] or [
-        "  none"
+        f"  {m('render.none')}"
     ]
-    lines += ["", result.disclaimer, f"Rule pack: {result.pack.id}"]
+    lines += ["", result.disclaimer, f"{m('render.rule_pack')}: {result.pack.id}"]
     return "\n".join(lines)
 
 
-def render_markdown(result: TriageResult) -> str:
+def render_markdown(result: TriageResult, lang: str | None = None) -> str:
     """The same content as :func:`render_text`, as GitHub-flavoured Markdown."""
-    out = [f"## Triage: `{result.level.value}`", "", f"**{LEVEL_TEXT[result.level.value]}**", ""]
+    m = _m(lang or result.lang)
+    level = result.level.value
+    out = [f"## {m('render.triage')}: `{level}`", "", f"**{m(f'level_text.{level}')}**", ""]
     if result.red_flags:
-        out += ["### Red flags", ""]
+        out += [f"### {m('render.red_flags')}", ""]
         out += [f"- **{f.label}** (`{f.level.value}`): {f.reason}" for f in result.red_flags]
         out.append("")
-    out += ["### Likely causes", ""]
+    out += [f"### {m('render.likely_causes')}", ""]
     out += [
-        f"- {h.label} (`{h.id}`): {h.likelihood.value}, confidence {h.confidence:.2f}, "
-        f"evidence *{h.evidence.value}*"
+        f"- {h.label} (`{h.id}`): {m(f'likelihood.{h.likelihood.value}')}, "
+        f"{m('render.confidence')} {h.confidence:.2f}, "
+        f"{m('render.evidence')} *{m(f'evidence.{h.evidence.value}')}*"
         for h in result.hypotheses
-    ] or ["- none suggested"]
-    out += ["", "### Recommendations", ""]
+    ] or [f"- {m('render.none_suggested')}"]
+    out += ["", f"### {m('render.recommendations')}", ""]
     for r in result.recommendations:
         out.append(
-            f"- **{r.label}** (`{r.id}`, {r.kind.value})" + (f": {r.dosage}" if r.dosage else "")
+            f"- **{r.label}** (`{r.id}`, {m(f'kind.{r.kind.value}')})"
+            + (f": {r.dosage}" if r.dosage else "")
         )
         if r.reason:
-            out.append(f"  - why: {r.reason}")
+            out.append(f"  - {m('render.why')}: {r.reason}")
     if not result.recommendations:
-        out.append("- none")
+        out.append(f"- {m('render.none')}")
     if result.blocked_exercises:
-        out += ["", "### Avoid until cleared", ""]
+        out += ["", f"### {m('render.avoid')}", ""]
         out += [f"- {b.label} (`{b.id}`): {b.reason}" for b in result.blocked_exercises]
-    out += ["", "### Why", ""]
+    out += ["", f"### {m('render.why_heading')}", ""]
     out += [f"- `{f.rule_id}`: {f.title} ({', '.join(f.source)})" for f in result.trace] or [
-        "- no rule fired"
+        f"- {m('render.no_rule_fired')}"
     ]
-    out += ["", f"> {result.disclaimer}", "", f"Rule pack: `{result.pack.id}`"]
+    out += ["", f"> {result.disclaimer}", "", f"{m('render.rule_pack')}: `{result.pack.id}`"]
     return "\n".join(out)
 
 
 # ------------------------------------------------------------ explanations
 
-_STATUS_TEXT = {"ruled_in": "RULED IN", "ruled_out": "RULED OUT", "untested": "UNTESTED"}
 
-
-def render_explanation_text(explanation: Explanation) -> str:
+def render_explanation_text(explanation: Explanation, lang: str | None = None) -> str:
     """Plain text: per hypothesis its status, evidence for, against and missing."""
-    lines = [f"Why and why not (triage level: {explanation.level.value})", ""]
+    m = _m(lang or explanation.lang)
+    lines = [f"{m('explain.heading')} ({m('explain.level')}: {explanation.level.value})", ""]
     if explanation.red_flags:
-        lines += ["Red flags fired: " + ", ".join(explanation.red_flags), ""]
+        lines += [f"{m('explain.red_flags_fired')}: " + ", ".join(explanation.red_flags), ""]
     if not explanation.hypotheses:
-        lines += ["The report touches no hypothesis of this rule pack.", ""]
+        lines += [m("explain.no_hypothesis"), ""]
     for h in explanation.hypotheses:
-        lines.append(f"{h.label} ({h.id}): {_STATUS_TEXT[h.status]}")
+        lines.append(f"{h.label} ({h.id}): {m(f'explain.status.{h.status}')}")
         lines.append(f"  {h.summary}")
         for title, items, mark in (
-            ("Evidence for", h.supporting, "+"),
-            ("Evidence against", h.opposing, "-"),
+            (m("explain.evidence_for"), h.supporting, "+"),
+            (m("explain.evidence_against"), h.opposing, "-"),
         ):
             if items:
                 lines.append(f"  {title}:")
                 lines += [f"    {mark} {e.text}" for e in items]
         if h.missing:
-            lines.append("  Missing evidence:")
-            lines += [f"    ? {m.text}" for m in h.missing]
+            lines.append(f"  {m('explain.missing')}:")
+            lines += [f"    ? {x.text}" for x in h.missing]
         lines.append("")
-    lines += [explanation.disclaimer, f"Rule pack: {explanation.pack}"]
+    lines += [explanation.disclaimer, f"{m('render.rule_pack')}: {explanation.pack}"]
     return "\n".join(lines)
 
 
-def render_explanation_markdown(explanation: Explanation) -> str:
+def render_explanation_markdown(explanation: Explanation, lang: str | None = None) -> str:
     """The same content as :func:`render_explanation_text`, as Markdown."""
-    out = [f"## Why and why not (triage level `{explanation.level.value}`)", ""]
+    m = _m(lang or explanation.lang)
+    out = [f"## {m('explain.heading')} ({m('explain.level')} `{explanation.level.value}`)", ""]
     if explanation.red_flags:
-        out += ["**Red flags fired:** " + ", ".join(f"`{r}`" for r in explanation.red_flags), ""]
+        flags = ", ".join(f"`{r}`" for r in explanation.red_flags)
+        out += [f"**{m('explain.red_flags_fired')}:** {flags}", ""]
     if not explanation.hypotheses:
-        out += ["The report touches no hypothesis of this rule pack.", ""]
+        out += [m("explain.no_hypothesis"), ""]
     for h in explanation.hypotheses:
-        out += [f"### {h.label} (`{h.id}`): {_STATUS_TEXT[h.status].lower()}", "", h.summary, ""]
-        for title, items in (("Evidence for", h.supporting), ("Evidence against", h.opposing)):
+        status = m(f"explain.status.{h.status}").lower()
+        out += [f"### {h.label} (`{h.id}`): {status}", "", h.summary, ""]
+        for title, items in (
+            (m("explain.evidence_for"), h.supporting),
+            (m("explain.evidence_against"), h.opposing),
+        ):
             if items:
                 out.append(f"**{title}**")
                 out.append("")
                 out += [f"- {e.text}" for e in items]
                 out.append("")
         if h.missing:
-            out += ["**Missing evidence**", ""]
-            out += [f"- {m.text}" for m in h.missing]
+            out += [f"**{m('explain.missing')}**", ""]
+            out += [f"- {x.text}" for x in h.missing]
             out.append("")
-    out += [f"> {explanation.disclaimer}", "", f"Rule pack: `{explanation.pack}`"]
+    out += [f"> {explanation.disclaimer}", "", f"{m('render.rule_pack')}: `{explanation.pack}`"]
     return "\n".join(out)
 
 
-def render(thing: TriageResult | Explanation, fmt: Format = "text") -> str:
-    """``thing`` (a result or an explanation) as ``fmt``: the one switch the commands use."""
+def render(thing: TriageResult | Explanation, fmt: Format = "text", lang: str | None = None) -> str:
+    """``thing`` (a result or an explanation) as ``fmt``: the one switch the commands use.
+
+    Headings and the library's words are in ``lang`` (default: ``thing.lang``, the
+    language it was triaged in); the pack's texts are those of ``thing``."""
     if fmt == "json":
         return thing.model_dump_json(indent=2)
     if isinstance(thing, TriageResult):
-        return render_markdown(thing) if fmt == "markdown" else render_text(thing)
+        return render_markdown(thing, lang) if fmt == "markdown" else render_text(thing, lang)
     if fmt == "markdown":
-        return render_explanation_markdown(thing)
-    return render_explanation_text(thing)
+        return render_explanation_markdown(thing, lang)
+    return render_explanation_text(thing, lang)
 
 
-def render_interview(interview: Interview, fmt: Format = "text") -> str:
+def render_interview(interview: Interview, fmt: Format = "text", lang: str | None = None) -> str:
     """The next questions as ``fmt``."""
     if fmt == "json":
         return interview.model_dump_json(indent=2)
     if fmt == "text":
         return interview.to_text()
-    out = ["## Next questions", ""]
+    m = _m(lang or interview.lang)
+    out = [f"## {m('interview.heading')}", ""]
     if interview.note:
         out += [interview.note, ""]
     elif not interview.questions:
-        out += ["No further questions.", ""]
+        out += [m("interview.none"), ""]
     for n, q in enumerate(interview.questions, 1):
-        flag = " **(red-flag screen)**" if q.red_flag else ""
+        flag = f" **({m('interview.red_flag_screen')})**" if q.red_flag else ""
         out.append(f"{n}. {q.text}{flag}  ")
-        out.append(f"   *why:* {q.why}")
-    stop = "Stop: no answer left to ask could change the result."
-    out += ["", stop if interview.should_stop else f"Keep asking: {interview.remaining} left."]
+        out.append(f"   *{m('interview.why')}:* {q.why}")
+    stop = m("interview.stop_short")
+    keep = m("interview.keep_asking_short", n=interview.remaining)
+    out += ["", stop if interview.should_stop else keep]
     return "\n".join(out)
 
 

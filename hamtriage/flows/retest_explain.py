@@ -1,9 +1,9 @@
 """What a re-test found, in words: which changes were real, which within the measurement error.
 
-:func:`explain_retest` re-tests and explains: one :class:`ChangeNote` per change (with
-its MDC and the MDC's source) and the why/why-not explanation of the second report's
-triage (:mod:`hamtriage.flows.explain`), where the change facts are evidence like any
-other. :func:`render_retest_text` and :func:`render_retest_markdown` render a
+:func:`explain_retest_result` explains a :class:`~hamtriage.flows.retesting.RetestResult`
+(:func:`explain_retest` re-tests first): one :class:`ChangeNote` per change (with its MDC
+and the MDC's source) and the why/why-not explanation of the second report's triage
+(:mod:`hamtriage.flows.explain`), where the change facts are evidence like any other. :func:`render_retest_text` and :func:`render_retest_markdown` render a
 :class:`~hamtriage.flows.retesting.RetestResult` for the ``hamtriage retest`` command.
 """
 
@@ -23,7 +23,7 @@ from .render import (
     render_markdown,
     render_text,
 )
-from .retesting import MeasurementChange, RetestResult, Side, Verdict, retest_facts
+from .retesting import MeasurementChange, RetestResult, Side, Verdict, facts_after, retest
 
 if TYPE_CHECKING:
     from ..runtime.run import Compiled
@@ -33,6 +33,7 @@ __all__ = [
     "RetestExplanation",
     "change_note",
     "explain_retest",
+    "explain_retest_result",
     "render_retest_markdown",
     "render_retest_text",
 ]
@@ -133,12 +134,20 @@ def explain_retest(
     lang: str = "en",
 ) -> RetestExplanation:
     """Re-test ``before`` against ``after`` and explain the changes and the new triage."""
-    result, facts = retest_facts(engine, before, after, intervention=intervention, lang=lang)
+    result = retest(engine, before, after, intervention=intervention, lang=lang)
+    return explain_retest_result(engine, result, after)
+
+
+def explain_retest_result(
+    engine: Compiled, result: RetestResult, after: Report | Mapping[str, Any]
+) -> RetestExplanation:
+    """Explain ``result``, the re-test whose second report is ``after``, without
+    re-testing: its changes in words and why its triage came out as it did."""
     pack = engine.pack
     return RetestExplanation(
         changes=tuple(change_note(c, pack) for c in result.changes),
         not_retested=result.not_retested,
-        triage=build_explanation(pack, facts, result.after),
+        triage=build_explanation(pack, facts_after(engine, result, after), result.after),
     )
 
 

@@ -45,6 +45,7 @@ __all__ = [
     "Verdict",
     "compare",
     "describe_change_fact",
+    "facts_after",
     "judge",
     "measurement_error",
     "retest",
@@ -56,8 +57,8 @@ Side = Literal["left", "right", "asymmetry"]
 
 VERDICTS_TEXT: tuple[Verdict, ...] = ("improved", "no_real_change", "worse")
 """The verdicts, in order."""
-LANGUAGES = ("en",)
-"""Languages of a re-test's texts (Dutch when the pack has Dutch texts)."""
+LANGUAGES = ("en", "nl")
+"""Languages of the library's texts; a re-test speaks those of its pack (``pack.languages``)."""
 DEFAULT_MDC_SHARE = 0.1
 """A measurement whose pack gives no MDC is judged against this share of its valid range."""
 _SIDES: tuple[Side, ...] = ("left", "right")
@@ -293,22 +294,17 @@ def retest_facts(
     lang: str = "en",
 ) -> tuple[RetestResult, Facts]:
     """:func:`retest`, and the second report's facts with the changes (for explanations)."""
-    if lang not in LANGUAGES:
-        raise ReportError(
-            f"unsupported language '{lang}' (supported: {', '.join(LANGUAGES)})",
-            field="lang",
-            value=lang,
-            suggestions=suggest(str(lang), LANGUAGES),
-        )
+    from .translate import localize, resolve_lang
+
     pack = engine.pack
+    lang = resolve_lang(lang, pack)  # a LanguageError (a ReportError on field "lang")
     done = _intervention(pack, intervention)
     fb = _facts(engine, before, "before")
     fa = _facts(engine, after, "after")
     changes, not_retested = compare(pack, fb, fa)
-    verdicts = {change_key(c.measurement, c.side): c.verdict for c in changes}
-    fa = replace(fa, changes=verdicts, interventions=frozenset({done}) if done else frozenset())
-    first = engine.triage_facts(fb)
-    second = engine.triage_facts(fa)
+    fa = _with_changes(fa, changes, done)
+    first = localize(engine.triage_facts(fb), pack, lang)
+    second = localize(engine.triage_facts(fa), pack, lang)
     hyp_b = [h.id for h in first.hypotheses]
     hyp_a = [h.id for h in second.hypotheses]
     rec_b = [r.id for r in first.recommendations]
@@ -327,6 +323,19 @@ def retest_facts(
         recommendations_lost=tuple(r for r in rec_b if r not in rec_a),
     )
     return result, fa
+
+
+def facts_after(engine: Compiled, result: RetestResult, after: Report | Mapping[str, Any]) -> Facts:
+    """The facts ``result.after`` was triaged with: the second report ``after`` (the one
+    ``result`` re-tested) with ``result``'s changes and intervention (for explanations)."""
+    return _with_changes(_facts(engine, after, "after"), result.changes, result.intervention)
+
+
+def _with_changes(facts: Facts, changes: tuple[MeasurementChange, ...], done: str | None) -> Facts:
+    verdicts = {change_key(c.measurement, c.side): c.verdict for c in changes}
+    return replace(
+        facts, changes=verdicts, interventions=frozenset({done}) if done else frozenset()
+    )
 
 
 def describe_change_fact(fact: MatchedFact, pack: RulePack) -> str:

@@ -15,7 +15,15 @@ from pathlib import Path
 
 from ..errors import RuleIssue
 
-__all__ = ["MAX_FILES", "MAX_PACK_BYTES", "rule_files"]
+__all__ = [
+    "MAX_FILES",
+    "MAX_IDS",
+    "MAX_PACK_BYTES",
+    "MAX_RULES",
+    "MAX_RULE_CONDITIONS",
+    "pack_caps",
+    "rule_files",
+]
 
 MAX_FILES = 200
 """Rule files per pack at most."""
@@ -54,7 +62,6 @@ def rule_files(
     real_root = root.resolve()
     files: list[Path] = []
     issues: list[RuleIssue] = []
-    total = 0
     for entry in sorted(p for p in root.iterdir() if p.suffix in {".yaml", ".yml"}):
         why = _refusal(entry, real_root)
         if why is not None:
@@ -62,24 +69,26 @@ def rule_files(
             issues.append(RuleIssue(display(root, entry), 1, 1, message, code="not_a_file"))
             continue
         files.append(entry)
-        total += os.stat(entry).st_size
     if issues:
         return tuple(issues)
     if not files:
         return (RuleIssue(shown_root, 1, 1, "no .yaml rule files in the directory", code="empty"),)
-    if len(files) > MAX_FILES:
-        return (RuleIssue(shown_root, 1, 1, f"more than {MAX_FILES} rule files", code="too_many"),)
+    over = pack_caps(shown_root, [os.stat(file).st_size for file in files])
+    return files if over is None else (over,)
+
+
+def pack_caps(where: str, sizes: list[int]) -> RuleIssue | None:
+    """The first pack-wide cap that rule files of these sizes exceed, located at ``where``.
+
+    One check for a pack directory and for a pack given as texts, so both refuse alike.
+    """
+    if len(sizes) > MAX_FILES:
+        return RuleIssue(where, 1, 1, f"more than {MAX_FILES} rule files", code="too_many")
+    total = sum(sizes)
     if total > MAX_PACK_BYTES:
-        return (
-            RuleIssue(
-                shown_root,
-                1,
-                1,
-                f"the rule files hold {total} bytes together; the limit is {MAX_PACK_BYTES}",
-                code="too_big",
-            ),
-        )
-    return files
+        message = f"the rule files hold {total} bytes together; the limit is {MAX_PACK_BYTES}"
+        return RuleIssue(where, 1, 1, message, code="too_big")
+    return None
 
 
 MAX_IDS = 20_000

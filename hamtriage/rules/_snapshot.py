@@ -50,14 +50,25 @@ _SOURCES = (
     "errors.py",
     "levels.py",
     "rules/__init__.py",
+    "rules/_conditions.py",
+    "rules/_crosscheck.py",
+    "rules/_fields.py",
     "rules/_files.py",
     "rules/_graph.py",
     "rules/_retest_checks.py",
     "rules/_snapshot.py",
+    "rules/_validate.py",
     "rules/_yaml.py",
+    "rules/i18n.py",
+    "rules/_i18n_check.py",
+    "rules/_i18n_file.py",
     "rules/loader.py",
     "rules/pack.py",
     "rules/phrases.py",
+    "rules/languages/__init__.py",
+    "rules/languages/en.py",
+    "rules/languages/nl.py",
+    "rules/languages/profile.py",
     "rules/safety.py",
     "rules/schema.py",
 )
@@ -209,7 +220,9 @@ def locate(root: Path, files: list[tuple[Path, str]]) -> Snapshot | None:
             data = _read_capped(file)
             if data is None:
                 return None
-            digests.append((file.name, hashlib.sha256(data).digest()))
+            # a translation file is named i18n/<name>, as in the loaded pack's files
+            name = file.relative_to(root).as_posix()
+            digests.append((name, hashlib.sha256(data).digest()))
         content = content_hash(digests)  # what the loaded pack's content_hash will be
         key = hashlib.sha256(where.digest() + _code() + content.encode()).digest()
     except (OSError, UnicodeError, ValueError):

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .schema import (
     ActivityItem,
@@ -20,6 +20,9 @@ from .schema import (
     SourceItem,
     SymptomItem,
 )
+
+if TYPE_CHECKING:
+    from .i18n import PackTranslation
 
 __all__ = ["Origin", "RulePack", "VocabKind", "content_hash", "normalize_text"]
 
@@ -83,6 +86,14 @@ class RulePack:
     files: tuple[tuple[str, bytes], ...] = ()
     """Each rule file's name and bytes, in load order: what the content hash covers, and
     all :func:`~hamtriage.load_pack_from_texts` needs to rebuild the pack anywhere."""
+    translations: Mapping[str, PackTranslation] = field(default_factory=dict)
+    """Language tag -> the pack's translation files of that language, merged
+    (:mod:`hamtriage.rules.i18n`); English is the rule files themselves."""
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """``"en"`` (the rule files) and every language the pack has translations for."""
+        return ("en", *sorted(self.translations))
 
     @property
     def name(self) -> str:

@@ -19,6 +19,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from .languages import ENGLISH, language
+
 __all__ = [
     "FILLERS",
     "SLOTS",
@@ -32,122 +34,16 @@ __all__ = [
 
 SLOTS = ("number", "side")
 
-FILLERS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "my",
-        "me",
-        "i",
-        "im",
-        "ive",
-        "id",
-        "its",
-        "it",
-        "is",
-        "are",
-        "am",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "really",
-        "very",
-        "so",
-        "just",
-        "quite",
-        "pretty",
-        "bit",
-        "little",
-        "kind",
-        "sort",
-        "of",
-        "always",
-        "often",
-        "sometimes",
-        "usually",
-        "also",
-        "too",
-        "like",
-        "get",
-        "gets",
-        "got",
-        "getting",
-        "in",
-        "on",
-        "at",
-        "to",
-        "for",
-        "with",
-        "from",
-        "by",
-        "this",
-        "that",
-        "these",
-        "those",
-        "some",
-        "any",
-        "lot",
-        "lots",
-        "have",
-        "has",
-        "had",
-        "having",
-        "do",
-        "does",
-        "did",
-        "then",
-        "now",
-        "again",
-        "still",
-        "up",
-        "think",
-        "guess",
-        "maybe",
-        "kinda",
-        "sorta",
-        "literally",
-        "totally",
-        "super",
-        "honestly",
-        "basically",
-        "actually",
-        "definitely",
-        "properly",
-        "abit",
-    ]
-)
-"""Words that never anchor a match: optional in a phrase, skipped when measuring a window."""
+FILLERS = ENGLISH.fillers
+"""English filler words (kept for 0.1 code; each language's are in :mod:`.languages`)."""
 
-# contractions and lemmas simplemma gets wrong for this domain (``calves`` -> ``calve``)
-_KEY_FIXES = {
-    "en": {
-        "cannot": "cant",
-        "couldnt": "cant",
-        "calve": "calf",
-        "calves": "calf",
-        "hammies": "hammy",
-        "hammie": "hammy",
-        "hammy": "hammy",
-        "rdls": "rdl",
-        "kb": "kettlebell",
-        "kbs": "kettlebell",
-        "wont": "wont",
-        "numbness": "numb",
-        "tingly": "tingle",
-        "swollen": "swell",
-        "sweating": "sweat",
-        "urinating": "urinate",
-        "peeing": "pee",
-        "weeing": "wee",
-        "bruising": "bruise",
-        "doms": "doms",
-    },
-}
 
-_WORD = re.compile(r"^[a-z0-9]+\*?$")
+def _fixes(lang: str) -> Mapping[str, str]:
+    profile = language(lang)
+    return profile.key_fixes if profile is not None else {}
+
+
+_WORD = re.compile(r"^[^\W_]+\*?$")  # letters of any language ("corticosteroïden")
 
 
 def _fold(word: str) -> str:
@@ -162,7 +58,7 @@ def word_key(word: str, lang: str = "en", cache: dict[str, str] | None = None) -
         if got is not None:
             return got
     folded = _fold(word)
-    fixes = _KEY_FIXES.get(lang, {})
+    fixes = _fixes(lang)
     key = fixes.get(folded)
     if key is None:
         if folded.isdigit():
@@ -206,10 +102,12 @@ KeyFn = Callable[[str], str]
 def fold_key(word: str) -> str:
     """A word key without lemmas (enough to check a phrase's syntax)."""
     folded = _fold(word)
-    return _KEY_FIXES["en"].get(folded, folded)
+    return ENGLISH.key_fixes.get(folded, folded)
 
 
-def _term(raw: str, column: int, optional: bool, key_of: KeyFn) -> list[Term]:
+def _term(
+    raw: str, column: int, optional: bool, key_of: KeyFn, fillers: frozenset[str]
+) -> list[Term]:
     if raw.startswith("{"):
         name = raw.strip("{}")
         if not raw.endswith("}") or name not in SLOTS:
@@ -224,7 +122,7 @@ def _term(raw: str, column: int, optional: bool, key_of: KeyFn) -> list[Term]:
     split: list[list[str]] = []
     for alt in alts:
         # "knee-to-wall" and "pins&needles" are several words, as the text tokeniser sees them
-        parts = [p for p in re.split(r"[^a-z0-9'\u2019*]+", alt.lower()) if p]
+        parts = [p for p in re.split(r"[^\w'\u2019*]+|_", alt.lower()) if p]
         if not parts:
             raise PhraseSyntaxError(f"'{alt}' has no letters or digits", column)
         for p in parts:
@@ -242,17 +140,20 @@ def _term(raw: str, column: int, optional: bool, key_of: KeyFn) -> list[Term]:
         out: list[Term] = []
         for p in split[0]:
             key = p if p.endswith("*") else key_of(p)
-            out.append(Term((key,), optional or key in FILLERS))
+            out.append(Term((key,), optional or key in fillers))
         return out
     for s in split:
         p = s[0]
         words.append(p if p.endswith("*") else key_of(p))
-    return [Term(tuple(dict.fromkeys(words)), optional or all(w in FILLERS for w in words))]
+    return [Term(tuple(dict.fromkeys(words)), optional or all(w in fillers for w in words))]
 
 
-def parse_phrase(text: str, key_of: KeyFn = fold_key) -> tuple[Term, ...]:
+def parse_phrase(
+    text: str, key_of: KeyFn = fold_key, fillers: frozenset[str] = FILLERS
+) -> tuple[Term, ...]:
     """The terms of a phrase, each word turned into its key by ``key_of`` (the loader
-    checks syntax with :func:`fold_key`; intake passes lemmatising :func:`word_key`).
+    checks syntax with :func:`fold_key`; intake passes lemmatising :func:`word_key`);
+    ``fillers``: the language's filler words (optional anyway).
 
     Raises :class:`PhraseSyntaxError` for bad syntax or a phrase without a required word
     (it could never match)."""
@@ -276,13 +177,13 @@ def parse_phrase(text: str, key_of: KeyFn = fold_key) -> tuple[Term, ...]:
             if not inner.strip():
                 raise PhraseSyntaxError("'()' is empty", i + 1)
             for word in inner.split():
-                terms += _term(word, i + 2, True, key_of)
+                terms += _term(word, i + 2, True, key_of, fillers)
             i = close + 1
             continue
         end = i
         while end < n and not text[end].isspace() and text[end] not in "()":
             end += 1
-        terms += _term(text[i:end], i + 1, False, key_of)
+        terms += _term(text[i:end], i + 1, False, key_of, fillers)
         i = end
     if not any(t.anchors for t in terms):
         raise PhraseSyntaxError(
@@ -293,7 +194,7 @@ def parse_phrase(text: str, key_of: KeyFn = fold_key) -> tuple[Term, ...]:
     return tuple(terms)
 
 
-_CLAUSE_WORDS = frozenset({"but", "however", "although", "though", "whereas", "except"})
+_CLAUSE_WORDS = ENGLISH.clause_words
 _BREAKS = re.compile(r"[.!?;]\s*\S")
 
 

@@ -6,84 +6,95 @@ red-flag invariants) are done by :mod:`hamtriage.rules.loader` on the merged pac
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Discriminator,
-    Field,
-    StringConstraints,
-    Tag,
-    model_validator,
+from pydantic import Discriminator, Field, StringConstraints, Tag, model_validator
+
+from ..levels import EvidenceLevel, RecommendationKind, TriageLevel
+from ._conditions import (
+    CONDITION_KEYS,
+    SIDES,
+    VERDICTS,
+    AbsentCond,
+    ActivityCond,
+    AgeCond,
+    AllCond,
+    AnyCond,
+    AsymmetryCond,
+    ChangeCond,
+    Comparison,
+    Condition,
+    HistoryCond,
+    HypothesisCond,
+    MeasurementCond,
+    NotCond,
+    SexCond,
+    SymptomCond,
+    iter_conditions,
+)
+from ._fields import (
+    ID_PATTERN,
+    MAX_NUMBER,
+    Certainty,
+    Id,
+    Number,
+    SchemaModel,
+    ShortText,
+    SourceKeys,
+    Text,
+    tag_of,
 )
 
-from ..errors import suggest
-from ..levels import EvidenceLevel, RecommendationKind, TriageLevel
-
 __all__ = [
+    "ACTION_KEYS",
+    "CONDITION_KEYS",
     "ID_PATTERN",
+    "MAX_NUMBER",
+    "SIDES",
+    "VERDICTS",
+    "AbsentCond",
     "Action",
+    "ActivityCond",
     "ActivityItem",
+    "AgainstAction",
+    "AgeCond",
+    "AllCond",
+    "AnyCond",
+    "AsymmetryCond",
+    "BlockAction",
     "ChangeCond",
+    "Comparison",
     "Condition",
+    "EscalateAction",
+    "HistoryCond",
     "HistoryItem",
+    "HypothesisCond",
     "HypothesisItem",
+    "MeasurementCond",
     "MeasurementItem",
+    "NotCond",
     "PackMeta",
+    "RecommendAction",
     "RecommendationItem",
     "RetestSpec",
     "Rule",
     "RuleFile",
+    "SchemaModel",
+    "SexCond",
     "SourceItem",
+    "SupportAction",
+    "SymptomCond",
     "SymptomItem",
+    "Variant",
     "iter_conditions",
 ]
-
-ID_PATTERN = r"^[a-z][a-z0-9_]*$"
-MAX_NUMBER = 1_000_000.0
-
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
-
-
-def _finite(v: Any) -> Any:
-    if isinstance(v, bool):
-        raise ValueError("expected a number, not true/false")
-    if isinstance(v, int | float) and (not math.isfinite(v) or abs(v) > MAX_NUMBER):
-        raise ValueError(f"numbers must be finite and within ±{MAX_NUMBER:g}")
-    return v
-
-
-Number = Annotated[float, BeforeValidator(_finite)]
-Certainty = Annotated[float, BeforeValidator(_finite), Field(gt=0.0, le=1.0)]
-
-
-def _as_list(v: Any) -> Any:
-    return [v] if isinstance(v, str) else v
-
-
-SourceKeys = Annotated[
-    list[Annotated[str, StringConstraints(min_length=1, max_length=64)]],
-    BeforeValidator(_as_list),
-    Field(min_length=1),
-]
-
-
-class _Model(BaseModel):
-    # validators are built when a rule file is first validated, not at import (~60 ms
-    # of cold start): a pack read back from its snapshot never needs them
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
-
+"""Every model of the rule file format; the condition models live in
+:mod:`hamtriage.rules._conditions`, the shared field types in :mod:`hamtriage.rules._fields`."""
 
 # --------------------------------------------------------------------- metadata
 
 
-class PackMeta(_Model):
+class PackMeta(SchemaModel):
     """The ``pack`` section: identity and referral mapping."""
 
     name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
@@ -92,7 +103,7 @@ class PackMeta(_Model):
     referrals: dict[TriageLevel, Id] = Field(default_factory=dict)
 
 
-class SourceItem(_Model):
+class SourceItem(SchemaModel):
     """A citation that rules and vocabulary items refer to by key."""
 
     title: Text
@@ -103,7 +114,7 @@ class SourceItem(_Model):
 # ------------------------------------------------------------------- vocabulary
 
 
-class _Vocab(_Model):
+class _Vocab(SchemaModel):
     id: Id
     label: ShortText
     synonyms: list[ShortText] = Field(default_factory=list)
@@ -132,7 +143,7 @@ class ActivityItem(_Vocab):
     """A sport, lift or exercise the athlete does."""
 
 
-class RetestSpec(_Model):
+class RetestSpec(SchemaModel):
     """A measurement's error for re-testing: its minimal detectable change (MDC95).
 
     ``unit`` and ``better`` default to the measurement's unit and the opposite of its
@@ -174,7 +185,7 @@ class HypothesisItem(_Vocab):
     max_likelihood: Literal["likely", "possible"] = "likely"
 
 
-class Variant(_Model):
+class Variant(SchemaModel):
     """An equipment variant of a drill (e.g. kettlebell, barbell)."""
 
     id: Id
@@ -194,235 +205,35 @@ class RecommendationItem(_Vocab):
     evidence: EvidenceLevel | None = None
 
 
-# ------------------------------------------------------------------- conditions
-
-
-class _Comparison(_Model):
-    lt: Number | None = None
-    le: Number | None = None
-    gt: Number | None = None
-    ge: Number | None = None
-    between: tuple[Number, Number] | None = None
-
-    @model_validator(mode="after")
-    def _check(self) -> Any:
-        if all(v is None for v in (self.lt, self.le, self.gt, self.ge, self.between)):
-            raise ValueError("give at least one of lt, le, gt, ge, between")
-        if self.between is not None and self.between[0] > self.between[1]:
-            raise ValueError("between: [a, b] needs a <= b")
-        return self
-
-    def bounds(self) -> list[tuple[str, float]]:
-        """The comparison as (operator, value) pairs: lt, le, gt, ge."""
-        out: list[tuple[str, float]] = []
-        for op in ("lt", "le", "gt", "ge"):
-            value = getattr(self, op)
-            if value is not None:
-                out.append((op, float(value)))
-        if self.between is not None:
-            out += [("ge", float(self.between[0])), ("le", float(self.between[1]))]
-        return out
-
-
-class Comparison(_Comparison):
-    """``{lt, le, gt, ge, between}`` used by ``age``."""
-
-
-class AllCond(_Model):
-    all: Annotated[list[Condition], Field(min_length=1, max_length=32)]
-
-
-class AnyCond(_Model):
-    any: Annotated[list[Condition], Field(min_length=1, max_length=32)]
-
-
-class NotCond(_Model):
-    negated: Condition = Field(alias="not")
-
-
-class SymptomCond(_Model):
-    symptom: Id
-
-
-class HistoryCond(_Model):
-    history: Id
-
-
-class AbsentCond(_Model):
-    absent: Id
-
-
-class ActivityCond(_Model):
-    activity: Id
-
-
-class MeasurementCond(_Comparison):
-    measurement: Id
-
-
-class AsymmetryCond(_Model):
-    asymmetry: Id
-
-
-class AgeCond(_Model):
-    age: Comparison
-
-
-class SexCond(_Model):
-    sex: Literal["female", "male"]
-
-
-class HypothesisCond(_Model):
-    hypothesis: Id
-    min_confidence: Annotated[Number, Field(gt=0.0, le=1.0)] = 0.3
-
-
-VERDICTS = ("improved", "no_real_change", "worse")
-"""How a re-test judges a change against the measurement's MDC."""
-SIDES = ("left", "right", "asymmetry")
-"""The sides a change condition can name (none: the measurement's value as triaged)."""
-
-
-def _one_of(choices: tuple[str, ...], what: str) -> Any:
-    def check(v: Any) -> Any:
-        if isinstance(v, str) and v not in choices:
-            close = suggest(v, choices)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise ValueError(f"unknown {what} '{v}'{hint}; expected one of: {', '.join(choices)}")
-        return v
-
-    return check
-
-
-class ChangeCond(_Model):
-    """A re-test's verdict on a measurement (asserted only when a report is re-tested)."""
-
-    change: Id
-    verdict: Annotated[
-        Literal["improved", "no_real_change", "worse"],
-        BeforeValidator(_one_of(VERDICTS, "verdict")),
-    ]
-    side: (
-        Annotated[Literal["left", "right", "asymmetry"], BeforeValidator(_one_of(SIDES, "side"))]
-        | None
-    ) = None
-    after: Id | None = None
-
-
-CONDITION_KEYS = (
-    "all",
-    "any",
-    "not",
-    "symptom",
-    "history",
-    "absent",
-    "activity",
-    "measurement",
-    "asymmetry",
-    "age",
-    "sex",
-    "hypothesis",
-    "change",
-)
-
-_COND_TYPES: dict[str, type[_Model]] = {
-    "all": AllCond,
-    "any": AnyCond,
-    "not": NotCond,
-    "symptom": SymptomCond,
-    "history": HistoryCond,
-    "absent": AbsentCond,
-    "activity": ActivityCond,
-    "measurement": MeasurementCond,
-    "asymmetry": AsymmetryCond,
-    "age": AgeCond,
-    "sex": SexCond,
-    "hypothesis": HypothesisCond,
-    "change": ChangeCond,
-}
-
-
-def _tag_of(keys: tuple[str, ...], types: dict[str, type[_Model]]) -> Any:
-    def pick(v: Any) -> str | None:
-        if isinstance(v, dict):
-            for key in keys:
-                if key in v:
-                    return key
-            return None
-        for key, cls in types.items():
-            if isinstance(v, cls):
-                return key
-        return None
-
-    return pick
-
-
-Condition = Annotated[
-    Annotated[AllCond, Tag("all")]
-    | Annotated[AnyCond, Tag("any")]
-    | Annotated[NotCond, Tag("not")]
-    | Annotated[SymptomCond, Tag("symptom")]
-    | Annotated[HistoryCond, Tag("history")]
-    | Annotated[AbsentCond, Tag("absent")]
-    | Annotated[ActivityCond, Tag("activity")]
-    | Annotated[MeasurementCond, Tag("measurement")]
-    | Annotated[AsymmetryCond, Tag("asymmetry")]
-    | Annotated[AgeCond, Tag("age")]
-    | Annotated[SexCond, Tag("sex")]
-    | Annotated[HypothesisCond, Tag("hypothesis")]
-    | Annotated[ChangeCond, Tag("change")],
-    Discriminator(
-        _tag_of(CONDITION_KEYS, _COND_TYPES),
-        custom_error_type="invalid_condition",
-        custom_error_message="a condition needs one of the keys: " + ", ".join(CONDITION_KEYS),
-    ),
-]
-
-Loc = tuple[str | int, ...]
-
-
-def iter_conditions(cond: Condition, loc: Loc = ("when",)) -> Iterator[tuple[Condition, Loc]]:
-    """Every condition in a ``when`` tree with its data path, parents first."""
-    yield cond, loc
-    if isinstance(cond, AllCond):
-        for i, sub in enumerate(cond.all):
-            yield from iter_conditions(sub, (*loc, "all", i))
-    elif isinstance(cond, AnyCond):
-        for i, sub in enumerate(cond.any):
-            yield from iter_conditions(sub, (*loc, "any", i))
-    elif isinstance(cond, NotCond):
-        yield from iter_conditions(cond.negated, (*loc, "not"))
-
-
 # ---------------------------------------------------------------------- actions
 
 
-class SupportAction(_Model):
+class SupportAction(SchemaModel):
     support: Id
     certainty: Certainty
 
 
-class AgainstAction(_Model):
+class AgainstAction(SchemaModel):
     against: Id
     certainty: Certainty
 
 
-class RecommendAction(_Model):
+class RecommendAction(SchemaModel):
     recommend: Id
 
 
-class EscalateAction(_Model):
+class EscalateAction(SchemaModel):
     escalate: TriageLevel
     reason: Text
 
 
-class BlockAction(_Model):
+class BlockAction(SchemaModel):
     block: Id
     reason: Text
 
 
 ACTION_KEYS = ("support", "against", "recommend", "escalate", "block")
-_ACTION_TYPES: dict[str, type[_Model]] = {
+_ACTION_TYPES: dict[str, type[SchemaModel]] = {
     "support": SupportAction,
     "against": AgainstAction,
     "recommend": RecommendAction,
@@ -437,14 +248,14 @@ Action = Annotated[
     | Annotated[EscalateAction, Tag("escalate")]
     | Annotated[BlockAction, Tag("block")],
     Discriminator(
-        _tag_of(ACTION_KEYS, _ACTION_TYPES),
+        tag_of(ACTION_KEYS, _ACTION_TYPES),
         custom_error_type="invalid_action",
         custom_error_message="an action needs one of the keys: " + ", ".join(ACTION_KEYS),
     ),
 ]
 
 
-class Rule(_Model):
+class Rule(SchemaModel):
     """One rule: conditions over the report and what follows from them."""
 
     id: Id
@@ -463,7 +274,7 @@ class Rule(_Model):
         return pro, con
 
 
-class RuleFile(_Model):
+class RuleFile(SchemaModel):
     """One YAML file of a pack: any of the sections."""
 
     pack: PackMeta | None = None

@@ -298,6 +298,7 @@ class Assembler:
             unscreened=self.screener.unscreened(facts),
             disclaimer=DISCLAIMER,
             pack=self._info,
+            lang="en",  # other languages are applied to the finished result (flows.translate)
         )
 
     def _blocked(

@@ -248,7 +248,7 @@ def build_router(service: Service) -> APIRouter:
     )
     def triage(report: Report, lang: Lang) -> Response:
         engine, store = service.require()
-        result = engine.triage(report)
+        result = engine.triage(report, lang=lang)  # the negotiated language (issue 18)
         (record_id,) = record(store, engine, "triage", lang, [(report, result)])
         return Response(
             content=result.model_dump_json(),
@@ -264,7 +264,9 @@ def build_router(service: Service) -> APIRouter:
     )
     def triage_batch(body: BatchRequest, lang: Lang) -> Response:
         engine, store = service.require()
-        results = engine.triage_many(_validated(engine, body.reports)) if body.reports else []
+        results = (
+            engine.triage_many(_validated(engine, body.reports), lang=lang) if body.reports else []
+        )
         ids = record(store, engine, "batch", lang, list(zip(body.reports, results, strict=True)))
         out = BatchResponse(results=list(results), records=ids)
         return Response(
@@ -282,7 +284,7 @@ def build_router(service: Service) -> APIRouter:
     def explain(report: Report, lang: Lang) -> Response:
         engine, _ = service.require()
         return Response(
-            content=engine.explain(report).model_dump_json(),
+            content=engine.explain(report, lang=lang).model_dump_json(),
             media_type="application/json",
             headers={"Content-Language": lang},
         )
@@ -300,7 +302,7 @@ def build_router(service: Service) -> APIRouter:
     ) -> Response:
         engine, _ = service.require()
         return Response(
-            content=engine.next_questions(report, limit=limit).model_dump_json(),
+            content=engine.next_questions(report, limit=limit, lang=lang).model_dump_json(),
             media_type="application/json",
             headers={"Content-Language": lang},
         )
@@ -326,8 +328,8 @@ def build_router(service: Service) -> APIRouter:
                     )
                 ],
             )
-        parsed = hamtriage.parse_text(body.text, engine.pack)
-        result = engine.triage(parsed.report)
+        parsed = hamtriage.parse_text(body.text, engine.pack, lang=body.lang.lower())
+        result = engine.triage(parsed.report, lang=lang)
         out = ParseResponse(
             parsed=parsed,
             suspected=list(parsed.report.suspected),

@@ -58,7 +58,15 @@ FILES = {
     "denials": ("en-dn-", 70),
     "benign": ("en-bn-", 110),
     "coverage": ("en-cv-", 50),
+    "heldout": ("en-ho-", 40),
 }
+# the Dutch corpus (issue 18): the size rules of issue 12 (60 denials, 100 benign, at least 400
+# texts); it has no coverage file yet
+FILES_BY_LANG = {
+    "en": FILES,
+    "nl": {"red_flags": ("nl-rf-", 0), "denials": ("nl-dn-", 60), "benign": ("nl-bn-", 100)},
+}
+MIN_TEXTS = 400
 MIN_PER_RED_FLAG = 8
 RED_FLAG_ITEMS = [
     "saddle_numbness",
@@ -109,6 +117,7 @@ def vocabulary(hamtriage: str | None) -> dict[str, str]:
 
 
 def check(corpus_dir: Path, vocab: dict[str, str]) -> tuple[list[str], dict[str, Any]]:
+    files = FILES_BY_LANG.get(corpus_dir.name, FILES)
     errors: list[str] = []
     seen: dict[str, str] = {}
     texts: dict[str, str] = {}
@@ -121,7 +130,7 @@ def check(corpus_dir: Path, vocab: dict[str, str]) -> tuple[list[str], dict[str,
         "with_age": 0,
         "with_sides": 0,
     }
-    for stem, (prefix, minimum) in FILES.items():
+    for stem, (prefix, minimum) in files.items():
         path = corpus_dir / f"{stem}.yaml"
         if not path.exists():
             errors.append(f"{path}: missing")
@@ -220,6 +229,10 @@ def check(corpus_dir: Path, vocab: dict[str, str]) -> tuple[list[str], dict[str,
                 stats["denied"][item] += 1
             for item in not_present:
                 stats["not_present"][item] += 1
+    if sum(stats["files"].values()) < MIN_TEXTS:
+        errors.append(
+            f"{corpus_dir.name}: {sum(stats['files'].values())} texts, at least {MIN_TEXTS}"
+        )
     for item in RED_FLAG_ITEMS:
         if item not in vocab:
             errors.append(f"red-flag item {item!r} is not in the vocabulary")
@@ -238,8 +251,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--dir", type=Path, default=HERE / "en", help="corpus directory (default: tests/corpus/en)"
     )
+    parser.add_argument("--lang", help="the corpus of a language: tests/corpus/<lang>")
     args = parser.parse_args(argv)
-    errors, stats = check(args.dir, vocabulary(args.hamtriage))
+    errors, stats = check(HERE / args.lang if args.lang else args.dir, vocabulary(args.hamtriage))
     total = sum(stats["files"].values())
     print(f"texts: {total} ({', '.join(f'{k} {v}' for k, v in stats['files'].items())})")
     print(

@@ -208,7 +208,7 @@ def test_pack_vocabulary_and_language(server: Server) -> None:
     pack = server.client.get("/v1/pack").json()
     assert pack["name"] == "hamtriage-bundled"
     assert len(pack["content_hash"]) == 64
-    assert pack["languages"] == ["en"]
+    assert pack["languages"] == ["en", "nl"]
     vocab = server.client.get("/v1/vocabulary", headers={"accept-language": "nl, en;q=0.5"})
     assert vocab.headers["content-type"] == "application/json"
     items = {i["id"]: i for i in vocab.json()["items"]}
@@ -220,7 +220,7 @@ def test_pack_vocabulary_and_language(server: Server) -> None:
     assert triaged.headers["content-language"] == "en"
     body = problem(server.client.get("/v1/pack?lang=xx"), 422)
     assert body["errors"] == [
-        {"field": "query.lang", "message": "use one of: en", "suggestions": ["en"]}
+        {"field": "query.lang", "message": "use one of: en, nl", "suggestions": ["en", "nl"]}
     ]
 
 
@@ -267,3 +267,20 @@ def test_no_response_leaks_internals(server: Server) -> None:
         response = server.client.post(path, content=json.dumps(body))
         assert response.status_code in (400, 415, 422), response.text
         assert_no_internals(response.text)
+
+
+def test_the_negotiated_language_is_the_language_of_the_answer(server: Server) -> None:
+    from hamtriage.catalog import message
+
+    by_query = server.client.post("/v1/triage?lang=nl", json=HINGE)
+    by_header = server.client.post("/v1/triage", json=HINGE, headers={"accept-language": "nl"})
+    english = server.client.post("/v1/triage?lang=en", json=HINGE).json()
+    for answer in (by_query, by_header):
+        assert answer.headers["content-language"] == "nl"
+        body = answer.json()
+        assert body["lang"] == "nl"
+        assert body["disclaimer"] == message("nl", "disclaimer")
+        assert body["level"] == english["level"]
+        assert [h["id"] for h in body["hypotheses"]] == [h["id"] for h in english["hypotheses"]]
+    why = server.client.post("/v1/explain?lang=nl", json=HINGE).json()
+    assert why["lang"] == "nl"

@@ -37,6 +37,7 @@ def write_pack(root: Path, files: dict[str, str]) -> Path:
     """Write ``files`` (name -> YAML text, dedented) into ``root`` and return it."""
     root.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)  # i18n/<lang>.yaml
         (root / name).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     return root
 

@@ -6,7 +6,9 @@ against the pack's phrase lexicon (ids, labels, ``synonyms:`` and ``phrases:``, 
 negation and context ConText-style (:mod:`.context`), ages, sides and measured values
 (:mod:`.numbers`), and turns every red-flag alarm word it could not settle into a
 *suspected* item with its question (:mod:`.alarms`). Deterministic, rule-based, no
-network and no model download. ``lang`` selects the lemmatiser's language (English now).
+network and no model download. ``lang`` selects the language: its word lists
+(:mod:`hamtriage.rules.languages`, ``en`` and ``nl``), its lemmatiser, and for a language
+other than English the pack's translated lexicon (``pack.translations[lang]``).
 """
 
 from __future__ import annotations

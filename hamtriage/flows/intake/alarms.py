@@ -10,398 +10,30 @@ pack; an alarm whose item a pack does not have is skipped.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
+from ...rules.languages import ENGLISH, Alarm, Language
 from .tokens import Tok
 
-__all__ = ["ALARMS", "Alarm", "find_alarms"]
+__all__ = ["ALARMS", "INJURY", "Alarm", "find_alarms"]
 
-_W = frozenset
-
-SADDLE = _W(
-    [
-        "groin",
-        "bum",
-        "butt",
-        "backside",
-        "bottom",
-        "anus",
-        "anal",
-        "genital",
-        "genitals",
-        "private",
-        "privates",
-        "perineum",
-        "saddle",
-        "crotch",
-        "wipe",
-        "toilet",
-        "loo",
-        "undercarriage",
-        "vagina",
-        "penis",
-        "scrotum",
-        "testicle",
-        "arse",
-        "ass",
-        "buttcheek",
-        "cheek",
-    ]
-)
-BOTH = _W({"both", "leg", "legs"})
-ARMS = _W(["arm", "hand", "finger", "everywhere", "spread", "spreading", "face", "body", "whole"])
-INJURY = _W(
-    [
-        "injury",
-        "injure",
-        "hurt",
-        "drop",
-        "dropped",
-        "bar",
-        "kick",
-        "kicked",
-        "tackle",
-        "tackled",
-        "fall",
-        "fell",
-        "crash",
-        "hit",
-        "land",
-        "landed",
-        "twist",
-        "twisted",
-        "roll",
-        "rolled",
-        "break",
-        "broke",
-        "fracture",
-        "cast",
-        "accident",
-        "impact",
-        "collide",
-    ]
-)
-LIMB = _W(["foot", "toe", "ankle", "shin", "calf", "leg", "heel", "knee"])
-KNEE = _W({"knee", "kneecap", "patella"})
-ANKLE = _W({"ankle"})
-CALF = _W({"calf", "shin"})
-HAMSTRING = _W(
-    [
-        "hamstring",
-        "hammy",
-        "buttock",
-        "glute",
-        "thigh",
-        "rdl",
-        "deadlift",
-        "sit",
-        "sprint",
-        "sprinting",
-        "bum",
-        "butt",
-    ]
-)
-ACHILLES = _W(["achilles", "heel", "tendon", "calf", "ankle", "tiptoe"])
-HOT = _W({"hot", "red", "warm", "heat", "burning"})
-BACK = _W({"back", "spine", "lumbar", "sciatica", "disc"})
-NIGHT_CTX = _W({"wake", "woke", "sleep", "awake", "night", "keep"})
-PAIN = _W(["pain", "hurt", "ache", "aching", "throb", "throbbing", "agony"])
-STOPPED = _W(
-    [
-        "stop",
-        "stopped",
-        "limp",
-        "limping",
-        "hobble",
-        "hobbled",
-        "pull",
-        "pulled",
-        "went",
-        "tear",
-        "tore",
-        "twang",
-        "grab",
-    ]
-)
-BONE = _W(
-    [
-        "bone",
-        "bony",
-        "malleolus",
-        "kneecap",
-        "knobbly",
-        "knobble",
-        "metatarsal",
-        "navicular",
-        "fibula",
-    ]
-)
-TRAUMA_CTX = _W(
-    ["height", "ladder", "roof", "stairs", "horse", "car", "motorbike", "scaffold", "wall"]
-)
+ALARMS = ENGLISH.alarms
+"""The English alarms (each language's: ``Language.alarms``)."""
+INJURY = ENGLISH.injury
 
 
-@dataclass(frozen=True, slots=True)
-class Alarm:
-    """Trigger word sequences (keys; fillers between are skipped) and, in order, the
-    item to suspect: the first whose context words occur nearby (``None``: always)."""
+@functools.lru_cache(maxsize=8)
+def _by_first(lang: Language) -> dict[str, list[tuple[int, tuple[str, ...]]]]:
+    """First key -> (alarm index, word sequence), for ``lang``'s alarms (read-only)."""
+    out: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+    for n, alarm in enumerate(lang.alarms):
+        for seq in alarm.words:
+            out.setdefault(seq[0], []).append((n, seq))
+    return out
 
-    words: tuple[tuple[str, ...], ...]
-    items: tuple[tuple[frozenset[str] | None, str], ...]
 
-
-_NUMB_ITEMS: tuple[tuple[frozenset[str] | None, str], ...] = (
-    (SADDLE, "saddle_numbness"),
-    (ARMS, "widespread_neurology"),
-    (_W({"both", "legs"}), "progressive_leg_weakness"),
-    (INJURY, "injured_limb_cold_or_numb"),
-    (None, "widespread_neurology"),
-)
-
-ALARMS: tuple[Alarm, ...] = (
-    Alarm(
-        (
-            ("numb",),
-            ("tingle",),
-            ("pin", "needle"),
-            ("cant", "feel"),
-            ("no", "feeling"),
-            ("no", "sensation"),
-            ("lose", "sensation"),
-            ("lose", "feeling"),
-            ("reduce", "sensation"),
-        ),
-        _NUMB_ITEMS,
-    ),
-    Alarm(
-        (("dead",), ("asleep",), ("odd",), ("weird",), ("strange",)), ((SADDLE, "saddle_numbness"),)
-    ),
-    Alarm(
-        (
-            ("pee",),
-            ("wee",),
-            ("urine",),
-            ("urinate",),
-            ("bladder",),
-            ("piss",),
-            ("incontinent",),
-            ("incontinence",),
-            ("dribble",),
-            ("leak",),
-            ("wet", "myself"),
-            ("wet", "pants"),
-            ("catheter",),
-            ("bowel",),
-            ("poo",),
-            ("poop",),
-            ("faecal",),
-            ("fecal",),
-            ("soil",),
-            ("accident", "pants"),
-        ),
-        ((None, "bladder_or_bowel_dysfunction"),),
-    ),
-    Alarm(
-        (
-            ("sex",),
-            ("erection",),
-            ("impotence",),
-            ("impotent",),
-            ("orgasm",),
-            ("ejaculate",),
-            ("libido",),
-        ),
-        ((None, "new_sexual_dysfunction"),),
-    ),
-    Alarm(
-        (("foot", "drop"), ("drag",), ("trip",), ("slap",), ("give", "out"), ("buckle",)),
-        ((KNEE, "knee_giving_way"), (None, "progressive_leg_weakness")),
-    ),
-    Alarm(
-        (("weak",), ("weakness",)),
-        (
-            (_W({"push", "tiptoe", "toe", "raise"}), "achilles_pop_or_gap"),
-            (_W({"both"}), "progressive_leg_weakness"),
-            (_W({"foot"}), "progressive_leg_weakness"),
-        ),
-    ),
-    Alarm(
-        (
-            ("fever",),
-            ("feverish",),
-            ("temperature",),
-            ("chill",),
-            ("shiver",),
-            ("rigor",),
-            ("night", "sweat"),
-            ("sweat", "night"),
-            ("unwell",),
-            ("flu",),
-            ("sweats",),
-        ),
-        ((None, "fever_or_unwell"),),
-    ),
-    Alarm(
-        (
-            ("lose", "weight"),
-            ("weight", "loss"),
-            ("weight", "drop"),
-            ("drop", "weight"),
-            ("lose", "kg"),
-            ("lose", "kilo"),
-            ("lose", "pound"),
-            ("lose", "stone"),
-        ),
-        ((None, "unexplained_weight_loss"),),
-    ),
-    Alarm(
-        (
-            ("cancer",),
-            ("tumour",),
-            ("tumor",),
-            ("chemo",),
-            ("chemotherapy",),
-            ("radiotherapy",),
-            ("lymphoma",),
-            ("leukaemia",),
-            ("leukemia",),
-            ("melanoma",),
-            ("malignant",),
-            ("oncology",),
-            ("oncologist",),
-        ),
-        ((None, "cancer_history"),),
-    ),
-    Alarm(
-        (("pop",), ("snap",), ("gap",), ("dent",), ("kick",), ("rupture",), ("tear",), ("rip",)),
-        (
-            (ACHILLES, "achilles_pop_or_gap"),
-            (HAMSTRING, "thigh_pop_with_bruising"),
-            (KNEE, "rapid_knee_swelling"),
-        ),
-    ),
-    Alarm(
-        (("swell",), ("swelling",), ("balloon",), ("puffy",), ("fluid",)),
-        (
-            (HOT, "hot_swollen_joint"),
-            (KNEE, "rapid_knee_swelling"),
-            (ANKLE, "ankle_pain_not_settling"),
-            (None, "hot_swollen_joint"),
-        ),
-    ),
-    Alarm(
-        (("bruise",), ("bruising",)),
-        ((HAMSTRING, "thigh_pop_with_bruising"), (ACHILLES, "achilles_pop_or_gap")),
-    ),
-    Alarm((("lock",), ("stuck",), ("cant", "straighten")), ((KNEE, "knee_locked"),)),
-    Alarm(
-        (("give", "way"), ("unstable",), ("buckle",), ("wobbly",)),
-        ((KNEE, "knee_giving_way"),),
-    ),
-    Alarm(
-        (("cold",), ("pale",), ("blue",), ("white",)),
-        ((LIMB, "injured_limb_cold_or_numb"),),
-    ),
-    Alarm(
-        (
-            ("cant", "walk"),
-            ("unable", "walk"),
-            ("cant", "put", "weight"),
-            ("cant", "bear"),
-            ("cant", "weight"),
-            ("cant", "stand"),
-            ("crutch",),
-            ("hobble",),
-            ("hop", "around"),
-        ),
-        (
-            (INJURY | LIMB, "unable_to_bear_weight"),
-            (BACK, "progressive_leg_weakness"),
-            (None, "unable_to_bear_weight"),
-        ),
-    ),
-    Alarm(
-        (("tiptoe",), ("tip", "toe"), ("calf", "raise")),
-        ((_W({"cant", "unable", "weak"}), "achilles_pop_or_gap"),),
-    ),
-    Alarm(
-        (("dislocate",), ("pop", "out"), ("slip", "out"), ("kneecap",)),
-        ((KNEE, "kneecap_dislocation"),),
-    ),
-    Alarm((("night",),), ((NIGHT_CTX, "night_pain"),)),
-    Alarm((("wake",), ("woke",)), ((PAIN, "night_pain"),)),
-    Alarm((("jelly",),), ((None, "progressive_leg_weakness"),)),
-    Alarm(
-        (("weight",),),
-        (
-            (
-                _W(["down", "drop", "dropping", "fall", "falling", "scale", "loss", "lose"]),
-                "unexplained_weight_loss",
-            ),
-        ),
-    ),
-    Alarm(
-        (("hamstring",), ("hammy",), ("limp",), ("hobble",)),
-        ((STOPPED, "hamstring_injury_stopped_activity"),),
-    ),
-    Alarm(
-        (("massive",), ("huge",), ("fat",), ("tight",)),
-        ((KNEE, "rapid_knee_swelling"), (ANKLE, "ankle_pain_not_settling")),
-    ),
-    Alarm((("buckle",), ("give", "way"), ("from", "under")), ((None, "knee_giving_way"),)),
-    Alarm(
-        (("press",), ("push",), ("tender",), ("touch",), ("prod",)),
-        ((BONE, "bone_tenderness_after_injury"),),
-    ),
-    Alarm(
-        (("not", "better"), ("no", "improvement"), ("still",), ("week",)),
-        ((ANKLE, "ankle_pain_not_settling"),),
-    ),
-    Alarm(
-        (("squeeze",), ("compress",), ("together",)),
-        ((_W(["shin", "leg", "calf", "tib", "fib", "ankle"]), "positive_ankle_squeeze_test"),),
-    ),
-    Alarm(
-        (("motorbike",), ("motorcycle",), ("horse",), ("flatten",), ("come", "off")),
-        ((None, "major_trauma"),),
-    ),
-    Alarm(
-        (("abscess",), ("antibiotic",), ("infection",), ("staph",), ("immune",), ("sepsis",)),
-        ((None, "infection_risk"),),
-    ),
-    Alarm(
-        (("crash",), ("collision",), ("hit", "car"), ("fell", "off"), ("fall", "off")),
-        ((None, "major_trauma"),),
-    ),
-    Alarm(
-        (
-            ("osteoporosis",),
-            ("osteopenia",),
-            ("steroid",),
-            ("prednisolone",),
-            ("prednisone",),
-            ("pred",),
-        ),
-        ((None, "osteoporosis_or_steroid_use"),),
-    ),
-    Alarm(
-        (
-            ("immunosuppressed",),
-            ("immunosuppressant",),
-            ("biologic",),
-            ("methotrexate",),
-            ("inject", "drug"),
-        ),
-        ((None, "infection_risk"),),
-    ),
-)
-
-# first key -> (alarm index, word sequence)
-_BY_FIRST: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
-for _n, _alarm in enumerate(ALARMS):
-    for _seq in _alarm.words:
-        _BY_FIRST.setdefault(_seq[0], []).append((_n, _seq))
-_CONTEXT = 10
+_CONTEXT = 14
 
 
 @dataclass(frozen=True, slots=True)
@@ -412,7 +44,9 @@ class Hit:
     item: str
 
 
-def _sequence(toks: list[Tok], i: int, seq: tuple[str, ...], free: set[int]) -> tuple[int, ...]:
+def _sequence(
+    toks: list[Tok], i: int, seq: tuple[str, ...], free: set[int], scoped: bool = False
+) -> tuple[int, ...]:
     got = [i]
     j = i + 1
     for want in seq[1:]:
@@ -425,6 +59,8 @@ def _sequence(toks: list[Tok], i: int, seq: tuple[str, ...], free: set[int]) -> 
             j += 1
         if j >= len(toks) or toks[j].clause != toks[i].clause or j not in free:
             return ()
+        if scoped and toks[j].seg != toks[i].seg:
+            return ()  # "niet, lopen gaat goed" is no "niet lopen"
         if toks[j].key != want and toks[j].norm != want:
             return ()
         got.append(j)
@@ -432,25 +68,52 @@ def _sequence(toks: list[Tok], i: int, seq: tuple[str, ...], free: set[int]) -> 
     return tuple(got)
 
 
-def find_alarms(toks: list[Tok], free: set[int], known: frozenset[str]) -> list[Hit]:
-    """Alarms among the ``free`` tokens whose item is one of ``known``."""
+def _near(
+    toks: list[Tok], content: list[int], at: dict[int, int], first: int, last: int, lang: Language
+) -> set[str]:
+    """Keys and norms of the content words within :data:`_CONTEXT` content words of the
+    alarm, plus ``@both`` when both sides are named and ``w+`` for a word near an injury."""
+    lo = max(0, at[first] - _CONTEXT)
+    hi = min(len(content), at[last] + _CONTEXT + 1)
+    near: set[str] = set()
+    for k in content[lo:hi]:
+        near.add(toks[k].key)
+        near.add(toks[k].norm)
+    if {lang.sides[w] for w in near if w in lang.sides} >= {"left", "right"}:
+        near.add("@both")
+    if near & lang.injury:
+        near.update([f"{w}+" for w in near])
+    return near
+
+
+def find_alarms(
+    toks: list[Tok], free: set[int], known: frozenset[str], lang: Language = ENGLISH
+) -> list[Hit]:
+    """Alarms of ``lang`` among the ``free`` tokens whose item is one of ``known``."""
+    by_first = _by_first(lang)
     out: list[Hit] = []
     taken: set[int] = set()
+    content = [k for k, t in enumerate(toks) if not t.filler]
+    at: dict[int, int] = {}
+    n_seen = 0
+    for k, t in enumerate(toks):  # a filler counts as the content word before it
+        if not t.filler:
+            n_seen += 1
+        at[k] = max(0, n_seen - 1)
     for i in sorted(free):
         if i in taken:
             continue
         t = toks[i]
-        seqs = [*_BY_FIRST.get(t.key, ()), *(_BY_FIRST.get(t.norm, ()) if t.norm != t.key else ())]
+        seqs = [*by_first.get(t.key, ()), *(by_first.get(t.norm, ()) if t.norm != t.key else ())]
         for n, seq in seqs:
-            idxs = _sequence(toks, i, seq, free)
+            idxs = _sequence(toks, i, seq, free, lang.negation_in_scope)
             if not idxs:
                 continue
-            lo, hi = max(0, i - _CONTEXT), min(len(toks), idxs[-1] + _CONTEXT + 1)
-            near = {toks[k].key for k in range(lo, hi)} | {toks[k].norm for k in range(lo, hi)}
+            near = _near(toks, content, at, i, idxs[-1], lang)
             item = next(
                 (
                     vid
-                    for ctx, vid in ALARMS[n].items
+                    for ctx, vid in lang.alarms[n].items
                     if vid in known and (ctx is None or ctx & near)
                 ),
                 None,
@@ -459,4 +122,49 @@ def find_alarms(toks: list[Tok], free: set[int], known: frozenset[str]) -> list[
                 out.append(Hit(idxs, item))
                 taken.update(idxs)
                 break
+    return out
+
+
+AGE_SCREENS: tuple[tuple[str, str, int, int], ...] = (("back_pain_is_new", "low_back", 20, 50),)
+"""(item, region, low, high): with a complaint of the region at an age under ``low`` or over
+``high``, the item is suspected until asked ("63yo, low back ache": is it new?)."""
+
+VALUE_SCREENS: tuple[tuple[str, str, float, str], ...] = (
+    ("pain_not_improving", "pain_duration_weeks", 6.0, "low_back"),
+)
+"""(item, measurement, above, region): a complaint of the region that has lasted longer
+than this is suspected not to be improving until asked (NICE NG59: over 6 weeks)."""
+
+
+def screens(
+    present: dict[str, str],
+    age: int | None,
+    keys: set[str],
+    regions: dict[str, str],
+    lang: Language,
+    values: dict[str, float] | None = None,
+) -> list[tuple[str, str, str]]:
+    """Red-flag items to suspect from what the text settles together, not from one word:
+    (item, the id whose mention it rests on, why). ``present``: id -> state."""
+    out: list[tuple[str, str, str]] = []
+    have = [v for v, s in present.items() if s == "present"]
+    for item, region, low, high in AGE_SCREENS:
+        if age is None or low <= age <= high or item in present:
+            continue
+        basis = next((v for v in have if regions.get(v) == region), None)
+        if basis is not None:
+            out.append((item, basis, f"{basis} at age {age}: is it new?"))
+    for item, mid, above, region in VALUE_SCREENS:
+        value = (values or {}).get(mid)
+        if value is None or value <= above or item in present:
+            continue
+        basis = next((v for v in have if regions.get(v) == region), None)
+        if basis is not None:
+            out.append((item, basis, f"{basis} for {value:g} ({mid}): is it improving?"))
+    for basis_ids, words, item in lang.pair_screens:
+        if item in present or not keys & words:
+            continue
+        basis = next((v for v in have if v in basis_ids), None)
+        if basis is not None:
+            out.append((item, basis, f"{basis} with '{min(keys & words)}': not yet asked"))
     return out

@@ -15,12 +15,14 @@ suspected (asked, and counted for the level), any other item is left out.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 
+from ...rules.languages import ENGLISH, Language
 from .tokens import Tok
 
-__all__ = ["State", "Verdict", "classify"]
+__all__ = ["RESOLVED", "State", "Verdict", "classify", "intended"]
 
 
 class State(StrEnum):
@@ -32,137 +34,8 @@ class State(StrEnum):
     DROPPED = "dropped"  # someone else, or a hypothetical: not about the athlete now
 
 
-NEGATIONS = frozenset(
-    [
-        "no",
-        "not",
-        "never",
-        "without",
-        "dont",
-        "doesnt",
-        "didnt",
-        "havent",
-        "hasnt",
-        "hadnt",
-        "isnt",
-        "arent",
-        "wasnt",
-        "werent",
-        "wont",
-        "nor",
-        "none",
-        "neither",
-        "nothing",
-        "deny",
-        "nope",
-        "zero",
-        "nil",
-    ]
-)
-POST_NEGATIONS = frozenset({"none", "nil", "nope", "gone", "resolve", "negative", "nothing"})
-_POST_AFTER_NOT = frozenset({"anymore", "really", "lately", "recently", "since", "all", "today"})
-_SCOPE_END = frozenset(
-    [
-        "and",
-        "so",
-        "because",
-        "cause",
-        "since",
-        "after",
-        "when",
-        "while",
-        "until",
-        "then",
-        "which",
-        "who",
-        "yet",
-        "plus",
-        "whereas",
-        "except",
-        "but",
-        "however",
-        "although",
-        "though",
-    ]
-)
-_LIST_GLUE = frozenset({"or", "nor", "any", "either", "no", "and"})
-_PSEUDO: dict[str, frozenset[str]] = {
-    "no": frozenset(
-        ["better", "worse", "change", "idea", "matter", "doubt", "way", "clue", "reason", "wonder"]
-    ),
-    "not": frozenset(
-        ["only", "just", "sure", "certain", "bad", "long", "help", "great", "enough", "much", "fun"]
-    ),
-    "dont": frozenset(["know", "think", "understand", "care", "help", "want", "seem"]),
-    "doesnt": frozenset(["help", "seem", "matter"]),
-    "didnt": frozenset(["help", "know", "think"]),
-    "without": frozenset(["warning", "reason", "try", "trying", "much"]),
-    "nothing": frozenset(["help", "work", "change"]),
-    "never": frozenset({"mind"}),
-}
-OTHER_PERSON = frozenset(
-    [
-        "dad",
-        "father",
-        "mum",
-        "mom",
-        "mother",
-        "grandma",
-        "grandmother",
-        "grandad",
-        "granddad",
-        "grandfather",
-        "grandpa",
-        "nan",
-        "nana",
-        "brother",
-        "sister",
-        "uncle",
-        "aunt",
-        "auntie",
-        "cousin",
-        "friend",
-        "mate",
-        "teammate",
-        "wife",
-        "husband",
-        "partner",
-        "girlfriend",
-        "boyfriend",
-        "family",
-        "relative",
-        "colleague",
-        "coworker",
-    ]
-)
-_HYPOTHETICAL: tuple[tuple[str, ...], ...] = (
-    ("what", "if"),
-    ("in", "case"),
-    ("if", "i", "ever"),
-    ("if", "i", "get"),
-    ("if", "i", "have"),
-    ("if", "i", "notice"),
-    ("if", "it"),
-    ("if", "there"),
-    ("if", "i", "start"),
-    ("if", "i", "develop"),
-    ("if", "you"),
-    ("sign", "of"),
-    ("symptom", "of"),
-    ("watch", "out"),
-    ("watch", "for"),
-    ("look", "out"),
-    ("look", "for"),
-    ("risk", "of"),
-    ("rule", "out"),
-    ("read", "about"),
-    ("hear", "about"),
-    ("should", "i", "worry"),
-    ("when", "to", "worry"),
-)
-_WORRY = frozenset(
-    ["worried", "worry", "scared", "afraid", "concerned", "anxious", "wonder", "wondering", "fear"]
-)
+NEGATIONS = ENGLISH.negations
+"""English negations (each language's: ``Language.negations``)."""
 _WINDOW = 8
 
 
@@ -175,11 +48,13 @@ class Verdict:
     why: str = ""
 
 
-def _is_trigger(toks: list[Tok], i: int) -> bool:
+def _is_trigger(toks: list[Tok], i: int, lang: Language) -> bool:
     key = toks[i].key
-    if key not in NEGATIONS:
-        return False
-    pseudo = _PSEUDO.get(key)
+    if key not in lang.negations:
+        key = toks[i].norm  # "don't": the lemmatiser gives "do"
+        if key not in lang.negations:
+            return False
+    pseudo = lang.pseudo.get(key)
     if pseudo is None:
         return True
     for j in range(i + 1, min(i + 4, len(toks))):
@@ -202,48 +77,243 @@ def _before(toks: list[Tok], first: int) -> list[int]:
     return out
 
 
-def _has_ngram(toks: list[Tok], idxs: list[int], grams: tuple[tuple[str, ...], ...]) -> bool:
-    keys = [toks[i].key for i in reversed(idxs)]
-    norms = [toks[i].norm for i in reversed(idxs)]
+@functools.lru_cache(maxsize=64)
+def _by_first(grams: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """First word -> the n-grams starting with it (read-only, per word list)."""
+    out: dict[str, list[tuple[str, ...]]] = {}
     for gram in grams:
-        n = len(gram)
-        for k in range(len(keys) - n + 1):
-            if tuple(keys[k : k + n]) == gram or tuple(norms[k : k + n]) == gram:
+        out.setdefault(gram[0], []).append(gram)
+    return {w: tuple(g) for w, g in out.items()}
+
+
+def _gram_at(toks: list[Tok], k: int, gram: tuple[str, ...], hi: int, norm_only: bool) -> bool:
+    if k + len(gram) - 1 > hi:
+        return False
+    for m, w in enumerate(gram):
+        t = toks[k + m]
+        if t.norm != w and (norm_only or t.key != w):
+            return False
+    return True
+
+
+def _has_ngram(toks: list[Tok], idxs: list[int], grams: tuple[tuple[str, ...], ...]) -> bool:
+    """One of ``grams`` occurs in the tokens ``idxs`` (in text order, nearest first given)."""
+    if not idxs:
+        return False
+    first = _by_first(grams)
+    lo, hi = min(idxs), max(idxs)
+    for k in range(lo, hi + 1):
+        t = toks[k]
+        for gram in (*first.get(t.key, ()), *(first.get(t.norm, ()) if t.norm != t.key else ())):
+            if _gram_at(toks, k, gram, hi, False):
+                return True
+    return False
+
+
+RESOLVED = "over: resolved since"
+"""The ``why`` of a mention that is over ("had a fever last month, totally recovered")."""
+_AHEAD = 24  # tokens looked at after a mention (bounded: parsing stays linear)
+
+
+def _is_other(t: Tok, lang: Language) -> bool:
+    """Someone else: "dad", and the possessive "my wife's" / "partner's"."""
+    other = lang.other_person
+    return t.key in other or t.norm in other or (t.norm[-1:] == "s" and t.norm[:-1] in other)
+
+
+def _with_self(toks: list[Tok], i: int, lang: Language) -> bool:
+    """ "my wife and I": the writer is in it too."""
+    nxt = toks[i + 1 : i + 3]
+    return len(nxt) == 2 and nxt[0].key in lang.and_words and nxt[1].norm in lang.self_words
+
+
+def _seg_ends(toks: list[Tok], j: int) -> bool:
+    """Only fillers follow token ``j`` in its comma segment ("numbness: none," but not
+    "nothing I do helps")."""
+    for k in range(j + 1, min(len(toks), j + 8)):
+        if toks[k].seg != toks[j].seg:
+            return True
+        if not toks[k].filler:
+            return False
+    return True
+
+
+def _answer(toks: list[Tok], last: int, items: frozenset[int], lang: Language) -> int | None:
+    """ "Bruising? None." / "Any problems peeing - no": the next clause, opened by a question
+    mark or a dash right after the mention, is a short denial. Its trigger token, if so."""
+    j = last + 1
+    while j < len(toks) and toks[j].clause == toks[last].clause:
+        if not toks[j].filler and j - last > 3:
+            return None
+        j += 1
+    if j >= len(toks) or toks[j].brk not in ("?", "-"):
+        return None
+    clause = toks[j].clause
+    words = [k for k in range(j, min(len(toks), j + 6)) if toks[k].clause == clause]
+    content = [k for k in words if not toks[k].filler]
+    if not content or any(k in items for k in content):
+        return None
+    first = content[0]
+    key = toks[first].key
+    if key in lang.post_negations or key in lang.post_fine:
+        return first if _seg_ends(toks, first) else None
+    if not _is_trigger(toks, first, lang):  # "- no idea why", "- not sure"
+        return None
+    rest = [k for k in words if k > first and toks[k].seg == toks[first].seg]
+    if not [k for k in rest if not toks[k].filler] or toks[rest[0]].key in lang.post_after_not:
+        return first  # "- no.", "- also no", "? not really"
+    # "Didn't hear one": a short answer whose object is a pronoun ("- no pain" is not)
+    if len(rest) <= 2 and toks[rest[-1]].norm in lang.answer_objects:
+        return first
+    return None
+
+
+def _question(toks: list[Tok], first: int, last: int, lang: Language) -> bool | None:
+    """In a general question ("Would a fever mean I should skip training?"): ``True`` if an
+    aside follows ("just asking"), ``False`` if not, ``None`` if not in such a question."""
+    clause = toks[first].clause
+    start = first
+    while start > 0 and toks[start - 1].clause == clause and first - start < _AHEAD:
+        start -= 1
+    if toks[start].key not in lang.question_starts and toks[start].norm not in lang.question_starts:
+        return None
+    j = last + 1
+    while j < len(toks) and toks[j].clause == clause and j - last < _AHEAD:
+        j += 1
+    if j >= len(toks) or toks[j].brk != "?":
+        return None
+    ahead = list(range(j, min(len(toks), j + _AHEAD)))
+    return _has_ngram(toks, list(reversed(ahead)), lang.asides)
+
+
+def _resolved(toks: list[Tok], first: int, last: int, lang: Language) -> int | None:
+    """A word in the mention's clause saying it is over ("totally recovered", "went away")."""
+    if not lang.resolved:
+        return None
+    clause = toks[first].clause
+    lo = first
+    while lo > 0 and toks[lo - 1].clause == clause and first - lo < _WINDOW:
+        lo -= 1
+    hi = last
+    while hi + 1 < len(toks) and toks[hi + 1].clause == clause and hi - last < _AHEAD:
+        hi += 1
+    by_first = _by_first(lang.resolved)
+    for k in range(lo, hi + 1):
+        if first <= k <= last:
+            continue
+        for gram in by_first.get(toks[k].norm, ()):
+            if _gram_at(toks, k, gram, hi, True) and not any(
+                _is_trigger(toks, b, lang) for b in range(max(lo, k - 2), k)
+            ):
+                return k
+    return None
+
+
+def intended(
+    toks: list[Tok], idxs: tuple[int, ...], words: frozenset[str], lang: Language
+) -> int | None:
+    """A word in the mention's sentence that makes it intended ("down 4 kg as planned"),
+    not under a negation ("haven't changed my diet"). Its token, if any."""
+    first, last = min(idxs), max(idxs)
+    sent = toks[first].sent
+    for k in range(max(0, first - _AHEAD), min(len(toks), last + _AHEAD)):
+        t = toks[k]
+        if t.sent != sent or first <= k <= last:
+            continue
+        if (t.key in words or t.norm in words) and not any(
+            _is_trigger(toks, b, lang) for b in range(max(0, k - 3), k) if toks[b].sent == sent
+        ):
+            return k
+    return None
+
+
+def _framed(toks: list[Tok], before: list[int], last: int, lang: Language) -> bool:
+    """An if-clause around the phrase with its verb after it ("als ik tintelingen krijg")."""
+    if not before:
+        return False
+    for opening, verbs in lang.hypothetical_frames:
+        if not any(toks[i].key in opening for i in before):
+            continue
+        clause = toks[last].clause
+        for j in range(last + 1, min(len(toks), last + 1 + _WINDOW)):
+            if toks[j].clause != clause:
+                break
+            if toks[j].key in verbs:
                 return True
     return False
 
 
 def classify(
-    toks: list[Tok], idxs: tuple[int, ...], items: frozenset[int] = frozenset()
+    toks: list[Tok],
+    idxs: tuple[int, ...],
+    items: frozenset[int] = frozenset(),
+    lang: Language = ENGLISH,
 ) -> Verdict:
     """The context of the mention made of tokens ``idxs`` (``items``: tokens of other
-    mentions, which may stand between a negation and this one in a list)."""
+    mentions, which may stand between a negation and this one in a list), read with
+    the triggers of ``lang``."""
     first, last = min(idxs), max(idxs)
     mine = set(idxs)
     before = _before(toks, first)
-    if any(toks[i].key in OTHER_PERSON or toks[i].norm in OTHER_PERSON for i in before):
-        who = next(i for i in before if toks[i].key in OTHER_PERSON or toks[i].norm in OTHER_PERSON)
+    near = before
+    if lang.context_in_segment:
+        near = [i for i in before if toks[i].seg == toks[first].seg]
+    who = next(
+        (i for i in near if _is_other(toks[i], lang) and not _with_self(toks, i, lang)), None
+    )
+    if who is not None:
         return Verdict(State.DROPPED, who, "about someone else")
-    if _has_ngram(toks, before, _HYPOTHETICAL):
+    if _has_ngram(toks, near, lang.hypothetical) or _framed(toks, near, last, lang):
         return Verdict(State.DROPPED, before[0], "hypothetical")
+    asked = _question(toks, first, last, lang)
+    if asked:
+        return Verdict(State.DROPPED, None, "a general question, not about the writer")
     # a negation between the phrase's own words: "ankle bones doesn't hurt"
     for i in range(first + 1, last):
-        if i not in mine and _is_trigger(toks, i):
+        if i not in mine and _is_trigger(toks, i, lang):
             return Verdict(State.ABSENT, i, "negated")
+    # right after the phrase: "numbness: none", "tingling - not anymore"
+    j = last + 1
+    seen = 0
+    while j < len(toks) and toks[j].clause == toks[last].clause and seen < 2:
+        t = toks[j]
+        if t.seg != toks[last].seg and not (
+            # Dutch "knie: nee": past a ':' or ',' only a denial as the very next word
+            lang.context_in_segment
+            and (t.filler or t.key in lang.post_negations or t.key in lang.post_not)
+        ):
+            break
+        if t.key in lang.post_negations and _seg_ends(toks, j):
+            return Verdict(State.ABSENT, j, "negated")
+        if t.key in lang.post_fine and seen == 0 and _seg_ends(toks, j):
+            return Verdict(State.ABSENT, j, "negated")
+        if t.key in lang.post_not:
+            nxt = toks[j + 1] if j + 1 < len(toks) else None
+            if (
+                nxt is None
+                or nxt.clause != t.clause
+                or nxt.key in lang.post_after_not
+                or (lang.post_not_ends_segment and nxt.seg != t.seg)
+            ):
+                return Verdict(State.ABSENT, j, "negated")
+            break
+        if not t.filler:
+            seen += 1
+        j += 1
     # before the phrase
     distance = 0
     crossed = False
     listed = True
     for i in before:
         t = toks[i]
-        if t.key in _SCOPE_END and t.key not in ("and",):
+        if t.key in lang.scope_end and t.key not in lang.and_words:
             break
         if t.seg != toks[first].seg:
             crossed = True
-        if _is_trigger(toks, i):
+        if _is_trigger(toks, i, lang):
             # "no numbness, tingling or weakness": a list closed by "or" in this clause
             glue_or = any(
-                toks[k].key in ("or", "nor")
+                toks[k].key in lang.list_closers
                 for k in range(i, min(len(toks), last + 4))
                 if toks[k].clause == toks[i].clause
             )
@@ -252,27 +322,20 @@ def classify(
             if distance <= 2 and not crossed:
                 return Verdict(State.ABSENT, i, "negated")
             return Verdict(State.AMBIGUOUS, i, "negation too far away to be sure")
-        if t.key == "and" and i not in items:
+        if t.key in lang.and_words and i not in items:
             break  # "no back pain and my bum is numb"
         if not t.filler:
             distance += 1
-            if i not in items and t.key not in _LIST_GLUE:
+            if i not in items and t.key not in lang.list_glue:
                 listed = False
-    # right after the phrase: "numbness: none", "tingling - not anymore"
-    j = last + 1
-    seen = 0
-    while j < len(toks) and toks[j].clause == toks[last].clause and seen < 2:
-        t = toks[j]
-        if t.key in POST_NEGATIONS:
-            return Verdict(State.ABSENT, j, "negated")
-        if t.key in ("no", "not", "never"):
-            nxt = toks[j + 1] if j + 1 < len(toks) else None
-            if nxt is None or nxt.clause != t.clause or nxt.key in _POST_AFTER_NOT:
-                return Verdict(State.ABSENT, j, "negated")
-            break
-        if not t.filler:
-            seen += 1
-        j += 1
-    if any(toks[i].key in _WORRY for i in before):
+    answer = _answer(toks, last, items, lang)
+    if answer is not None:
+        return Verdict(State.ABSENT, answer, "negated")
+    over = _resolved(toks, first, last, lang)
+    if over is not None:
+        return Verdict(State.DROPPED, over, RESOLVED)
+    if asked is False:
+        return Verdict(State.AMBIGUOUS, None, "asked about, not reported")
+    if any(toks[i].key in lang.worry for i in before):
         return Verdict(State.AMBIGUOUS, None, "a worry, not a report")
     return Verdict(State.PRESENT)

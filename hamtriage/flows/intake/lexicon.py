@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from ...levels import TriageLevel
+from ...rules.languages import LANGUAGES, Language, language
 from ...rules.pack import RulePack
-from ...rules.phrases import FILLERS, PhraseSyntaxError, Term, parse_phrase, word_key
+from ...rules.phrases import PhraseSyntaxError, Term, parse_phrase, word_key
 from ...runtime.screening import red_flag_screens
 
-__all__ = ["Lexicon", "Phrase", "lexicon_for"]
+__all__ = ["Lexicon", "Phrase", "intake_language", "lexicon_for"]
 
 _UNIT_WORDS = frozenset({"cm", "deg", "n", "reps", "mm", "kg", "s", "percent"})
 _SPECIAL = re.compile(r"[()|*{}]")
@@ -37,6 +39,11 @@ class Phrase:
     terms: tuple[Term, ...]
     required: int
     red_flag: bool
+    negation: bool = False
+    """A required word is a negation ("geen gevoel"): it must not reach across a comma."""
+    affirms: bool = False
+    """Derived from an inability ("can't walk" -> "can walk", "walking fine"): a match
+    denies the item."""
 
 
 @dataclass(eq=False)
@@ -44,6 +51,7 @@ class Lexicon:
     """The patterns of a pack, indexed by the word keys that can anchor them."""
 
     lang: str
+    language: Language
     phrases: list[Phrase]
     index: dict[str, list[int]]
     prefixes: list[tuple[str, tuple[int, int]]]
@@ -58,6 +66,36 @@ class Lexicon:
     keys: dict[str, str] = field(default_factory=dict)
     _fuzzy: dict[str, str | None] = field(default_factory=dict)
     _hits: dict[tuple[str, str], frozenset[tuple[int, int]]] = field(default_factory=dict)
+    _pids: dict[frozenset[tuple[int, int]], frozenset[int]] = field(default_factory=dict)
+    _firsts: dict[frozenset[tuple[int, int]], frozenset[int]] = field(default_factory=dict)
+    need_places: list[frozenset[tuple[int, int]]] = field(default_factory=list)
+    """Per phrase: its required (phrase, term) places, to test a clause in one subset check."""
+
+    def pids(self, places: frozenset[tuple[int, int]]) -> frozenset[int]:
+        """The phrases among ``places`` (memoised per word's places)."""
+        got = self._pids.get(places)
+        if got is None:
+            if len(self._pids) >= _CACHE_LIMIT:
+                self._pids.clear()
+            got = self._pids[places] = frozenset(pid for pid, _ in places)
+        return got
+
+    def firsts(self, places: frozenset[tuple[int, int]]) -> frozenset[int]:
+        """The phrases whose first required word is at one of ``places`` (memoised): a
+        phrase can only match where its first required word occurs."""
+        got = self._firsts.get(places)
+        if got is None:
+            if len(self._firsts) >= _CACHE_LIMIT:
+                self._firsts.clear()
+            needs = self.needs
+            got = frozenset(pid for pid, ti in places if needs[pid] and needs[pid][0] == ti)
+            self._firsts[places] = got
+        return got
+
+    def __post_init__(self) -> None:
+        self.need_places = [
+            frozenset((pid, ti) for ti in need) for pid, need in enumerate(self.needs)
+        ]
 
     def hits(self, key: str, norm: str) -> frozenset[tuple[int, int]]:
         """The (phrase, term) places a word fits: by key, ``prefix*`` or as a typo (memoised)."""
@@ -106,19 +144,69 @@ class Lexicon:
         return found
 
 
+def intake_language(lang: object) -> Language:
+    """The profile of ``lang``; a :class:`~hamtriage.LanguageError` (a ``ReportError`` on
+    field ``lang``, with "did you mean") if the intake cannot read that language."""
+    from ...catalog import check_lang
+
+    profile = language(check_lang(lang, sorted(LANGUAGES)))
+    assert profile is not None  # check_lang returned one of LANGUAGES
+    return profile
+
+
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def _compounds(text: str, profile: Language) -> str:
+    """``text`` with its compounds written apart, as the tokeniser reads them ("rugpijn" ->
+    "rug pijn"); a word in an alternative (``a|b``) or a prefix (``x*``) stays whole."""
+    if not profile.compound_heads:
+        return text
+
+    def apart(m: re.Match[str]) -> str:
+        start, end = m.span()
+        if (start and text[start - 1] in "|*") or (end < len(text) and text[end] in "|*"):
+            return m.group(0)
+        word = m.group(0)
+        return " ".join(word[a:b] for a, b in profile.split(word))
+
+    return _WORDS.sub(apart, text)
+
+
 def _literal(text: str) -> str:
     """A synonym or label as a phrase: no pattern syntax, fillers optional."""
     return _SPECIAL.sub(" ", text)
 
 
+def _abilities(terms: tuple[Term, ...], profile: Language) -> list[tuple[Term, ...]]:
+    """The phrases that deny an inability phrase: "cant walk" -> "can walk" and
+    "walk fine" (the language's ability words)."""
+    at = [
+        i
+        for i, t in enumerate(terms)
+        if not t.optional and t.slot is None and set(t.words) <= profile.inability_words
+    ]
+    if not at or not profile.ability_words or sum(not t.optional for t in terms) < 2:
+        return []
+    i = at[0]
+    can = Term(tuple(sorted(profile.ability_words)))
+    out = [(*terms[:i], can, *terms[i + 1 :])]
+    if profile.ability_fine:
+        out.append((*terms[:i], *terms[i + 1 :], Term(tuple(sorted(profile.ability_fine)))))
+    return out
+
+
 def build_lexicon(pack: RulePack, lang: str = "en") -> Lexicon:
     """The lexicon of ``pack`` (phrases that fail to parse were refused by the loader)."""
+    profile = intake_language(lang)
     keys: dict[str, str] = {}
 
     def key_of(word: str) -> str:
         return word_key(word, lang, keys)
 
     flags = red_flag_screens(pack)
+    # English is the rule files' language; another language reads the pack's translation
+    tr = pack.translations.get(lang) if lang != "en" else None
     phrases: list[Phrase] = []
     seen: set[tuple[str, tuple[Term, ...]]] = set()
     questions: dict[str, str] = {}
@@ -131,22 +219,41 @@ def build_lexicon(pack: RulePack, lang: str = "en") -> Lexicon:
     ):
         for vid, item in table.items():
             kinds[vid] = kind
-            questions[vid] = item.question or f"Do you have {item.label.lower()}?"
             name = vid.replace("_", " ")
             if kind == "measurement":  # "knee_to_wall_cm": the unit is not part of the name
                 name = " ".join(w for w in name.split() if w not in _UNIT_WORDS) or name
-            texts = [_literal(name), _literal(item.label), *map(_literal, item.synonyms)]
-            texts += list(getattr(item, "phrases", ()))
+            if tr is None:
+                label, question = item.label, item.question
+                synonyms: Sequence[str] = item.synonyms
+                own: Sequence[str] = tuple(getattr(item, "phrases", ()))
+            else:  # the translation's words; the English ids stay ("knee to wall", "deadlift")
+                label = tr.item(vid, "label") or item.label
+                question = tr.item(vid, "question")
+                synonyms, own = tr.synonyms.get(vid, ()), tr.phrases.get(vid, ())
+            questions[vid] = question or profile.question.format(label=label.lower())
+            texts = [_literal(name), _literal(label), *map(_literal, synonyms), *own]
+            texts = [_compounds(t, profile) for t in texts]
             for text in texts:
                 try:
-                    terms = parse_phrase(text, key_of)
+                    terms = parse_phrase(text, key_of, profile.fillers)
                 except PhraseSyntaxError:
                     continue  # a literal of fillers only ("it"): nothing to anchor on
                 if (vid, terms) in seen:
                     continue
                 seen.add((vid, terms))
                 required = sum(1 for t in terms if not t.optional)
-                phrases.append(Phrase(vid, kind, text, terms, required, vid in flags))
+                negs = [bool(set(t.words) & profile.negations) for t in terms if t.anchors]
+                if all(negs):  # "wordt niet beter" of fillers: only "niet" would be left
+                    continue
+                phrases.append(Phrase(vid, kind, text, terms, required, vid in flags, any(negs)))
+                if kind in ("symptom", "history"):
+                    for derived in _abilities(terms, profile):
+                        if (vid, derived) not in seen:
+                            seen.add((vid, derived))
+                            n = sum(1 for t in derived if not t.optional)
+                            phrases.append(
+                                Phrase(vid, kind, text, derived, n, vid in flags, affirms=True)
+                            )
     index: dict[str, list[int]] = {}
     places: dict[str, list[tuple[int, int]]] = {}
     prefixes: list[tuple[str, tuple[int, int]]] = []
@@ -164,13 +271,14 @@ def build_lexicon(pack: RulePack, lang: str = "en") -> Lexicon:
     long_words = sorted(w for w in words if len(w) >= FUZZY_MIN and w.isalpha())
     return Lexicon(
         lang=lang,
+        language=profile,
         phrases=phrases,
         index=index,
         prefixes=prefixes,
         red_flags=flags,
         questions=questions,
         kinds=kinds,
-        words=frozenset(words | FILLERS),
+        words=frozenset(words | profile.fillers),
         long_words=long_words,
         terms=places,
         needs=[

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...rules.phrases import FILLERS, Term
+from ...rules.phrases import Term
 from .lexicon import Lexicon, Phrase
 from .tokens import Tok
 
 __all__ = ["Candidate", "find_phrases", "select"]
 
-_SIDE_WORDS = frozenset({"left", "right"})
 _NONE: frozenset[tuple[int, int]] = frozenset()
 
 
@@ -36,12 +35,27 @@ class Candidate:
         return tuple(sorted((*self.idxs, *self.optional)))
 
 
-def _fits(term: Term, place: tuple[int, int], tok: Tok, hits: frozenset[tuple[int, int]]) -> bool:
+def _fits(
+    term: Term,
+    place: tuple[int, int],
+    tok: Tok,
+    hits: frozenset[tuple[int, int]],
+    sides: frozenset[str],
+) -> bool:
     if term.slot == "number":
         return tok.number is not None
     if term.slot == "side":
-        return tok.key in _SIDE_WORDS
+        return tok.key in sides
     return place in hits
+
+
+def _split_by(toks: list[Tok], used: list[int], scope_end: frozenset[str]) -> bool:
+    """Whether a comma or a conjunction stands between the tokens ``used``: a phrase with
+    a negation word ("geen gevoel") must not take the negation of another clause part."""
+    lo, hi = min(used), max(used)
+    if toks[lo].seg != toks[hi].seg:
+        return True
+    return any(toks[k].key in scope_end for k in range(lo + 1, hi) if k not in used)
 
 
 def _slack(required: int) -> int:
@@ -54,36 +68,39 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
     ordinal = {i: k for k, i in enumerate(content)}
     hits = [lex.hits(t.key, t.norm) if t.number is None else _NONE for t in toks]
     phrases = lex.phrases
+    sides = lex.language.side_words
+    scope_end = lex.language.scope_end
+    scoped = lex.language.negation_in_scope
     # the places each clause offers: a phrase missing one of its words there cannot match
-    offered: dict[int, set[tuple[int, int]]] = {}
+    offered: dict[int, list[frozenset[tuple[int, int]]]] = {}
     for i in content:
-        offered.setdefault(toks[i].clause, set()).update(hits[i])
+        if hits[i]:
+            offered.setdefault(toks[i].clause, []).append(hits[i])
     feasible: dict[int, set[int]] = {}
-    needs = lex.needs
-    for clause, places in offered.items():
-        count: dict[int, int] = {}
-        for pid, ti in places:
-            if ti in needs[pid]:
-                count[pid] = count.get(pid, 0) + 1
-        feasible[clause] = {pid for pid, n in count.items() if n == len(needs[pid])}
+    need_places = lex.need_places
+    for clause, sets in offered.items():
+        places = frozenset().union(*sets)
+        touched = frozenset().union(*(lex.firsts(h) for h in sets))
+        feasible[clause] = {pid for pid in touched if need_places[pid] <= places}
     out: dict[tuple[int, tuple[int, ...]], Candidate] = {}
     for ci, anchor in enumerate(content):
         here = hits[anchor]
         if not here:
             continue
         clause = toks[anchor].clause
-        pids = feasible[clause].intersection(pid for pid, _ in here)
+        pids = feasible[clause].intersection(lex.firsts(here))  # tried once, from its first word
         windows: dict[int, list[int]] = {}
         for pid in sorted(pids):
             phrase = phrases[pid]
             span = phrase.required + _slack(phrase.required) - 1
             window = windows.get(span)
             if window is None:
-                lo, hi = max(0, ci - span), min(len(content) - 1, ci + span)
+                # nearest first: ci, ci-1, ci+1, ci-2, ... (no sort per anchor)
                 window = windows[span] = [
                     content[k]
-                    for k in sorted(range(lo, hi + 1), key=lambda k: abs(k - ci))
-                    if toks[content[k]].clause == clause
+                    for d in range(span + 1)
+                    for k in ((ci,) if d == 0 else (ci - d, ci + d))
+                    if 0 <= k < len(content) and toks[content[k]].clause == clause
                 ]
             used: list[int] = []
             for ti, term in enumerate(phrase.terms):
@@ -91,7 +108,11 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
                     continue
                 place = (pid, ti)
                 pick = next(
-                    (i for i in window if i not in used and _fits(term, place, toks[i], hits[i])),
+                    (
+                        i
+                        for i in window
+                        if i not in used and _fits(term, place, toks[i], hits[i], sides)
+                    ),
                     None,
                 )
                 if pick is None:
@@ -100,13 +121,15 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
             else:
                 if anchor not in used:
                     continue
+                if phrase.negation and scoped and _split_by(toks, used, scope_end):
+                    continue  # "gevoel is normaal, geen verdoving": not "geen gevoel"
                 ordinals = sorted(ordinal[i] for i in used)
                 spread = ordinals[-1] - ordinals[0]
                 if spread > span:
                     continue
                 key = (pid, tuple(sorted(used)))
                 if key not in out:
-                    optional = _optional(phrase, pid, toks, hits, used, clause)
+                    optional = _optional(phrase, pid, toks, hits, used, clause, lex)
                     out[key] = Candidate(phrase, key[1], optional, spread)
     return list(out.values())
 
@@ -118,12 +141,17 @@ def _optional(
     hits: list[frozenset[tuple[int, int]]],
     used: list[int],
     clause: int,
+    lex: Lexicon,
 ) -> tuple[int, ...]:
     """Tokens of the phrase's optional (non-filler) words right next to its span."""
     first, last = min(used), max(used)
     found: list[int] = []
     for ti, term in enumerate(phrase.terms):
-        if not term.optional or term.slot is not None or all(w in FILLERS for w in term.words):
+        if (
+            not term.optional
+            or term.slot is not None
+            or all(w in lex.language.fillers for w in term.words)
+        ):
             continue  # fillers are allowed, but not part of the span ("my", "up")
         for i in range(max(0, first - 2), min(len(toks), last + 3)):
             if (

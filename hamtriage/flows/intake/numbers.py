@@ -2,46 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
+from ...rules.languages import ENGLISH, Language
 from ...rules.pack import RulePack
 from .tokens import Tok
 
 __all__ = ["SEX_WORDS", "UNITS", "Age", "Measured", "find_age", "measure"]
 
-UNITS: dict[str, tuple[str, ...]] = {
-    "cm": ("cm", "cms", "centimetre", "centimetres", "centimeter", "centimeters"),
-    "deg": ("deg", "degs", "degree", "degrees", "°"),
-    "reps": ("rep", "reps", "repetition", "repetitions", "times"),
-    "N": ("n", "newton", "newtons"),
-    "mm": ("mm", "millimetre", "millimetres", "millimeter", "millimeters"),
-    "kg": ("kg", "kgs", "kilo", "kilos", "kilogram", "kilograms"),
-    "s": ("s", "sec", "secs", "second", "seconds"),
-    "in": ("inch", "inches", "ft", "foot", "feet"),
-    "lb": ("lb", "lbs", "pound", "pounds"),
-    "%": ("%", "percent"),
-}
-SEX_WORDS = {"female": "female", "woman": "female", "male": "male", "man": "male"}
-_SIDES = {"left": "left", "l": "left", "right": "right", "r": "right"}
-_NOT_AGE = (
-    r"(?!\s*(?:cm|mm|kg|kgs|lbs?|%|°|deg|reps?|n\b|x\b|min|mins|sec|secs|s\b|km|m\b|miles?|"
-    r"weeks?|days?|months?|hours?|hrs?|times|sets?|rounds?|/))"
-)
-_AGES = (
-    re.compile(r"\b(\d{1,3})\s*-?\s*(?:years?|yrs?|y/?o|y\.o\.?)(?:\s*-?\s*old)?(?![a-z])", re.I),
-    re.compile(r"\baged?\s*:?\s*(\d{1,3})\b" + _NOT_AGE, re.I),
-    re.compile(
-        r"\bi\s*['\u2019]?\s*a?m\s+(?:now\s+|only\s+|just\s+)?(\d{1,3})\b(?![.,]\d)" + _NOT_AGE,
-        re.I,
-    ),
-    re.compile(r"\b[A-Z][a-z]+\s*\(\s*(\d{1,2})\s*\)"),
-    re.compile(
-        r"\b(?:son|daughter|kid|child|boy|girl|lad|athlete|client)\s*(?:is|who\s+is|,|aged)\s*"
-        r"(\d{1,2})\b(?![.,]\d)" + _NOT_AGE,
-        re.I,
-    ),
-)
+UNITS = ENGLISH.units
+"""English unit words (each language's: ``Language.units``)."""
+SEX_WORDS = ENGLISH.sex_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +24,9 @@ class Age:
     end: int
 
 
-def find_age(text: str, notes: list[str]) -> Age | None:
-    """The first plausible age the text states (0-120); others are noted."""
-    found = [(m.start(), m.end(), int(m.group(1))) for p in _AGES for m in p.finditer(text)]
+def find_age(text: str, notes: list[str], lang: Language = ENGLISH) -> Age | None:
+    """The first plausible age the text states (0-120) in ``lang``'s patterns; others are noted."""
+    found = [(m.start(), m.end(), int(m.group(1))) for p in lang.ages for m in p.finditer(text)]
     for start, end, value in sorted(found):
         if 0 <= value <= 120:
             # "I'm 34 years old": two patterns, one age
@@ -67,11 +38,11 @@ def find_age(text: str, notes: list[str]) -> Age | None:
     return None
 
 
-def unit_of(tok: Tok | None) -> str | None:
+def unit_of(tok: Tok | None, lang: Language = ENGLISH) -> str | None:
     """The unit a token names, if any."""
     if tok is None:
         return None
-    for unit, words in UNITS.items():
+    for unit, words in lang.units.items():
         if tok.norm in words:
             return unit
     return None
@@ -96,6 +67,7 @@ def measure(
     last: int,
     used: set[int],
     notes: list[str],
+    lang: Language = ENGLISH,
 ) -> Measured | None:
     """The value(s) after (or just before) a measurement phrase, checked against its range.
 
@@ -107,8 +79,8 @@ def measure(
     out = Measured(last=last)
     pending: str | None = None
     for k in (first - 1, first - 2):
-        if k >= 0 and toks[k].clause == clause and toks[k].norm in ("left", "right"):
-            pending = _SIDES[toks[k].norm]
+        if k >= 0 and toks[k].clause == clause and toks[k].norm in lang.side_words:
+            pending = lang.sides[toks[k].norm]
             out.used.add(k)
             break
     lo, hi = item.range
@@ -117,13 +89,13 @@ def measure(
         t = toks[i]
         if i in used:
             break
-        if t.norm in _SIDES and (t.norm in ("left", "right") or pending is None):
-            pending = _SIDES[t.norm]
+        if t.norm in lang.sides and (t.norm in lang.side_words or pending is None):
+            pending = lang.sides[t.norm]
             out.used.add(i)
             out.last = i
         elif t.number is not None:
             nxt = toks[i + 1] if i + 1 < len(toks) and toks[i + 1].clause == clause else None
-            unit = unit_of(nxt)
+            unit = unit_of(nxt, lang)
             out.used.add(i)
             out.last = i
             if unit is not None:
@@ -143,8 +115,8 @@ def measure(
                 return None
             after = toks[out.last + 1] if out.last + 1 < len(toks) else None
             side = pending
-            if side is None and after is not None and after.norm in ("left", "right"):
-                side = after.norm
+            if side is None and after is not None and after.norm in lang.side_words:
+                side = lang.sides[after.norm]
                 out.used.add(out.last + 1)
                 out.last += 1
             if side is not None and item.sided:
@@ -156,7 +128,7 @@ def measure(
                 continue
             out.value = t.number
             break
-        elif t.filler or t.norm in ("and", "side", "about", "around", "approx", "roughly"):
+        elif t.filler or t.norm in lang.measure_glue:
             pass
         elif out.sides:
             break
@@ -167,7 +139,7 @@ def measure(
     # a number just before the phrase: "7 cm knee to wall"
     j = first - 1
     if j >= 0 and toks[j].clause == clause:
-        u = unit_of(toks[j])
+        u = unit_of(toks[j], lang)
         k = j - 1 if u is not None else j
         ahead = toks[k].number if k >= 0 and k not in used else None
         if (

@@ -8,12 +8,14 @@ from pydantic import BaseModel, ConfigDict
 
 from ...errors import ReportError
 from ...report import MAX_ITEMS, Report, SidedValue
+from ...rules.languages import Language
 from ...rules.pack import RulePack
-from .alarms import INJURY, find_alarms
-from .context import State, classify
-from .lexicon import Lexicon, lexicon_for
+from .alarms import find_alarms, screens
+from .context import State, Verdict, classify
+from .lexicon import Lexicon, intake_language, lexicon_for
 from .matcher import find_phrases, select
-from .numbers import SEX_WORDS, find_age, measure
+from .mentions import adjust, has_number, soreness, with_nested
+from .numbers import find_age, measure
 from .tokens import Tok, tokenize
 
 __all__ = ["MAX_INPUT", "Match", "ParsedText", "Span", "Suspect", "parse_text"]
@@ -25,10 +27,6 @@ Field = Literal["symptoms", "absent", "history", "activities", "measurements", "
 
 # "DOMS from hell, can't walk properly" is soreness, not a failing nerve
 _SORENESS_ITEMS = frozenset({"progressive_leg_weakness", "unable_to_bear_weight"})
-_SORENESS = frozenset({"doms"})
-_IDLE = frozenset(
-    ["and", "or", "when", "whenever", "while", "if", "but", "so", "because", "since", "after"]
-)
 
 
 class _Model(BaseModel):
@@ -88,18 +86,13 @@ def _span(text: str, toks: list[Tok], idxs: tuple[int, ...] | list[int]) -> tupl
     return start, end, text[start:end]
 
 
-def _soreness(toks: list[Tok], idxs: tuple[int, ...]) -> bool:
-    lo, hi = max(0, min(idxs) - 12), min(len(toks), max(idxs) + 13)
-    near = {toks[k].key for k in range(lo, hi)} | {toks[k].norm for k in range(lo, hi)}
-    bigrams = {(toks[k].key, toks[k + 1].key) for k in range(lo, hi - 1)}
-    return bool((near & _SORENESS or ("leg", "day") in bigrams) and not near & INJURY)
-
-
 def parse_text(text: str, pack: RulePack | None = None, *, lang: str = "en") -> ParsedText:
     """Build a :class:`Report` from free text using ``pack``'s lexicon (default: bundled).
 
     Raises :class:`~hamtriage.ReportError` if ``text`` is not a string or is longer
-    than :data:`MAX_INPUT` characters. Never raises for what the text says: what it
+    than :data:`MAX_INPUT` characters, or if ``lang`` is not a language of the intake
+    (:data:`hamtriage.rules.languages.LANGUAGES`) or, other than English, not one ``pack``
+    has a translation for (:class:`~hamtriage.LanguageError`). Never raises for what the text says: what it
     cannot use is returned in ``unused`` and ``notes``, and every red-flag alarm word it
     cannot settle is returned in ``suspected`` (and ``report.suspected``).
     """
@@ -109,27 +102,33 @@ def parse_text(text: str, pack: RulePack | None = None, *, lang: str = "en") -> 
         raise ReportError(
             f"free text is {len(text)} characters; the limit is {MAX_INPUT}", field="text"
         )
+    intake_language(lang)
     if pack is None:
         from ...runtime.run import default_compiled
 
         pack = default_compiled().pack
+    if lang != "en" and lang not in pack.translations:
+        from ...catalog import check_lang
+
+        check_lang(lang, pack.languages, pack=pack.pack_id)  # the pack has no such words
     lex = lexicon_for(pack, lang)
     return _parse(text, pack, lex)
 
 
 def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
-    toks = tokenize(text, lex.lang, lex.keys)
+    lang = lex.language
+    toks = tokenize(text, lang, lex.keys)
     used: set[int] = set()
     notes: list[str] = []
     matches: list[Match] = []
 
-    found_age = find_age(text, notes)
+    found_age = find_age(text, notes, lang)
     age = None if found_age is None else found_age.value
     if found_age is not None:
         idxs = [i for i, t in enumerate(toks) if found_age.start <= t.start < found_age.end]
         used.update(idxs)
         matches.append(
-            Match(
+            Match.model_construct(
                 id="age",
                 field="age",
                 text=text[found_age.start : found_age.end],
@@ -139,20 +138,29 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
             )
         )
     sex: str | None = None
+    sex_words = lang.sex_words
     for i, t in enumerate(toks):
-        if t.norm in SEX_WORDS and i not in used:
+        if t.norm in sex_words and i not in used:
             if sex is None:
-                sex = SEX_WORDS[t.norm]
+                sex = sex_words[t.norm]
                 used.add(i)
-                matches.append(Match(id=sex, field="sex", text=t.raw, start=t.start, end=t.end))
-            elif SEX_WORDS[t.norm] != sex:
+                matches.append(
+                    Match.model_construct(id=sex, field="sex", text=t.raw, start=t.start, end=t.end)
+                )
+            elif sex_words[t.norm] != sex:
                 notes.append(f"'{t.raw}' contradicts the sex given earlier and was left out")
 
     cands = [c for c in find_phrases(lex, toks) if not used.intersection(c.idxs)]
-    chosen = select(cands)
+    chosen = []
+    for c in with_nested(select(cands), cands):
+        if has_number(c, toks):
+            chosen.append(c)
+        else:
+            span = _span(text, toks, c.tokens)[2]
+            notes.append(f"'{span}' names {c.phrase.vid} but no number was found next to it")
     in_phrases = {i for c in chosen for i in c.tokens}
     free = {i for i, t in enumerate(toks) if i not in used and i not in in_phrases}
-    hits = find_alarms(toks, free, frozenset(lex.red_flags))
+    hits = find_alarms(toks, free, frozenset(lex.red_flags), lang)
     mentions = frozenset(in_phrases | {i for h in hits for i in h.idxs})
 
     state: dict[str, str] = {}  # id -> "present" | "suspected" | "absent"
@@ -172,7 +180,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
     def suspect(vid: str, idxs: tuple[int, ...], reason: str) -> None:
         start, end, span = _span(text, toks, idxs)
         suspects.append(
-            Suspect(
+            Suspect.model_construct(
                 id=vid, text=span, start=start, end=end, question=lex.questions[vid], reason=reason
             )
         )
@@ -184,7 +192,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
         if kind == "measurement":
             first, last = min(c.idxs), max(c.idxs)
             before = len(notes)
-            got = measure(pack, vid, toks, first, last, used | in_phrases, notes)
+            got = measure(pack, vid, toks, first, last, used | in_phrases, notes, lang)
             if got is None:
                 if len(notes) == before:
                     notes.append(f"'{span}' names {vid} but no number was found next to it")
@@ -209,32 +217,58 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
                 measurements[vid] = got.value
             for side, value in got.sides.items() if got.sides else [(None, got.value)]:
                 matches.append(
-                    Match(
+                    Match.model_construct(
                         id=vid,
                         field="measurements",
                         text=text[start:end],
                         start=start,
                         end=end,
                         value=value,
-                        side=side,  # type: ignore[arg-type]
+                        side=side,
                         unit=got.unit,
                     )
                 )
             continue
-        verdict = classify(toks, c.idxs, mentions - set(c.tokens))
+        verdict = classify(toks, c.idxs, mentions - set(c.tokens), lang)
+        verdict = adjust(verdict, vid, toks, c.idxs, lex, pack)
         used.update(c.tokens)
         if verdict.trigger is not None and verdict.state is State.ABSENT:
             used.add(verdict.trigger)
             start = min(start, toks[verdict.trigger].start)
             end = max(end, toks[verdict.trigger].end)
             span = text[start:end]
-        if verdict.state is State.PRESENT and vid in _SORENESS_ITEMS and _soreness(toks, c.idxs):
+        if c.phrase.affirms:  # "I can walk on it fine": denies unable_to_bear_weight
+            at = verdict.trigger
+            inside = at is not None and min(c.idxs) < at < max(c.idxs)
+            if at is not None and toks[at].key in lex.language.post_fine:
+                verdict = Verdict(State.PRESENT)  # "can walk on it fine" affirms
+            if verdict.state is State.PRESENT:
+                settle(vid, "absent")
+                matches.append(
+                    Match.model_construct(
+                        id=vid, field="absent", text=span, start=start, end=end, negated=True
+                    )
+                )
+            elif verdict.state is State.ABSENT and inside and c.phrase.red_flag:
+                suspect(vid, c.idxs, f"'{span}': an ability denied")
+            else:
+                notes.append(f"'{span}' ({vid}): {verdict.why or 'unsure'}; left out")
+            continue
+        if (
+            verdict.state in (State.PRESENT, State.AMBIGUOUS)
+            and vid in _SORENESS_ITEMS
+            and soreness(toks, c.idxs, lang)
+        ):
             notes.append(f"'{span}': read as muscle soreness (DOMS), not {vid}; left out")
             continue
         if kind == "activity":
             if verdict.state is State.PRESENT:
                 activities.append(vid) if vid not in activities else None
-                matches.append(Match(id=vid, field="activities", text=span, start=start, end=end))
+                matches.append(
+                    Match.model_construct(
+                        id=vid, field="activities", text=span, start=start, end=end
+                    )
+                )
             else:
                 notes.append(f"'{span}': not doing {vid} is not part of a report; left out")
             continue
@@ -244,11 +278,15 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
             # an unsure negation of an ordinary complaint: keep it (it cannot raise the level)
             settle(vid, "present")
             fld: Field = "history" if kind == "history" else "symptoms"
-            matches.append(Match(id=vid, field=fld, text=span, start=start, end=end))
+            matches.append(
+                Match.model_construct(id=vid, field=fld, text=span, start=start, end=end)
+            )
         elif verdict.state is State.ABSENT:
             settle(vid, "absent")
             matches.append(
-                Match(id=vid, field="absent", text=span, start=start, end=end, negated=True)
+                Match.model_construct(
+                    id=vid, field="absent", text=span, start=start, end=end, negated=True
+                )
             )
         elif c.phrase.red_flag and verdict.state is State.AMBIGUOUS:
             suspect(vid, c.idxs, f"'{span}': {verdict.why}")
@@ -256,17 +294,46 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
             notes.append(f"'{span}' ({vid}): {verdict.why}; left out")
 
     for hit in hits:
-        verdict = classify(toks, hit.idxs, mentions - set(hit.idxs))
+        verdict = classify(toks, hit.idxs, mentions - set(hit.idxs), lang)
+        verdict = adjust(verdict, hit.item, toks, hit.idxs, lex, pack)
         start, end, span = _span(text, toks, hit.idxs)
+        if verdict.state is State.ABSENT and verdict.trigger is not None:
+            # an unambiguous denial of the alarm ("no pop", "doesn't wake me at night")
+            used.update((*hit.idxs, verdict.trigger))
+            settle(hit.item, "absent")
+            lo, hi = min(start, toks[verdict.trigger].start), max(end, toks[verdict.trigger].end)
+            matches.append(
+                Match.model_construct(
+                    id=hit.item, field="absent", text=text[lo:hi], start=lo, end=hi, negated=True
+                )
+            )
+            continue
         if verdict.state in (State.ABSENT, State.DROPPED):
             used.update(hit.idxs)
             continue
-        if hit.item in _SORENESS_ITEMS and _soreness(toks, hit.idxs):
+        if hit.item in _SORENESS_ITEMS and soreness(toks, hit.idxs, lang):
             notes.append(f"'{span}': read as muscle soreness (DOMS), not {hit.item}; left out")
             continue
         used.update(hit.idxs)
         suspect(hit.item, hit.idxs, f"alarm word '{span}'")
 
+    regions = {v: item.region for v, item in pack.symptoms.items() if item.region}
+    regions.update({v: item.region for v, item in pack.history.items() if item.region})
+    values = {k: v for k, v in measurements.items() if isinstance(v, float)}
+    for item, basis, why in screens(state, age, {t.key for t in toks}, regions, lang, values):
+        if item in lex.questions:
+            m = next(m for m in matches if m.id == basis)
+            suspects.append(
+                Suspect.model_construct(
+                    id=item,
+                    text=m.text,
+                    start=m.start,
+                    end=m.end,
+                    question=lex.questions[item],
+                    reason=why,
+                )
+            )
+            settle(item, "suspected")
     symptoms = [v for v in order if state[v] == "present" and lex.kinds[v] == "symptom"]
     history = [v for v in order if state[v] == "present" and lex.kinds[v] == "history"]
     absent = [v for v in order if state[v] == "absent"]
@@ -292,24 +359,24 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
     return ParsedText(
         report=report,
         matches=tuple(matches),
-        unused=_unused(text, toks, used),
+        unused=_unused(text, toks, used, lang),
         notes=tuple(notes),
         suspected=tuple(kept),
     )
 
 
-def _unused(text: str, toks: list[Tok], used: set[int]) -> tuple[Span, ...]:
+def _unused(text: str, toks: list[Tok], used: set[int], lang: Language) -> tuple[Span, ...]:
     """Runs of content tokens that were not used (fillers and negations alone are dropped)."""
-    from .context import NEGATIONS
-
     out: list[Span] = []
     run: list[Tok] = []
 
     def flush() -> None:
-        content = [t for t in run if not (t.filler or t.key in NEGATIONS or t.key in _IDLE)]
+        content = [
+            t for t in run if not (t.filler or t.key in lang.negations or t.key in lang.idle)
+        ]
         if content:
             start, end = content[0].start, content[-1].end
-            out.append(Span(text=text[start:end], start=start, end=end))
+            out.append(Span.model_construct(text=text[start:end], start=start, end=end))
         run.clear()
 
     for i, t in enumerate(toks):

@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from ...rules.phrases import FILLERS, word_key
+from ...rules.languages import ENGLISH, Language
+from ...rules.phrases import word_key
 
 __all__ = ["CLAUSE_WORDS", "Tok", "tokenize"]
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)?|[^\W\d_]+(?:['\u2019][^\W\d_]+)*|[°%]")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 # a clause ends at sentence punctuation (not a decimal point), brackets and a new line;
 # a comma ends a segment (phrases do not cross it; a negation crosses it only in a list)
 _HARD = re.compile(r"(?<!\d)\.|\.(?!\d)|[!?;\n()\[\]]|\s[-\u2013\u2014]\s")
-_SOFT = re.compile(r",")
 
-CLAUSE_WORDS = frozenset({"but", "however", "although", "though", "whereas", "except"})
-"""Words that end a clause like a full stop."""
+CLAUSE_WORDS = ENGLISH.clause_words
+"""English words that end a clause like a full stop (each language's: ``Language.clause_words``)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Tok:
-    """A word or number of the text (``norm``: lower case, no apostrophes)."""
+class Tok(NamedTuple):
+    """A word or number of the text (``norm``: lower case, no apostrophes). A named tuple:
+    one is made per word, and a tuple is several times cheaper to build than a frozen
+    dataclass."""
 
     raw: str
     key: str
@@ -33,34 +33,54 @@ class Tok:
     seg: int
     number: float | None
     filler: bool
+    sent: int = 0
+    """Sentence number: like ``clause``, but only punctuation and new lines end one."""
+    brk: str = ""
+    """The punctuation that opened this token's clause (``?``, ``-``, ``.``, ...), if any."""
 
 
-def tokenize(text: str, lang: str = "en", cache: dict[str, str] | None = None) -> list[Tok]:
+def tokenize(text: str, lang: Language = ENGLISH, cache: dict[str, str] | None = None) -> list[Tok]:
     """The tokens of ``text`` in order (linear in its length)."""
-    hard = [m.start() for m in _HARD.finditer(text)]
-    soft = [m.start() for m in _SOFT.finditer(text)]
+    hard_m = list(_HARD.finditer(text))
+    hard = [m.start() for m in hard_m]
+    soft = [m.start() for m in re.finditer(f"[{re.escape(lang.soft_breaks)}]", text)]
     out: list[Tok] = []
-    clause = seg = 0
+    clause = seg = sent = 0
     h = s = 0
+    brk = ""
+    n_hard, n_soft = len(hard), len(soft)
+    code, fillers, clause_words = lang.code, lang.fillers, lang.clause_words
+    split = bool(lang.compound_heads)
+    known = cache if cache is not None else {}
     for m in _TOKEN.finditer(text):
-        pos = m.start()
-        while h < len(hard) and hard[h] < pos:
+        pos, end = m.span()
+        while h < n_hard and hard[h] < pos:
             clause += 1
             seg += 1
+            sent += 1
+            brk = hard_m[h].group(0).strip()[:1] or "\n"
             h += 1
-        while s < len(soft) and soft[s] < pos:
+        while s < n_soft and soft[s] < pos:
             seg += 1
             s += 1
-        raw = m.group(0)
-        number: float | None = None
-        if _NUMBER.fullmatch(raw):
-            number = float(raw.replace(",", "."))
-            key = raw
-        else:
-            key = word_key(raw, lang, cache)
-        if key in CLAUSE_WORDS:
-            clause += 1
-            seg += 1
-        norm = raw.lower().replace("'", "").replace("\u2019", "")
-        out.append(Tok(raw, key, norm, pos, m.end(), clause, seg, number, key in FILLERS))
+        whole = m.group(0)
+        # a compound is read as its parts ("rug" "pijn"); English has none: one part
+        parts = lang.split(whole) if split else ((0, end - pos),)
+        for a, b in parts:
+            raw = whole[a:b] if split else whole
+            number: float | None = None
+            if raw[0].isdecimal():  # the token pattern makes a token starting with a digit a number
+                number = float(raw.replace(",", "."))
+                key = raw
+            else:
+                key = known.get(raw) or word_key(raw, code, cache)
+            if key in clause_words:
+                clause += 1
+                seg += 1
+                brk = ""
+            norm = raw.lower().replace("'", "").replace("\u2019", "")
+            filler = key in fillers
+            out.append(
+                Tok(raw, key, norm, pos + a, pos + b, clause, seg, number, filler, sent, brk)
+            )
     return out

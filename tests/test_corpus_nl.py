@@ -1,0 +1,90 @@
+"""The Dutch free-text corpus (tests/corpus/nl): no red flag lost between Dutch words and the level.
+
+The same scoring and targets as the English corpus (tests/test_corpus.py, issue 12),
+read with ``parse_text(text, lang="nl")``. Prints the figures with ``pytest -s``
+(also in docs/safety.md). Fails on any lost red flag and any under-triaged text; the
+other gates are marked with their measured figure while they are not reached.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import hamtriage
+from hamtriage.runtime.screening import red_flag_screens
+from tests.test_corpus import Figures, _check, _print
+
+CORPUS = Path(__file__).resolve().parent / "corpus" / "nl"
+# Measured on this corpus (docs/safety.md); these gates print what they find and turn
+# green (XPASS) once the intake gets there. Lost red flags and under-triage are strict.
+DENIALS_NOT_YET = pytest.mark.xfail(
+    reason=(
+        "5 of 84 denial/context texts not respected: 'gaan normaal', 'afweer is prima', "
+        "'Knal gehoord? Nee hoor.', 'niet meer sinds de griep over is' and a past fever "
+        "('vorig jaar koorts gehad') are not read as denials; the intake errs towards "
+        "asking (docs/safety.md)"
+    ),
+    strict=False,
+)
+NUMBERS_NOT_YET = pytest.mark.xfail(
+    reason="1 text: 'knee to wall links 9 cm. rechts 12 cm.' loses the side after the full stop",
+    strict=False,
+)
+
+
+def _load(name: str) -> list[dict[str, Any]]:
+    data: list[dict[str, Any]] = yaml.safe_load((CORPUS / f"{name}.yaml").read_text("utf-8"))
+    return data
+
+
+@pytest.fixture(scope="module")
+def figures() -> Figures:
+    flags = frozenset(red_flag_screens(hamtriage.Engine.default().pack))
+    fig = Figures()
+    for kind in ("red_flags", "denials", "benign"):
+        entries = _load(kind)
+        fig.counts[f"{kind} texts"] = len(entries)
+        for entry in entries:
+            _check(entry, fig, flags, kind, lang="nl")
+    _print(fig, ("red_flags", "denials", "benign"), "tests/corpus/nl")
+    return fig
+
+
+def test_the_corpus_has_the_size_of_the_english_one(figures: Figures) -> None:
+    assert (
+        figures.counts["red_flags texts"]
+        + figures.counts["denials texts"]
+        + figures.counts["benign texts"]
+        >= 400
+    )
+    assert all(total >= 8 for _, total in figures.recall.values())
+    assert len(figures.recall) >= 25
+
+
+def test_no_red_flag_is_lost(figures: Figures) -> None:
+    assert not figures.failures["lost red flag"], "\n".join(figures.failures["lost red flag"])
+
+
+def test_no_text_is_under_triaged(figures: Figures) -> None:
+    assert not figures.failures["under-triaged"], "\n".join(figures.failures["under-triaged"])
+
+
+@DENIALS_NOT_YET
+def test_every_denial_and_context_is_respected(figures: Figures) -> None:
+    bad = figures.failures["ignored denial"] + figures.failures["context ignored"]
+    assert not bad, "\n".join(bad)
+
+
+def test_at_most_a_tenth_of_benign_texts_are_over_triaged(figures: Figures) -> None:
+    benign, over = figures.counts["benign"], figures.counts["benign over-triaged"]
+    assert benign >= 100
+    assert over <= benign // 10, f"{over}/{benign} benign texts over-triaged"
+
+
+@NUMBERS_NOT_YET
+def test_ages_and_sides_are_read(figures: Figures) -> None:
+    assert not figures.failures["numbers"], "\n".join(figures.failures["numbers"])
