@@ -4,6 +4,8 @@ Bounded: each run sends a fixed number of requests (``-n``) from 16 concurrent c
 (``-c``), then stops; only 127.0.0.1 is ever targeted. For 1 and 2 workers, with the audit
 store on (SQLite, WAL, synchronous=FULL), it measures ``/healthz`` and ``POST /v1/triage``
 in the same run and prints a Markdown table (``--write`` puts it into docs/benchmarks.md).
+With each figure it reports the CPU time spent per request by the service (all its
+processes, from /proc) and by ``hey``, so that the split of the two cores is on record.
 
     python benchmarks/load.py                 # 4,000 requests per measurement
     python benchmarks/load.py --requests 500  # a smoke run
@@ -13,7 +15,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import resource
 import shutil
 import sqlite3
 import subprocess
@@ -41,6 +45,11 @@ class Figures:
     p50_ms: float
     p99_ms: float
     errors: int
+    server_cpu_ms: float = 0.0
+    """CPU time of the service's processes per request, in ms."""
+    hey_cpu_ms: float = 0.0
+    """CPU time of the load generator per request, in ms."""
+    wall_s: float = 0.0
 
 
 def free_port() -> int:
@@ -66,11 +75,50 @@ def wait(url: str, timeout: float = 60.0) -> None:
     raise RuntimeError(f"{url} did not answer")
 
 
-def hey(url: str, requests: int, concurrency: int, body: Path | None) -> Figures:
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of ``pid`` and all its descendants (Linux /proc)."""
+    table: dict[int, tuple[int, int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        table[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+    tree = {pid}
+    grown = True
+    while grown:
+        more = {p for p, (parent, _) in table.items() if parent in tree} - tree
+        tree |= more
+        grown = bool(more)
+    return sum(table[p][1] for p in tree if p in table) / os.sysconf("SC_CLK_TCK")
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def hey(
+    url: str,
+    requests: int,
+    concurrency: int,
+    body: Path | None,
+    server: int | None = None,
+    cpus: int | None = None,
+) -> Figures:
     command = ["hey", "-n", str(requests), "-c", str(concurrency), "-t", "30"]
+    if cpus is not None:
+        command += ["-cpus", str(cpus)]
     if body is not None:
         command += ["-m", "POST", "-T", "application/json", "-D", str(body)]
+    served0 = cpu_seconds(server) if server is not None else 0.0
+    hey0, wall0 = _children_cpu(), time.monotonic()
     out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    wall = time.monotonic() - wall0
+    hey_cpu = _children_cpu() - hey0
+    served = cpu_seconds(server) - served0 if server is not None else 0.0
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p50 = float(re.search(r"50% in ([\d.]+) secs", out).group(1)) * 1000  # type: ignore[union-attr]
     p99 = float(re.search(r"99% in ([\d.]+) secs", out).group(1)) * 1000  # type: ignore[union-attr]
@@ -78,11 +126,14 @@ def hey(url: str, requests: int, concurrency: int, body: Path | None) -> Figures
     sent = sum(codes.values())  # hey sends n // c * c requests
     failed = out.split("Error distribution:", 1)[1] if "Error distribution:" in out else ""
     errors = sent - codes.get("200", 0) + sum(int(n) for n in re.findall(r"\[(\d+)\]", failed))
-    return Figures(url.rsplit("/", 1)[-1], 0, sent, rps, p50, p99, errors)
+    per = 1000 / max(sent, 1)
+    return Figures(
+        url.rsplit("/", 1)[-1], 0, sent, rps, p50, p99, errors, served * per, hey_cpu * per, wall
+    )
 
 
 def measure(
-    workers: int, requests: int, concurrency: int, synchronous: str
+    workers: int, requests: int, concurrency: int, synchronous: str, cpus: int | None = None
 ) -> tuple[list[Figures], int]:
     port = free_port()
     tmp = Path(tempfile.mkdtemp(prefix="hamtriage-load-"))
@@ -101,7 +152,7 @@ def measure(
         hey(base + "/v1/triage", min(requests, 400), concurrency, body)  # warm every worker
         out = []
         for endpoint, payload in (("/healthz", None), ("/v1/triage", body)):
-            figures = hey(base + endpoint, requests, concurrency, payload)
+            figures = hey(base + endpoint, requests, concurrency, payload, server.pid, cpus)
             figures.workers = workers
             out.append(figures)
     finally:
@@ -114,12 +165,17 @@ def measure(
 
 def table(rows: list[Figures]) -> str:
     lines = [
-        "| endpoint | workers | requests | requests/s | p50 ms | p99 ms | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        (
+            "| endpoint | workers | requests | requests/s | p50 ms | p99 ms | errors "
+            "| service CPU ms/req | hey CPU ms/req | cores busy (service + hey) |"
+        ),
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     lines += [
         f"| {r.endpoint} | {r.workers} | {r.requests} | {r.rps:,.0f} | {r.p50_ms:.1f} | "
-        f"{r.p99_ms:.1f} | {r.errors} |"
+        f"{r.p99_ms:.1f} | {r.errors} | {r.server_cpu_ms:.2f} | {r.hey_cpu_ms:.2f} | "
+        f"{r.server_cpu_ms * r.requests / 1000 / r.wall_s:.2f} + "
+        f"{r.hey_cpu_ms * r.requests / 1000 / r.wall_s:.2f} |"
         for r in rows
     ]
     return "\n".join(lines)
@@ -131,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     parser.add_argument("--sqlite-synchronous", choices=("full", "normal"), default="full")
+    parser.add_argument("--hey-cpus", type=int, help="hey -cpus: cores the load generator uses")
     args = parser.parse_args(argv)
     if shutil.which("hey") is None:
         print("load.py needs hey: apt-get install hey", file=sys.stderr)
@@ -138,17 +195,22 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Figures] = []
     notes: list[str] = []
     for workers in (1, 2):
-        figures, stored = measure(workers, args.requests, args.concurrency, args.sqlite_synchronous)
+        figures, stored = measure(
+            workers, args.requests, args.concurrency, args.sqlite_synchronous, args.hey_cpus
+        )
         rows += figures
         health, triage = figures
         notes.append(
             f"- {workers} worker{'s' if workers > 1 else ''}: /v1/triage at "
-            f"{triage.rps / health.rps:.0%} of /healthz (target 60 %); {stored} records stored"
+            f"{triage.rps / health.rps:.0%} of /healthz (target 60 %); {stored} records stored; "
+            f"service CPU per request: /healthz {health.server_cpu_ms:.2f} ms, /v1/triage "
+            f"{triage.server_cpu_ms:.2f} ms ({health.server_cpu_ms / triage.server_cpu_ms:.0%})"
         )
     one = rows[1].rps
     two = rows[3].rps
     notes.append(f"- /v1/triage with 2 workers: {two / one:.2f}x one worker (target 1.6x)")
-    head = f"SQLite store, synchronous={args.sqlite_synchronous}, {args.concurrency} clients:"
+    head = f"SQLite store, synchronous={args.sqlite_synchronous}, {args.concurrency} clients"
+    head += f", hey -cpus {args.hey_cpus}:" if args.hey_cpus else ":"
     text = head + "\n\n" + table(rows) + "\n\n" + "\n".join(notes)
     print(text)
     if args.write:

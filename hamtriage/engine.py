@@ -20,6 +20,9 @@ from .rules.pack import RulePack
 from .runtime.run import Compiled, default_compiled
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from .flows.batch import BatchResults
     from .flows.explain import Explanation
     from .flows.interview import Interview
     from .flows.retesting import RetestResult
@@ -168,7 +171,7 @@ class Engine:
         workers: int | None = None,
         on_error: Literal["raise"] = "raise",
         lang: str = "en",
-    ) -> list[TriageResult]: ...
+    ) -> BatchResults[TriageResult]: ...
 
     @overload
     def triage_many(
@@ -178,7 +181,7 @@ class Engine:
         workers: int | None = None,
         on_error: Literal["return"],
         lang: str = "en",
-    ) -> list[TriageResult | ReportError]: ...
+    ) -> BatchResults[TriageResult | ReportError]: ...
 
     def triage_many(
         self,
@@ -187,30 +190,46 @@ class Engine:
         workers: int | None = None,
         on_error: Literal["raise", "return"] = "raise",
         lang: str = "en",
-    ) -> list[TriageResult] | list[TriageResult | ReportError]:
+    ) -> BatchResults[TriageResult] | BatchResults[TriageResult | ReportError]:
         """Triage many reports; results come back in order (see :mod:`hamtriage.flows.batch`).
 
-        ``workers=N`` spreads the reports over N worker processes, each building this
-        engine's pack once. An invalid report raises :class:`~hamtriage.BatchReportError`
-        (a ``ReportError`` whose ``field`` starts with ``reports[i]``) before any report is
-        triaged; with ``on_error="return"`` that error takes the report's place instead.
-        ``lang`` as for :meth:`triage` (checked before any report is triaged).
+        Returns a :class:`~hamtriage.flows.batch.BatchResults`: a read-only sequence of
+        typed results that holds them in a compact form and builds each when it is read
+        (it compares equal to the list of the same results). ``workers=N`` spreads the
+        reports over N worker processes, each building this engine's pack once. The
+        first invalid report raises :class:`~hamtriage.BatchReportError` (a
+        ``ReportError`` whose ``field`` starts with ``reports[i]``) and nothing is
+        returned; with ``on_error="return"`` that error takes the report's place instead.
+        ``lang`` as for :meth:`triage` (checked before any report is triaged; each result
+        is translated when it is read).
         """
         from .flows.batch import triage_many
 
         self._refuse_if_closed()
         state = self._state
+        checked = "en"
         if lang != "en":
-            from .flows.translate import localize, resolve_lang
+            from .flows.translate import resolve_lang
 
             checked = resolve_lang(lang, state.pack)
-        results: list[Any] = triage_many(state, reports, workers=workers, on_error=on_error)
-        if lang != "en":
-            results = [
-                localize(r, state.pack, checked) if isinstance(r, TriageResult) else r
-                for r in results
-            ]
+        results: BatchResults[Any] = triage_many(state, reports, workers=workers, on_error=on_error)
+        if checked != "en":
+            results = results.in_language(checked)
         return results
+
+    def triage_iter(
+        self,
+        reports: Iterable[Report | Mapping[str, Any]],
+        *,
+        workers: int | None = None,
+    ) -> Iterator[TriageResult | ReportError]:
+        """Triage a stream of reports, reading and yielding them a chunk at a time, in
+        order: memory stays bounded however many there are. An invalid report yields its
+        :class:`~hamtriage.BatchReportError` in its place; ``workers=N`` as for
+        :meth:`triage_many`."""
+        from .flows.batch import triage_iter
+
+        return triage_iter(self._state, reports, workers=workers)
 
     # ------------------------------------------------- explanations and questions
 

@@ -6,6 +6,7 @@ explanation and the lint all call :func:`confidence`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 __all__ = ["LIKELY", "POSSIBLE", "POSSIBLE_CAP", "combine", "confidence"]
@@ -35,8 +36,25 @@ def combine(supporting: Sequence[float], opposing: Sequence[float]) -> float:
     if p == 0.0 and n == 0.0:
         return 0.0
     denominator = 1.0 - min(p, n)
-    cf = (p - n) / denominator if denominator > 0 else 0.0
+    if denominator < _NEAR_CERTAIN:
+        return _combine_doubts(supporting, opposing)
+    cf = (p - n) / denominator
     return max(0.0, min(1.0, cf))
+
+
+# Below this, 1 - min(P, N) and P - N are differences of numbers within a few bits
+# of each other, and more opposition could turn a tie into 0.5 (hypothesis found
+# [0.9999999999999999] against [0.9999999999999999, 0.13]).
+_NEAR_CERTAIN = 1e-9
+
+
+def _combine_doubts(supporting: Sequence[float], opposing: Sequence[float]) -> float:
+    """The same combination on the doubts: (P - N) / (1 - min(P, N)) equals
+    (dN - dP) / max(dP, dN) with dP = 1 - P and dN = 1 - N, exact near certainty."""
+    dp = math.prod(1.0 - a for a in sorted(supporting))
+    dn = math.prod(1.0 - b for b in sorted(opposing))
+    denominator = max(dp, dn)
+    return max(0.0, min(1.0, (dn - dp) / denominator)) if denominator > 0 else 0.0
 
 
 def confidence(supporting: Sequence[float], opposing: Sequence[float], *, capped: bool) -> float:

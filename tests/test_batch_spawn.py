@@ -39,13 +39,19 @@ def _script(tmp_path: Path, body: str) -> subprocess.CompletedProcess[str]:
     [
         "results = engine.triage_many(reports, workers=2)\n",
         "def main() -> None:\n    engine.triage_many(reports, workers=2)\n\nmain()\n",
+        # the spawn start method chosen by the script itself, and the streaming call
+        (
+            "import multiprocessing\nmultiprocessing.set_start_method('spawn')\n"
+            "results = list(engine.triage_iter(reports, workers=2))\n"
+        ),
     ],
 )
 def test_top_level_workers_call_names_the_fix(tmp_path: Path, body: str) -> None:
     proc = _script(tmp_path, body)
     assert proc.returncode == 1
     last = proc.stderr.strip().splitlines()[-1]
-    assert last.startswith("hamtriage.errors.HamtriageError: triage_many(workers=2) was called ")
+    call = "triage_iter" if "triage_iter" in body else "triage_many"
+    assert last.startswith(f"hamtriage.errors.HamtriageError: {call}(workers=2) was called ")
     assert "batch_job.py (line " in last
     assert 'put the code that calls it under `if __name__ == "__main__":`' in last
     assert "BrokenProcessPool" not in proc.stderr

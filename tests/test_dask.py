@@ -60,3 +60,36 @@ def test_triage_bag_on_a_local_cluster_equals_sequential() -> None:
         assert mixed[3]["field"] == "symptoms[0]"
         with pytest.raises(Exception, match="no_such_symptom"):
             triage_bag([bad]).compute()
+
+
+def test_triage_dask_sends_compact_rows_and_equals_triage_many(tmp_path: Any) -> None:
+    import pickle
+
+    from hamtriage.flows.distributed import triage_bag, triage_dask
+
+    engine = Engine.default()
+    reports = make_reports(engine.pack, 300, seed=32)
+    bad = {"symptoms": ["no_such_symptom"]}
+    cluster_cls: Any = distributed.LocalCluster
+    client_cls: Any = distributed.Client
+    with (
+        cluster_cls(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        client_cls(cluster),
+    ):
+        got = triage_dask(reports, engine=engine, npartitions=4)
+        assert got == engine.triage_many(reports)
+        rows = triage_bag(reports[:50], compact=True, npartitions=2).compute()
+        assert len(pickle.dumps(rows)) * 3 < len(
+            pickle.dumps(engine.triage_many(reports[:50]).tolist())
+        )
+        mixed = triage_dask(
+            [*reports[:3], bad, *reports[3:6], bad], npartitions=2, on_error="return"
+        )
+        assert mixed[:3] == engine.triage_many(reports[:3])
+        assert mixed[4:7] == engine.triage_many(reports[3:6])
+        assert [mixed[3].index, mixed[7].index] == [3, 7]  # numbered in the whole batch
+        assert mixed[7].field == "reports[7].symptoms[0]"
+        with pytest.raises(Exception, match="no_such_symptom"):
+            triage_dask([bad])

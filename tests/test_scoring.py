@@ -124,3 +124,11 @@ def test_thresholds_are_ordered_so_a_capped_hypothesis_is_never_likely() -> None
     assert 0.0 < POSSIBLE < POSSIBLE_CAP < LIKELY <= 1.0
     assert confidence([1.0], [], capped=True) < LIKELY
     assert confidence([1.0], [], capped=True) >= POSSIBLE  # still listed, as possible
+
+
+def test_more_opposition_near_certainty_does_not_turn_a_tie_into_a_half() -> None:
+    # found by hypothesis: the direct form cancelled to 0.5 here
+    tie = 0.9999999999999999
+    assert combine([tie], [tie]) == 0.0
+    assert combine([tie], [tie, 0.13049145095848597]) == 0.0
+    assert combine([tie, 0.2], [tie]) > 0.0

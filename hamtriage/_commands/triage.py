@@ -56,6 +56,9 @@ def add_parser(sub: Any) -> None:
     )
     add_report_arguments(p)
     add_format_argument(p)
+    from .batch import add_batch_arguments
+
+    add_batch_arguments(p)
     p.set_defaults(func=run)
 
 
@@ -121,6 +124,16 @@ def checked(engine: Engine, report: dict[str, Any]) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.batch is not None:
+        if has_input(args) or getattr(args, "text", None) is not None:
+            raise HamtriageError(
+                "--batch reads every report from its file: give no report or flags"
+            )
+        from .batch import run_batch
+
+        return run_batch(args, engine_for(args.rules))
+    if args.out is not None or args.workers is not None:
+        raise HamtriageError("--out and --workers go with --batch FILE (a JSON Lines file)")
     require_input(args)
     engine = engine_for(args.rules)
     lang = lang_for(args, engine.pack)

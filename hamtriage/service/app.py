@@ -42,6 +42,7 @@ from .security import BodyGuard, SecurityHeaders
 
 if TYPE_CHECKING:
     from .store import AuditStore
+    from .writer import GroupCommitter
 
 __all__ = ["Service", "app_from_env", "create_app"]
 
@@ -68,6 +69,7 @@ class Service:
         self.config = config
         self.engine: Engine | None = None
         self.store: AuditStore | None = None
+        self.committer: GroupCommitter | None = None
         self.error: str | None = None
         self.ready = threading.Event()
         self._stop = threading.Event()
@@ -87,8 +89,10 @@ class Service:
     def _load(self) -> None:
         try:
             from .store import AuditStore  # SQLAlchemy: off the start-up path
+            from .writer import GroupCommitter
 
             self.store = AuditStore(self.config.db_url, synchronous=self.config.sqlite_synchronous)
+            self.committer = GroupCommitter(self.store)
             self.engine = Engine.from_path(self._rules_path())
             log.info("hamtriage: serving pack %s", self.engine.pack.pack_id)
         except RulePackError as exc:
@@ -139,6 +143,8 @@ class Service:
         self._stop.set()
         for thread in self._threads:
             thread.join(timeout=5)
+        if self.committer is not None:
+            self.committer.close()  # commits what is queued
         if self.store is not None:
             self.store.close()
 
@@ -165,7 +171,7 @@ def _problem_response(
     )
 
 
-def _install_handlers(app: FastAPI, known_keys: list[str]) -> None:
+def _install_handlers(app: FastAPI, known_keys: dict[str, list[str]]) -> None:
     async def on_problem(_request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ProblemError)
         return _problem_response(exc.status, exc.detail, exc.errors, exc.headers)
@@ -175,7 +181,7 @@ def _install_handlers(app: FastAPI, known_keys: list[str]) -> None:
         errors = list(exc.errors())
         if any(e.get("type") == "json_invalid" for e in errors):
             return _problem_response(400, "the request body is not valid JSON")
-        items = validation_items(errors, {"": known_keys})
+        items = validation_items(errors, known_keys)
         noun = "problem" if len(items) == 1 else "problems"
         return _problem_response(422, f"{len(items)} {noun} in the request", items)
 
@@ -226,7 +232,9 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
 def create_app(config: ServiceConfig | None = None) -> FastAPI:
     """A new app over ``config`` (defaults: the bundled pack, a SQLite store in the
     working directory, no API keys, no CORS). The pack loads when the app starts."""
-    from .routes import REPORT_KEYS, build_router
+    from .fastpath import TriageFastPath
+    from .models import KNOWN_KEYS
+    from .routes import build_router
 
     config = config or ServiceConfig()
     service = Service(config)
@@ -252,7 +260,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     )
     app.state.service = service
     app.include_router(build_router(service))
-    _install_handlers(app, REPORT_KEYS)
+    _install_handlers(app, KNOWN_KEYS)
 
     @app.get("/healthz", tags=["service"], summary="Liveness: the process answers")
     async def healthz() -> dict[str, str]:
@@ -293,7 +301,9 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
 
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
 
-    # outermost last: headers on everything, CORS before the body guard (preflights)
+    # outermost last: headers on everything, CORS before the body guard (preflights), the
+    # fast path behind the body guard (it reads checked JSON)
+    app.add_middleware(TriageFastPath, service=service)
     app.add_middleware(BodyGuard, max_body=config.max_body, max_depth=config.max_depth)
     if config.cors_origins:
         app.add_middleware(

@@ -9,6 +9,7 @@ the benchmarks time it as the floor of this logic in plain Python.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -61,7 +62,11 @@ def _cf(supporting: list[float], opposing: list[float]) -> float:
     if p == 0.0 and n == 0.0:
         return 0.0
     d = 1.0 - min(p, n)
-    return max(0.0, min(1.0, (p - n) / d if d > 0 else 0.0))
+    if d < 1e-9:  # both near certain: the direct form cancels; use the doubts
+        dp = math.prod(1.0 - a for a in sorted(supporting))
+        dn = math.prod(1.0 - b for b in sorted(opposing))
+        return max(0.0, min(1.0, (dn - dp) / max(dp, dn))) if max(dp, dn) > 0 else 0.0
+    return max(0.0, min(1.0, (p - n) / d))
 
 
 _CMP: dict[str, Callable[[float, float], bool]] = {
