@@ -36,14 +36,17 @@ def test_wheel_contains_rules_and_loads_them(tmp_path: Path) -> None:
     shipped = {
         n.removeprefix("hamtriage/_rules/") for n in names if n.startswith("hamtriage/_rules/")
     }
-    expected = {p.name for p in (ROOT / "rules").glob("*.yaml")}
+    # the translations in rules/i18n/ too: a wheel without them answers only in English
+    expected = {p.relative_to(ROOT / "rules").as_posix() for p in (ROOT / "rules").rglob("*.yaml")}
+    assert "i18n/nl.yaml" in expected
     assert shipped == expected
     assert "hamtriage/py.typed" in names
     # import the unpacked wheel (not the checkout) and triage on its bundled pack
     code = (
         "import hamtriage, json; e = hamtriage.Engine.default(); "
         "print(json.dumps([str(hamtriage.bundled_rules_path()), "
-        "e.triage({'symptoms': ['cannot_touch_floor']}).hypotheses[0].id]))"
+        "e.triage({'symptoms': ['cannot_touch_floor']}).hypotheses[0].id, "
+        "e.triage({'symptoms': ['cannot_touch_floor']}, lang='nl').lang]))"
     )
     proc = subprocess.run(
         [
@@ -58,6 +61,7 @@ def test_wheel_contains_rules_and_loads_them(tmp_path: Path) -> None:
         check=True,
         cwd=tmp_path,
     )
-    path, top = proc.stdout.strip().strip("[]").replace('"', "").split(", ")
+    path, top, lang = proc.stdout.strip().strip("[]").replace('"', "").split(", ")
     assert path == str(tmp_path / "site" / "hamtriage" / "_rules")
     assert top == "inner_hamstring_weakness"
+    assert lang == "nl"
