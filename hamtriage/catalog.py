@@ -17,7 +17,7 @@ from types import MappingProxyType
 
 from .errors import LanguageError, suggest
 
-__all__ = ["BASE", "LANGUAGES", "check_lang", "message", "messages"]
+__all__ = ["BASE", "LANGUAGES", "check_lang", "message", "messages", "region_name"]
 
 BASE = "en"
 """The base language: every other language falls back to it, text by text."""
@@ -55,6 +55,14 @@ def message(lang: str, key: str, /, **values: object) -> str:
     if text is None:
         text = messages(BASE)[key]
     return text.format(**values) if values else text
+
+
+def region_name(lang: str, region: str) -> str:
+    """A body region's name in ``lang`` (regions are free ids in packs: an id the catalog
+    does not name is shown with spaces for underscores)."""
+    table = messages(lang) if lang in LANGUAGES else messages(BASE)
+    name = table.get(f"region.{region}") or messages(BASE).get(f"region.{region}")
+    return name if name is not None else region.replace("_", " ")
 
 
 def check_lang(lang: object, available: Iterable[str] = LANGUAGES, *, pack: str = "") -> str:

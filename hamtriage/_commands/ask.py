@@ -13,6 +13,7 @@ import argparse
 import sys
 from typing import Any
 
+from ..catalog import message
 from ..engine import Engine
 from ..errors import HamtriageError
 from ..flows.interview import Interview, Question
@@ -48,31 +49,42 @@ def add_parser(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
-def apply_answer(report: dict[str, Any], question: Question, answer: str) -> str | None:
-    """Add ``answer`` to ``report``; return an error message if it cannot be used."""
+def _words(lang: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The yes and no words of ``lang`` (the catalog's) beside those of every language."""
+    yes = {message(lang, "answer.yes").lower(), message(lang, "ask.yes_key").lower()}
+    no = {message(lang, "answer.no").lower(), message(lang, "ask.no_key").lower()}
+    return _YES | yes, _NO | no
+
+
+def apply_answer(
+    report: dict[str, Any], question: Question, answer: str, lang: str = "en"
+) -> str | None:
+    """Add ``answer`` to ``report``; return an error message (in ``lang``) if it cannot be
+    used."""
     text = answer.strip().lower()
+    yes_words, no_words = _words(lang)
     if question.kind == "measurement":
         parts = text.replace(",", " ").replace("/", " ").split()
         try:
             values = [float(p) for p in parts]
         except ValueError:
-            return "please answer with a number (or two numbers: left right)"
+            return message(lang, "ask.number")
         if not values or len(values) > 2 or (len(values) == 2 and not question.sided):
-            return "please answer with one number" + (
-                " or two (left right)" if question.sided else ""
+            return message(lang, "ask.one_number") + (
+                message(lang, "ask.or_two") if question.sided else ""
             )
         value: Any = values[0] if len(values) == 1 else {"left": values[0], "right": values[1]}
         report.setdefault("measurements", {})[question.id] = value
         return None
-    if text in _YES:
+    if text in yes_words:
         key = {"activity": "activities", "history": "history"}.get(question.kind, "symptoms")
         report[key] = [*report.get(key, []), question.id]
         return None
-    if text in _NO:
+    if text in no_words:
         if question.kind != "activity":  # not doing an activity is not part of a report
             report["absent"] = [*report.get("absent", []), question.id]
         return None
-    return "please answer yes or no (or ? to skip)"
+    return message(lang, "ask.yes_or_no")
 
 
 def _interactive(engine: Engine, report: dict[str, Any], args: argparse.Namespace) -> int:
@@ -82,19 +94,20 @@ def _interactive(engine: Engine, report: dict[str, Any], args: argparse.Namespac
     while asked < args.max:
         interview = engine.next_questions(report, limit=args.limit + len(skipped) + 5, lang=lang)
         if interview.should_stop:
-            print(interview.note or "Nothing left to ask could change the result.")
+            print(interview.note or message(lang, "ask.nothing_left"))
             break
         pending = [q for q in interview.questions if q.id not in skipped]
         if not pending:
-            print("No more questions.")
+            print(message(lang, "ask.no_more"))
             break
         question = pending[0]
         if question.unit:
-            hint = f" ({question.unit}" + (", left right" if question.sided else "") + ")"
+            sided = message(lang, "ask.left_right") if question.sided else ""
+            hint = f" ({question.unit}{sided})"
         else:
-            hint = " (j/n)" if lang == "nl" else " (y/n)"
+            hint = f" ({message(lang, 'ask.yes_key')}/{message(lang, 'ask.no_key')})"
         if question.test:
-            print(f"Test: {question.test}")
+            print(message(lang, "ask.test", test=question.test))
         while True:
             try:
                 answer = input(f"{question.text}{hint} ").strip()
@@ -109,7 +122,7 @@ def _interactive(engine: Engine, report: dict[str, Any], args: argparse.Namespac
             before = {k: (list(v) if isinstance(v, list) else v) for k, v in report.items()}
             if isinstance(report.get("measurements"), dict):
                 before["measurements"] = dict(report["measurements"])
-            problem = apply_answer(report, question, answer)
+            problem = apply_answer(report, question, answer, lang)
             if problem is None:
                 try:
                     engine.normalize(report)
@@ -118,7 +131,7 @@ def _interactive(engine: Engine, report: dict[str, Any], args: argparse.Namespac
                     report.update(before)
                     problem = str(exc)
             if problem is None:
-                if question.kind == "activity" and answer.lower() in _NO:
+                if question.kind == "activity" and answer.lower() in _words(lang)[1]:
                     skipped.add(question.id)
                 break
             print(f"  {problem}")

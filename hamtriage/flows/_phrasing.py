@@ -71,9 +71,9 @@ def fact_text(lang: str, fact: MatchedFact, pack: RulePack) -> str:
     if fact.kind == "sex":
         shown = message(lang, f"sex.{value}") if value in ("female", "male") else str(value)
         return message(lang, "fact.sex", value=shown)
-    from .retesting import describe_change_fact  # re-test facts: English for now
+    from .retesting import describe_change_fact
 
-    return describe_change_fact(fact, pack)
+    return describe_change_fact(fact, pack, lang)
 
 
 def unknown_text(lang: str, atom: Atom, pack: RulePack) -> tuple[str, str, str]:

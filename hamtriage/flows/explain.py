@@ -159,6 +159,7 @@ def build_explanation(pack: RulePack, facts: Facts, result: TriageResult) -> Exp
         red_flags=tuple(f.id for f in result.red_flags),
         disclaimer=result.disclaimer,
         pack=result.pack.id,
+        lang=result.lang,
     )
 
 

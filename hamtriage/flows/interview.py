@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..catalog import message
+from ..catalog import message, region_name
 from ..levels import TriageLevel
 from ..report import Report
 from ..rules.logic import FactKind, dnf
@@ -121,7 +121,7 @@ def next_questions(
         _, changed, effect = effect_of(base, new, leading)
         any_change = any_change or changed
         where = (
-            message(lang, "interview.region", region=str(region).replace("_", " "))
+            message(lang, "interview.region", region=region_name(lang, str(region)))
             if region not in (None, "any")
             else message(lang, "interview.any_region")
         )

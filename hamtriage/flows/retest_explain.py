@@ -9,13 +9,17 @@ and the MDC's source) and the why/why-not explanation of the second report's tri
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
+from ..catalog import BASE, message
 from ..report import Report
 from ..rules.pack import RulePack
+from ..rules.translated import translated_pack
+from ._phrasing import number
 from .explain import Explanation, build_explanation
 from .render import (
     render_explanation_markdown,
@@ -74,46 +78,52 @@ class RetestExplanation(_Model):
 
     def to_text(self) -> str:
         """Plain text: the changes, then the re-test's why and why not."""
-        lines = ["What changed", *(f"  {c.text}" for c in self.changes)]
+        lang = self.triage.lang
+        lines = [message(lang, "retest.what_changed"), *(f"  {c.text}" for c in self.changes)]
         if self.not_retested:
-            lines.append("  Not re-tested: " + ", ".join(self.not_retested))
+            ids = ", ".join(self.not_retested)
+            lines.append("  " + message(lang, "retest.not_retested_list", ids=ids))
         return "\n".join([*lines, "", render_explanation_text(self.triage)])
 
     def to_markdown(self) -> str:
         """The same content as :meth:`to_text`, as Markdown."""
-        lines = ["## What changed", "", *(f"- {c.text}" for c in self.changes)]
+        lang = self.triage.lang
+        lines = [f"## {message(lang, 'retest.what_changed')}", ""]
+        lines += [f"- {c.text}" for c in self.changes]
         if self.not_retested:
-            lines.append("- Not re-tested: " + ", ".join(f"`{m}`" for m in self.not_retested))
+            ids = ", ".join(f"`{m}`" for m in self.not_retested)
+            lines.append("- " + message(lang, "retest.not_retested_list", ids=ids))
         return "\n".join([*lines, "", render_explanation_markdown(self.triage)])
 
 
-def _num(value: float) -> str:
-    return f"{value:g}"
-
-
-def change_note(change: MeasurementChange, pack: RulePack) -> ChangeNote:
-    """``change`` in words, e.g. "Fingertip-to-floor distance: 12 -> 5 cm (-7 cm): a real
-    improvement, larger than the measurement error (MDC 4.5 cm; Ekedahl ...)"."""
+def change_note(change: MeasurementChange, pack: RulePack, lang: str = "en") -> ChangeNote:
+    """``change`` in words in ``lang`` (``pack``: the pack in ``lang``), e.g.
+    "Fingertip-to-floor distance: 12 -> 5 cm (-7 cm): a real improvement, larger than the
+    measurement error (MDC 4.5 cm; Ekedahl ...)"."""
     item = pack.measurements.get(change.measurement)
     unit = f" {item.unit}" if item is not None else ""
     label = pack.label(change.measurement)
-    what = {
-        None: label,
-        "left": f"{label}, left",
-        "right": f"{label}, right",
-        "asymmetry": f"{label}, left-right difference",
-    }[change.side]
-    sign = "+" if change.change > 0 else ""
-    head = (
-        f"{what}: {_num(change.before)} -> {_num(change.after)}{unit} "
-        f"({sign}{_num(change.change)}{unit})"
+    what = (
+        label if change.side is None else message(lang, f"retest.what.{change.side}", label=label)
     )
-    error = f"MDC {_num(change.mdc)}{unit}; {change.mdc_source}"
+    sign = "+" if change.change > 0 else ""
+    head = message(
+        lang,
+        "retest.note.head",
+        what=what,
+        before=number(lang, change.before),
+        after=number(lang, change.after),
+        change=sign + number(lang, change.change),
+        unit=unit,
+    )
+    error = message(
+        lang, "retest.note.error", mdc=number(lang, change.mdc), unit=unit, source=change.mdc_source
+    )
     if change.verdict == "no_real_change":
-        text = f"{head}: within the measurement error, no real change ({error})"
+        text = message(lang, "retest.note.within", head=head, error=error)
     else:
-        word = "improvement" if change.verdict == "improved" else "worsening"
-        text = f"{head}: a real {word}, larger than the measurement error ({error})"
+        word = message(lang, f"retest.word.{change.verdict}")
+        text = message(lang, "retest.note.real", head=head, word=word, error=error)
     return ChangeNote(
         measurement=change.measurement,
         side=change.side,
@@ -123,6 +133,11 @@ def change_note(change: MeasurementChange, pack: RulePack) -> ChangeNote:
         mdc_source=change.mdc_source,
         text=text,
     )
+
+
+def _in(pack: RulePack, lang: str) -> RulePack:
+    """``pack`` in ``lang`` (its translated view; the pack itself in English)."""
+    return pack if lang == BASE else translated_pack(pack, lang)
 
 
 def explain_retest(
@@ -143,35 +158,38 @@ def explain_retest_result(
 ) -> RetestExplanation:
     """Explain ``result``, the re-test whose second report is ``after``, without
     re-testing: its changes in words and why its triage came out as it did."""
-    pack = engine.pack
+    lang = result.after.lang
+    pack = _in(engine.pack, lang)
     return RetestExplanation(
-        changes=tuple(change_note(c, pack) for c in result.changes),
+        changes=tuple(change_note(c, pack, lang) for c in result.changes),
         not_retested=result.not_retested,
         triage=build_explanation(pack, facts_after(engine, result, after), result.after),
     )
 
 
 def _summary(result: RetestResult, pack: RulePack) -> list[str]:
-    after = result.intervention and f" after {pack.label(result.intervention)}"
-    lines = [
-        (
-            f"Re-test{after or ''}: triage level {result.before.level.value} -> "
-            f"{result.after.level.value} ({result.level_change})"
-        ),
-        "",
-        "What changed",
-    ]
-    lines += [f"  {change_note(c, pack).text}" for c in result.changes] or ["  nothing re-tested"]
+    lang = result.after.lang
+    pack = _in(pack, lang)
+    m = functools.partial(message, lang)
+    after = m("retest.after", label=pack.label(result.intervention)) if result.intervention else ""
+    change = (
+        result.level_change if lang == BASE else m(f"retest.level_change.{result.level_change}")
+    )
+    before, level = result.before.level.value, result.after.level.value
+    lines = [m("retest.summary", after=after, before=before, level=level, change=change)]
+    lines += ["", m("retest.what_changed")]
+    notes = [f"  {change_note(c, pack, lang).text}" for c in result.changes]
+    lines += notes or [f"  {m('retest.nothing')}"]
     if result.not_retested:
-        lines.append("  Not re-tested: " + ", ".join(result.not_retested))
-    for title, ids in (
-        ("Causes now suggested", result.hypotheses_gained),
-        ("Causes no longer suggested", result.hypotheses_lost),
-        ("New recommendations", result.recommendations_gained),
-        ("Recommendations dropped", result.recommendations_lost),
+        lines.append("  " + m("retest.not_retested_list", ids=", ".join(result.not_retested)))
+    for key, ids in (
+        ("retest.gained_hypotheses", result.hypotheses_gained),
+        ("retest.lost_hypotheses", result.hypotheses_lost),
+        ("retest.gained_recommendations", result.recommendations_gained),
+        ("retest.lost_recommendations", result.recommendations_lost),
     ):
         if ids:
-            lines.append(f"{title}: " + ", ".join(ids))
+            lines.append(f"{m(key)}: " + ", ".join(ids))
     return lines
 
 
@@ -185,9 +203,10 @@ def render_retest_markdown(result: RetestResult, pack: RulePack) -> str:
     """The same content as :func:`render_retest_text`, as Markdown."""
     head, *rest = _summary(result, pack)
     out = [f"## {head}", ""]
+    what_changed = message(result.after.lang, "retest.what_changed")
     for line in rest:
-        if line == "What changed":
-            out += ["**What changed**", ""]
+        if line == what_changed:
+            out += [f"**{what_changed}**", ""]
         elif line.startswith("  "):
             out.append(f"- {line.strip()}")
         elif line:

@@ -338,15 +338,19 @@ def _with_changes(facts: Facts, changes: tuple[MeasurementChange, ...], done: st
     )
 
 
-def describe_change_fact(fact: MatchedFact, pack: RulePack) -> str:
-    """A re-test's matched fact in plain words (for explanations)."""
+def describe_change_fact(fact: MatchedFact, pack: RulePack, lang: str = "en") -> str:
+    """A re-test's matched fact in plain words in ``lang`` (for explanations; ``pack``:
+    the pack in ``lang``)."""
+    from ..catalog import message
+
     if fact.kind == "intervention":
-        return f"after {pack.label(fact.id)}"
+        return message(lang, "change_fact.intervention", label=pack.label(fact.id))
     mid, _, side = fact.id.partition(":")
-    where = f" ({side})" if side else ""
-    verdict = {
-        "improved": "improved beyond its measurement error",
-        "worse": "got worse beyond its measurement error",
-        "no_real_change": "did not change beyond its measurement error",
-    }.get(str(fact.value), f"changed ({fact.value})")
-    return f"{pack.label(mid)}{where} {verdict}"
+    # English keeps the side's id ("asymmetry"), as it always has
+    where = ""
+    if side:
+        word = side if lang == "en" else message(lang, f"retest.side.{side}").strip(" ()")
+        where = f" ({word})"
+    value = str(fact.value)
+    key = value if value in ("improved", "worse", "no_real_change") else "other"
+    return message(lang, f"change_fact.{key}", label=pack.label(mid), where=where, value=value)
