@@ -69,12 +69,12 @@ def _dutch_output(engine: Engine) -> list[str]:
         interview = engine.next_questions(report, limit=8, lang="nl")
         out += [render_interview(interview, "text"), render_interview(interview, "markdown")]
     for intervention in (OPENER, None):
-        result = engine.retest(BEFORE, AFTER, intervention=intervention, lang="nl")
+        retested = engine.retest(BEFORE, AFTER, intervention=intervention, lang="nl")
         out += [
             render_retest_text(result, engine.pack),
             render_retest_markdown(result, engine.pack),
         ]
-        explained = explain_retest_result(compiled_state(engine), result, AFTER)
+        explained = explain_retest_result(compiled_state(engine), retested, AFTER)
         out += [explained.to_text(), explained.to_markdown()]
     return out
 
@@ -113,7 +113,8 @@ def test_the_english_re_test_is_unchanged_in_words() -> None:
     engine = Engine.default()
     result = engine.retest(BEFORE, AFTER, intervention=OPENER)
     text = render_retest_text(result, engine.pack)
-    assert "What changed" in text and "Re-test after " in text
+    assert "What changed" in text
+    assert "Re-test after " in text
     assert "larger than the measurement error" in text or "no real change" in text
 
 
