@@ -71,8 +71,8 @@ def _dutch_output(engine: Engine) -> list[str]:
     for intervention in (OPENER, None):
         retested = engine.retest(BEFORE, AFTER, intervention=intervention, lang="nl")
         out += [
-            render_retest_text(result, engine.pack),
-            render_retest_markdown(result, engine.pack),
+            render_retest_text(retested, engine.pack),
+            render_retest_markdown(retested, engine.pack),
         ]
         explained = explain_retest_result(compiled_state(engine), retested, AFTER)
         out += [explained.to_text(), explained.to_markdown()]
