@@ -2,8 +2,8 @@
 
 The same scoring and targets as the English corpus (tests/test_corpus.py, issue 12),
 read with ``parse_text(text, lang="nl")``. Prints the figures with ``pytest -s``
-(also in docs/safety.md). Fails on any lost red flag and any under-triaged text; the
-other gates are marked with their measured figure while they are not reached.
+(also in docs/safety.md). Every gate is strict: a lost red flag, an under-triaged text,
+an ignored denial or context, benign over-triage above a tenth, a misread age or side.
 """
 
 from __future__ import annotations
@@ -19,21 +19,6 @@ from hamtriage.runtime.screening import red_flag_screens
 from tests.test_corpus import Figures, _check, _print
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "nl"
-# Measured on this corpus (docs/safety.md); these gates print what they find and turn
-# green (XPASS) once the intake gets there. Lost red flags and under-triage are strict.
-DENIALS_NOT_YET = pytest.mark.xfail(
-    reason=(
-        "5 of 84 denial/context texts not respected: 'gaan normaal', 'afweer is prima', "
-        "'Knal gehoord? Nee hoor.', 'niet meer sinds de griep over is' and a past fever "
-        "('vorig jaar koorts gehad') are not read as denials; the intake errs towards "
-        "asking (docs/safety.md)"
-    ),
-    strict=False,
-)
-NUMBERS_NOT_YET = pytest.mark.xfail(
-    reason="1 text: 'knee to wall links 9 cm. rechts 12 cm.' loses the side after the full stop",
-    strict=False,
-)
 
 
 def _load(name: str) -> list[dict[str, Any]]:
@@ -73,7 +58,6 @@ def test_no_text_is_under_triaged(figures: Figures) -> None:
     assert not figures.failures["under-triaged"], "\n".join(figures.failures["under-triaged"])
 
 
-@DENIALS_NOT_YET
 def test_every_denial_and_context_is_respected(figures: Figures) -> None:
     bad = figures.failures["ignored denial"] + figures.failures["context ignored"]
     assert not bad, "\n".join(bad)
@@ -85,6 +69,5 @@ def test_at_most_a_tenth_of_benign_texts_are_over_triaged(figures: Figures) -> N
     assert over <= benign // 10, f"{over}/{benign} benign texts over-triaged"
 
 
-@NUMBERS_NOT_YET
 def test_ages_and_sides_are_read(figures: Figures) -> None:
     assert not figures.failures["numbers"], "\n".join(figures.failures["numbers"])

@@ -138,6 +138,23 @@ def _seg_ends(toks: list[Tok], j: int) -> bool:
     return True
 
 
+def _fine_after(toks: list[Tok], last: int, items: frozenset[int], lang: Language) -> int | None:
+    """ "plassen en poepen gaan normaal": past other mentions and :attr:`Language.fine_skips`,
+    a word of ``post_fine`` that ends the segment. Its token, if so (only where the
+    language lists such skips; English reads "is fine" in the loop of :func:`classify`)."""
+    if not lang.fine_skips:
+        return None
+    for j in range(last + 1, min(len(toks), last + _WINDOW)):
+        t = toks[j]
+        if t.seg != toks[last].seg:
+            return None
+        if t.key in lang.post_fine:
+            return j if _seg_ends(toks, j) else None
+        if not (t.filler or t.key in lang.fine_skips or j in items):
+            return None
+    return None
+
+
 def _answer(toks: list[Tok], last: int, items: frozenset[int], lang: Language) -> int | None:
     """ "Bruising? None." / "Any problems peeing - no": the next clause, opened by a question
     mark or a dash right after the mention, is a short denial. Its trigger token, if so."""
@@ -300,6 +317,9 @@ def classify(
         if not t.filler:
             seen += 1
         j += 1
+    fine = _fine_after(toks, last, items, lang)
+    if fine is not None:
+        return Verdict(State.ABSENT, fine, "negated")
     # before the phrase
     distance = 0
     crossed = False

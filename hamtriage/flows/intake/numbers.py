@@ -85,10 +85,16 @@ def measure(
             break
     lo, hi = item.range
     i = last + 1
-    while i < len(toks) and toks[i].clause == clause and i - last <= 8:
+    while i < len(toks) and i - last <= 8:
         t = toks[i]
         if i in used:
             break
+        if t.clause != clause:
+            # "left 9 cm. right 12 cm.": the other side may open the next sentence
+            other = t.norm in lang.side_words and lang.sides[t.norm] not in out.sides
+            if not (item.sided and len(out.sides) == 1 and other):
+                break
+            clause = t.clause
         if t.norm in lang.sides and (t.norm in lang.side_words or pending is None):
             pending = lang.sides[t.norm]
             out.used.add(i)
@@ -115,7 +121,12 @@ def measure(
                 return None
             after = toks[out.last + 1] if out.last + 1 < len(toks) else None
             side = pending
-            if side is None and after is not None and after.norm in lang.side_words:
+            if (
+                side is None
+                and after is not None
+                and after.clause == clause  # "7 cm. Right calf sore": not a side of 7
+                and after.norm in lang.side_words
+            ):
                 side = lang.sides[after.norm]
                 out.used.add(out.last + 1)
                 out.last += 1

@@ -70,6 +70,8 @@ KEY_FIXES = MappingProxyType(
         "beter": "beter",
         "meer": "meer",
         "bleek": "bleek",
+        # "nee hoor", "ja hoor": the particle, not "horen" (a filler; "hoorde" stays "horen")
+        "hoor": "hoor",
     }
 )
 CLAUSE_WORDS = words("maar echter hoewel behalve alleen_dat")
@@ -432,6 +434,16 @@ DUTCH = Language(
     compound_tails=COMPOUND_TAILS,
     hypothetical_frames=HYPOTHETICAL_FRAMES,
     post_not_ends_segment=True,
+    # "afweer is prima", "plassen gaat normaal"; not "goed", also an intensifier
+    # ("knie zwol goed op")
+    post_fine=words("prima normaal oké oke ok stabiel"),
+    fine_skips=words("gaan werken functioneren en"),
+    # past forms: "koorts gehad, helemaal hersteld", "sinds de griep over is"; not "weg" or
+    # "over" alone ("gaat niet weg", "gaat niet over" are complaints)
+    resolved=seqs(
+        "hersteld; genezen; over is; over was; overgegaan; over gegaan; weggegaan; "
+        "weg gegaan; verdwenen; voorbij; weer beter; weer normaal"
+    ),
     soft_breaks=",:",
     context_in_segment=True,
     negation_in_scope=True,

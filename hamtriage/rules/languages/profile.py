@@ -117,6 +117,9 @@ class Language:
     """A phrase with a negation word ("geen gevoel") and an alarm word sequence ("niet
     lopen") must not reach across a comma or a conjunction ("gevoel is normaal, geen
     verdoving"; "niet koud en mijn tenen voelen")."""
+    fine_skips: frozenset[str] = frozenset()
+    """Words (verbs, list glue) that may stand, with other mentions, between a phrase and a
+    word of :attr:`post_fine` ("plassen en poepen gaan normaal")."""
     post_not_ends_segment: bool = False
     """A negation right after a phrase counts when a comma follows it ("plassen heb ik
     niet, ..."): in verb-final languages the negation ends the clause."""
