@@ -21,6 +21,20 @@ from tests.test_corpus import Figures, _check, _print
 CORPUS = Path(__file__).resolve().parent / "corpus" / "nl"
 
 
+# like the English coverage texts: complaints the pack has no rule for yet (docs/safety.md)
+PACK_GAP = pytest.mark.xfail(
+    reason="the pack has no rule for these coverage texts yet: see docs/safety.md", strict=False
+)
+
+# the Dutch coverage texts (written before looking at the Dutch matcher) that suspect no red
+# flag although they should: the Dutch lexicon lacks the coverage issue's words so far
+# (figures and texts in docs/safety.md)
+DUTCH_COVERAGE_GAP = pytest.mark.xfail(
+    reason="13 of 58 Dutch coverage red-flag texts suspect no red flag yet: see docs/safety.md",
+    strict=False,
+)
+
+
 def _load(name: str) -> list[dict[str, Any]]:
     data: list[dict[str, Any]] = yaml.safe_load((CORPUS / f"{name}.yaml").read_text("utf-8"))
     return data
@@ -30,12 +44,12 @@ def _load(name: str) -> list[dict[str, Any]]:
 def figures() -> Figures:
     flags = frozenset(red_flag_screens(hamtriage.Engine.default().pack))
     fig = Figures()
-    for kind in ("red_flags", "denials", "benign"):
+    for kind in ("red_flags", "denials", "benign", "coverage"):
         entries = _load(kind)
         fig.counts[f"{kind} texts"] = len(entries)
         for entry in entries:
             _check(entry, fig, flags, kind, lang="nl")
-    _print(fig, ("red_flags", "denials", "benign"), "tests/corpus/nl")
+    _print(fig, ("red_flags", "denials", "benign", "coverage"), "tests/corpus/nl")
     return fig
 
 
@@ -51,11 +65,27 @@ def test_the_corpus_has_the_size_of_the_english_one(figures: Figures) -> None:
 
 
 def test_no_red_flag_is_lost(figures: Figures) -> None:
-    assert not figures.failures["lost red flag"], "\n".join(figures.failures["lost red flag"])
+    """Red-flag, denial and benign texts (coverage texts: the next test)."""
+    bad = [f for f in figures.failures["lost red flag"] if not f.startswith("nl-cv-")]
+    assert not bad, "\n".join(bad)
+
+
+@DUTCH_COVERAGE_GAP
+def test_every_coverage_red_flag_is_suspected(figures: Figures) -> None:
+    bad = [f for f in figures.failures["lost red flag"] if f.startswith("nl-cv-")]
+    assert not bad, "\n".join(bad)
 
 
 def test_no_text_is_under_triaged(figures: Figures) -> None:
-    assert not figures.failures["under-triaged"], "\n".join(figures.failures["under-triaged"])
+    """Red-flag, denial and benign texts (coverage texts: the next test)."""
+    bad = [f for f in figures.failures["under-triaged"] if not f.startswith("nl-cv-")]
+    assert not bad, "\n".join(bad)
+
+
+@PACK_GAP
+def test_no_coverage_text_is_under_triaged(figures: Figures) -> None:
+    bad = [f for f in figures.failures["under-triaged"] if f.startswith("nl-cv-")]
+    assert not bad, "\n".join(bad)
 
 
 def test_every_denial_and_context_is_respected(figures: Figures) -> None:

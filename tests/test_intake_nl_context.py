@@ -35,6 +35,8 @@ def test_a_dutch_denial_or_resolved_complaint_is_not_reported(text: str, item: s
     ("text", "item"),
     [
         ("knie zwol goed op na de val", "rapid_knee_swelling"),
+        ("knie is dik, verder prima", "rapid_knee_swelling"),
+        ("knie is dik verder prima", "rapid_knee_swelling"),
         ("koorts gaat niet over en mijn rug doet zeer", "fever_or_unwell"),
         ("koorts is nog niet over is, rugpijn", "fever_or_unwell"),
         ("plassen gaat moeilijk sinds gisteren, rugpijn", "bladder_or_bowel_dysfunction"),

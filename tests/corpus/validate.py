@@ -61,10 +61,15 @@ FILES = {
     "heldout": ("en-ho-", 40),
 }
 # the Dutch corpus (issue 18): the size rules of issue 12 (60 denials, 100 benign, at least 400
-# texts); it has no coverage file yet
+# texts) and, like English, coverage texts
 FILES_BY_LANG = {
     "en": FILES,
-    "nl": {"red_flags": ("nl-rf-", 0), "denials": ("nl-dn-", 60), "benign": ("nl-bn-", 100)},
+    "nl": {
+        "red_flags": ("nl-rf-", 0),
+        "denials": ("nl-dn-", 60),
+        "benign": ("nl-bn-", 100),
+        "coverage": ("nl-cv-", 50),
+    },
 }
 MIN_TEXTS = 400
 MIN_PER_RED_FLAG = 8
