@@ -13,8 +13,16 @@ from .deps import Lang, authorised
 
 __all__ = ["PAGE_PREFIXES", "PageTexts", "build_page_router", "page_texts"]
 
-PAGE_PREFIXES = ("page.", "level_text.", "answer.yes", "answer.no", "answer.not_sure",
-                 "likelihood.", "explain.status.", "disclaimer")
+PAGE_PREFIXES = (
+    "page.",
+    "level_text.",
+    "answer.yes",
+    "answer.no",
+    "answer.not_sure",
+    "likelihood.",
+    "explain.status.",
+    "disclaimer",
+)
 """The catalog keys the page reads: its own ``page.*`` block plus the library's level
 names, answers, likelihoods and hypothesis statuses (one source for both)."""
 

@@ -105,7 +105,8 @@ def test_dutch_browser_gets_the_dutch_page(browser: Any, server: Server) -> None
     assert page.input_value("#lang-select") == "nl"
     # every page text in the HTML has a key in both catalogs, and Dutch differs from English
     keys = page.eval_on_selector_all("[data-t]", "ns => ns.map(n => n.dataset.t)")
-    assert keys and all(k in NL and k in EN for k in keys)
+    assert keys
+    assert all(k in NL and k in EN for k in keys)
     assert all(NL[k] != EN[k] for k in keys if k != "page.footer")
 
 
@@ -128,7 +129,8 @@ def test_dutch_red_flag_text_ends_on_the_dutch_emergency_screen(
     assert any("/v1/parse" in url for url in page.api_requests)
     first, *rest = page.api_requests  # the first asks the pack which languages it has
     assert "/v1/pack" in first
-    assert rest and all("lang=nl" in url for url in rest)
+    assert rest
+    assert all("lang=nl" in url for url in rest)
     page.screenshot(path=str(SHOTS / "emergency-nl.png"), full_page=True)
     assert page.errors == []
 

@@ -63,7 +63,10 @@ def test_dutch_texts_are_the_dutch_catalog(server: Server) -> None:
 
 def test_an_unknown_language_is_a_problem_not_a_500(server: Server) -> None:
     body = problem(server.client.get("/v1/page-texts", params={"lang": "dutch"}), 422)
-    assert body["errors"][0]["field"] == "query.lang"
+    errors = body["errors"]
+    assert isinstance(errors, list)
+    assert [e["field"] for e in errors] == ["query.lang"]
+    assert errors[0]["suggestions"] == ["en", "nl"]
 
 
 def test_the_page_still_has_no_inline_script() -> None:
