@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from hamtriage.catalog import LANGUAGES, message, messages
 
 from .deps import Lang, authorised
+from .models import GET_ERRORS
 
 __all__ = ["PAGE_PREFIXES", "PageTexts", "build_page_router", "page_texts"]
 
@@ -50,7 +51,12 @@ def build_page_router() -> APIRouter:
     """``GET /v1/page-texts``: what the page at ``/`` shows, in the negotiated language."""
     router = APIRouter(prefix="/v1", dependencies=[Depends(authorised)], tags=["page"])
 
-    @router.get("/page-texts", response_model=PageTexts, summary="The intake page's texts")
+    @router.get(
+        "/page-texts",
+        response_model=PageTexts,
+        responses=GET_ERRORS,
+        summary="The intake page's texts",
+    )
     def texts(lang: Lang) -> Response:
         body = page_texts(lang).model_dump_json()
         return Response(body, media_type="application/json", headers={"Content-Language": lang})
