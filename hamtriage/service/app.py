@@ -234,6 +234,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     working directory, no API keys, no CORS). The pack loads when the app starts."""
     from .fastpath import TriageFastPath
     from .models import KNOWN_KEYS
+    from .pagetexts import build_page_router
     from .routes import build_router
 
     config = config or ServiceConfig()
@@ -260,6 +261,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     )
     app.state.service = service
     app.include_router(build_router(service))
+    app.include_router(build_page_router())
     _install_handlers(app, KNOWN_KEYS)
 
     @app.get("/healthz", tags=["service"], summary="Liveness: the process answers")
