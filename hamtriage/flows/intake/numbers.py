@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ...rules.languages import ENGLISH, Language
@@ -24,8 +25,13 @@ class Age:
     end: int
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def find_age(text: str, notes: list[str], lang: Language = ENGLISH) -> Age | None:
     """The first plausible age the text states (0-120) in ``lang``'s patterns; others are noted."""
+    if not _DIGIT.search(text):
+        return None  # every age pattern captures digits: skip their scans of the text
     found = [(m.start(), m.end(), int(m.group(1))) for p in lang.ages for m in p.finditer(text)]
     for start, end, value in sorted(found):
         if 0 <= value <= 120:
