@@ -154,6 +154,10 @@ class Lexicon:
 def intake_language(lang: object) -> Language:
     """The profile of ``lang``; a :class:`~hamtriage.LanguageError` (a ``ReportError`` on
     field ``lang``, with "did you mean") if the intake cannot read that language."""
+    if isinstance(lang, str):
+        known = LANGUAGES.get(lang)
+        if known is not None:
+            return known  # the common case, checked on every parse: no suggestion list to build
     from ...catalog import check_lang
 
     profile = language(check_lang(lang, sorted(LANGUAGES)))

@@ -363,6 +363,7 @@ ENGLISH = Language(
         "ask for; for a friend; for my; havent have; dont have; hasnt happen; havent happen; not me"
     ),
     answer_objects=words("one any it them that those"),
+    yes_words=words("yes yeah yep yup"),
     self_words=words("i me"),
     intended=MappingProxyType(
         {
