@@ -176,3 +176,27 @@ def test_a_yes_to_the_writers_own_question_is_a_report(
     assert present <= got_present
     assert absent <= got_absent
     assert open_ <= got_suspected
+
+
+@pytest.mark.parametrize(
+    ("text", "settled"),
+    [
+        # "immune system" is the alarm: "is fine" right after it denies it
+        ("immune system is fine, no recent infections. back spasm from cleans", "absent"),
+        # ... but not when it is weak or "not great": then it is asked (or present)
+        ("immune system not great lately, back pain", "open"),
+        ("my immune system is weak, back spasm", "present"),
+    ],
+)
+def test_the_immune_system_alarm_reads_what_follows(text: str, settled: str) -> None:
+    present, suspected, absent = _items(text)
+    got = (
+        "present"
+        if "infection_risk" in present
+        else "open"
+        if "infection_risk" in suspected
+        else "absent"
+        if "infection_risk" in absent
+        else "none"
+    )
+    assert got == settled

@@ -261,7 +261,7 @@ ALARMS: tuple[Alarm, ...] = (
     ),
     Alarm(seqs("motorbike; motorcycle; horse; flatten; come off"), ((None, "major_trauma"),)),
     Alarm(
-        seqs("abscess; antibiotic; infection; staph; immune; sepsis"),
+        seqs("abscess; antibiotic; infection; staph; immune system; immune; sepsis"),
         ((None, "infection_risk"),),
     ),
     Alarm(seqs("crash; collision; hit car; fell off; fall off"), ((None, "major_trauma"),)),
