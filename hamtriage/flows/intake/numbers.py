@@ -65,6 +65,19 @@ class Measured:
     used: set[int] = field(default_factory=set)
 
 
+def _both_sides(toks: list[Tok], j: int, clause: int, lang: Language) -> list[int] | None:
+    """The tokens of "(on) both sides" starting at ``j`` (fillers skipped), if there."""
+    got: list[int] = []
+    seg = toks[j - 1].seg  # "8 cm, both knees feel stiff" is not "8 cm on both sides"
+    while j < len(toks) and toks[j].seg == seg and toks[j].clause == clause and len(got) < 2:
+        if not toks[j].filler or toks[j].key in {a for a, _ in lang.both_sides}:
+            got.append(j)
+        j += 1
+    if len(got) == 2 and (toks[got[0]].key, toks[got[1]].key) in lang.both_sides:
+        return got
+    return None
+
+
 def measure(
     pack: RulePack,
     vid: str,
@@ -125,6 +138,13 @@ def measure(
                 side = lang.sides[after.norm]
                 out.used.add(out.last + 1)
                 out.last += 1
+            if side is None and item.sided and not out.sides:
+                both = _both_sides(toks, out.last + 1, clause, lang)
+                if both is not None:  # "7 cm on both sides": one value for each side
+                    out.sides = {"left": t.number, "right": t.number}
+                    out.used.update(both)
+                    out.last = max(both)
+                    break
             if side is not None and item.sided:
                 out.sides[side] = t.number
                 pending = None

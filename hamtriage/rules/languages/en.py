@@ -364,6 +364,9 @@ ENGLISH = Language(
     ),
     answer_objects=words("one any it them that those"),
     yes_words=words("yes yeah yep yup"),
+    both_sides=frozenset(
+        (a, b) for a in ("both", "each", "either") for b in ("side", "leg", "ankle", "knee")
+    ),
     self_words=words("i me"),
     intended=MappingProxyType(
         {
