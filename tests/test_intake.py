@@ -127,3 +127,21 @@ def test_stem_folds_plurals_and_tenses() -> None:
     assert stem("seized") == stem("seizes") == stem("seize")
     assert stem("numbness") == stem("numb")
     assert stem("running") == stem("run")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("knee to wall is 8 cm on both sides", (8.0, 8.0)),
+        ("knee to wall 7cm each side", (7.0, 7.0)),
+        # past a comma "both" starts another statement: one unsided value
+        ("knee to wall 8 cm, both knees feel stiff", 8.0),
+    ],
+)
+def test_a_value_for_both_sides(text: str, expected: tuple[float, float] | float) -> None:
+    got = hamtriage.parse_text(text).report.measurements["knee_to_wall_cm"]
+    if isinstance(expected, tuple):
+        assert isinstance(got, hamtriage.SidedValue)
+        assert (got.left, got.right) == expected
+    else:
+        assert got == expected

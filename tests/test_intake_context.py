@@ -151,3 +151,52 @@ def test_exertion_soreness_is_not_weakness_unless_it_worsens() -> None:
     assert _level(sore).rank <= TriageLevel.MODIFY_TRAINING.rank
     worse = "Both legs weak after the workout and getting worse every day"
     assert _level(worse) is TriageLevel.EMERGENCY
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent", "open_"),
+    [
+        # the writer answers their own ability question: the ability denies the inability
+        (
+            "can I walk on it? yeah, no problem. ankle a bit stiff",
+            set(),
+            {"unable_to_bear_weight"},
+            set(),
+        ),
+        # ... and their own symptom question: a report (never dropped as a mere question)
+        ("do I have numbness down below? yes", {"saddle_numbness"}, set(), set()),
+        # a general question answered yes stays open: it is not about the writer
+        ("would a fever mean I should skip training? yes", set(), set(), {"fever_or_unwell"}),
+    ],
+)
+def test_a_yes_to_the_writers_own_question_is_a_report(
+    text: str, present: set[str], absent: set[str], open_: set[str]
+) -> None:
+    got_present, got_suspected, got_absent = _items(text)
+    assert present <= got_present
+    assert absent <= got_absent
+    assert open_ <= got_suspected
+
+
+@pytest.mark.parametrize(
+    ("text", "settled"),
+    [
+        # "immune system" is the alarm: "is fine" right after it denies it
+        ("immune system is fine, no recent infections. back spasm from cleans", "absent"),
+        # ... but not when it is weak or "not great": then it is asked (or present)
+        ("immune system not great lately, back pain", "open"),
+        ("my immune system is weak, back spasm", "present"),
+    ],
+)
+def test_the_immune_system_alarm_reads_what_follows(text: str, settled: str) -> None:
+    present, suspected, absent = _items(text)
+    got = (
+        "present"
+        if "infection_risk" in present
+        else "open"
+        if "infection_risk" in suspected
+        else "absent"
+        if "infection_risk" in absent
+        else "none"
+    )
+    assert got == settled

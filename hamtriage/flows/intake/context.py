@@ -185,6 +185,22 @@ def _answer(toks: list[Tok], last: int, items: frozenset[int], lang: Language) -
     return None
 
 
+def _yes(toks: list[Tok], last: int, lang: Language) -> bool:
+    """Whether the writer's own question ("can I ...", not "would a fever ...") is answered
+    with a yes right after it ("can I walk on it? yes, no problem"): then it is a report."""
+    clause = toks[last].clause
+    j = last + 1
+    while j < len(toks) and toks[j].clause == clause:
+        j += 1
+    if j >= len(toks) or toks[j].brk != "?" or toks[j].key not in lang.yes_words:
+        return False
+    start = last
+    while start > 0 and toks[start - 1].clause == clause:
+        start -= 1
+    # "can I ...", "do I ...": the question's subject is the writer
+    return start + 1 < j and toks[start + 1].key in lang.self_words
+
+
 def _question(toks: list[Tok], first: int, last: int, lang: Language) -> bool | None:
     """In a general question ("Would a fever mean I should skip training?"): ``True`` if an
     aside follows ("just asking"), ``False`` if not, ``None`` if not in such a question."""
@@ -354,6 +370,8 @@ def classify(
     over = _resolved(toks, first, last, lang)
     if over is not None:
         return Verdict(State.DROPPED, over, RESOLVED)
+    if asked is False and _yes(toks, last, lang):
+        return Verdict(State.PRESENT)
     if asked is False:
         return Verdict(State.AMBIGUOUS, None, "asked about, not reported")
     if any(toks[i].key in lang.worry for i in before):

@@ -68,6 +68,9 @@ class Lexicon:
     _hits: dict[tuple[str, str], frozenset[tuple[int, int]]] = field(default_factory=dict)
     _pids: dict[frozenset[tuple[int, int]], frozenset[int]] = field(default_factory=dict)
     _firsts: dict[frozenset[tuple[int, int]], frozenset[int]] = field(default_factory=dict)
+    plans: list[tuple[tuple[tuple[int, int], str | None], ...]] = field(default_factory=list)
+    """Per phrase: its required terms as (place, slot), built once so matching does not
+    walk every term (optional ones included) of every candidate phrase per anchor."""
     need_places: list[frozenset[tuple[int, int]]] = field(default_factory=list)
     """Per phrase: its required (phrase, term) places, to test a clause in one subset check."""
 
@@ -95,6 +98,10 @@ class Lexicon:
     def __post_init__(self) -> None:
         self.need_places = [
             frozenset((pid, ti) for ti in need) for pid, need in enumerate(self.needs)
+        ]
+        self.plans = [
+            tuple(((pid, ti), t.slot) for ti, t in enumerate(p.terms) if not t.optional)
+            for pid, p in enumerate(self.phrases)
         ]
 
     def hits(self, key: str, norm: str) -> frozenset[tuple[int, int]]:
@@ -147,6 +154,10 @@ class Lexicon:
 def intake_language(lang: object) -> Language:
     """The profile of ``lang``; a :class:`~hamtriage.LanguageError` (a ``ReportError`` on
     field ``lang``, with "did you mean") if the intake cannot read that language."""
+    if isinstance(lang, str):
+        known = LANGUAGES.get(lang)
+        if known is not None:
+            return known  # the common case, checked on every parse: no suggestion list to build
     from ...catalog import check_lang
 
     profile = language(check_lang(lang, sorted(LANGUAGES)))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...rules.phrases import Term
 from .lexicon import Lexicon, Phrase
 from .tokens import Tok
 
@@ -33,20 +32,6 @@ class Candidate:
     def tokens(self) -> tuple[int, ...]:
         """All tokens the candidate uses, in order."""
         return tuple(sorted((*self.idxs, *self.optional)))
-
-
-def _fits(
-    term: Term,
-    place: tuple[int, int],
-    tok: Tok,
-    hits: frozenset[tuple[int, int]],
-    sides: frozenset[str],
-) -> bool:
-    if term.slot == "number":
-        return tok.number is not None
-    if term.slot == "side":
-        return tok.key in sides
-    return place in hits
 
 
 def _split_by(toks: list[Tok], used: list[int], scope_end: frozenset[str]) -> bool:
@@ -78,6 +63,7 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
             offered.setdefault(toks[i].clause, []).append(hits[i])
     feasible: dict[int, set[int]] = {}
     need_places = lex.need_places
+    plans = lex.plans
     for clause, sets in offered.items():
         places = frozenset().union(*sets)
         touched = frozenset().union(*(lex.firsts(h) for h in sets))
@@ -103,19 +89,22 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
                     if 0 <= k < len(content) and toks[content[k]].clause == clause
                 ]
             used: list[int] = []
-            for ti, term in enumerate(phrase.terms):
-                if term.optional:
-                    continue
-                place = (pid, ti)
-                pick = next(
-                    (
-                        i
-                        for i in window
-                        if i not in used and _fits(term, place, toks[i], hits[i], sides)
-                    ),
-                    None,
-                )
-                if pick is None:
+            for place, slot in plans[pid]:
+                pick = -1
+                for i in window:
+                    if i in used:
+                        continue
+                    # inlined term test (hot loop): a slot takes a number or a side word
+                    if slot == "number":
+                        ok = toks[i].number is not None
+                    elif slot == "side":
+                        ok = toks[i].key in sides
+                    else:
+                        ok = place in hits[i]
+                    if ok:
+                        pick = i
+                        break
+                if pick < 0:
                     break
                 used.append(pick)
             else:

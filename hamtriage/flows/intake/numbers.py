@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ...rules.languages import ENGLISH, Language
@@ -24,8 +25,13 @@ class Age:
     end: int
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def find_age(text: str, notes: list[str], lang: Language = ENGLISH) -> Age | None:
     """The first plausible age the text states (0-120) in ``lang``'s patterns; others are noted."""
+    if not _DIGIT.search(text):
+        return None  # every age pattern captures digits: skip their scans of the text
     found = [(m.start(), m.end(), int(m.group(1))) for p in lang.ages for m in p.finditer(text)]
     for start, end, value in sorted(found):
         if 0 <= value <= 120:
@@ -57,6 +63,19 @@ class Measured:
     unit: str | None = None
     last: int = -1
     used: set[int] = field(default_factory=set)
+
+
+def _both_sides(toks: list[Tok], j: int, clause: int, lang: Language) -> list[int] | None:
+    """The tokens of "(on) both sides" starting at ``j`` (fillers skipped), if there."""
+    got: list[int] = []
+    seg = toks[j - 1].seg  # "8 cm, both knees feel stiff" is not "8 cm on both sides"
+    while j < len(toks) and toks[j].seg == seg and toks[j].clause == clause and len(got) < 2:
+        if not toks[j].filler or toks[j].key in {a for a, _ in lang.both_sides}:
+            got.append(j)
+        j += 1
+    if len(got) == 2 and (toks[got[0]].key, toks[got[1]].key) in lang.both_sides:
+        return got
+    return None
 
 
 def measure(
@@ -130,6 +149,13 @@ def measure(
                 side = lang.sides[after.norm]
                 out.used.add(out.last + 1)
                 out.last += 1
+            if side is None and item.sided and not out.sides:
+                both = _both_sides(toks, out.last + 1, clause, lang)
+                if both is not None:  # "7 cm on both sides": one value for each side
+                    out.sides = {"left": t.number, "right": t.number}
+                    out.used.update(both)
+                    out.last = max(both)
+                    break
             if side is not None and item.sided:
                 out.sides[side] = t.number
                 pending = None

@@ -261,7 +261,7 @@ ALARMS: tuple[Alarm, ...] = (
     ),
     Alarm(seqs("motorbike; motorcycle; horse; flatten; come off"), ((None, "major_trauma"),)),
     Alarm(
-        seqs("abscess; antibiotic; infection; staph; immune; sepsis"),
+        seqs("abscess; antibiotic; infection; staph; immune system; immune; sepsis"),
         ((None, "infection_risk"),),
     ),
     Alarm(seqs("crash; collision; hit car; fell off; fall off"), ((None, "major_trauma"),)),
@@ -363,6 +363,10 @@ ENGLISH = Language(
         "ask for; for a friend; for my; havent have; dont have; hasnt happen; havent happen; not me"
     ),
     answer_objects=words("one any it them that those"),
+    yes_words=words("yes yeah yep yup"),
+    both_sides=frozenset(
+        (a, b) for a in ("both", "each", "either") for b in ("side", "leg", "ankle", "knee")
+    ),
     self_words=words("i me"),
     intended=MappingProxyType(
         {

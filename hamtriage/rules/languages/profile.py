@@ -85,6 +85,11 @@ class Language:
     """After a question: it was not about the writer ("just asking", "asking for my mum")."""
     answer_objects: frozenset[str] = frozenset()
     """Pronouns that end a short denying answer ("Pop? Didn't hear one.")."""
+    both_sides: frozenset[tuple[str, str]] = frozenset()
+    """Word-key pairs after a number that give it to both sides ("7 cm both sides")."""
+    yes_words: frozenset[str] = frozenset()
+    """Words that answer the writer's own question with yes ("can I walk on it? yes"): the
+    question is then a report, not an ask."""
     self_words: frozenset[str] = frozenset()
     """"my wife and I": a person named together with these is not someone else."""
     intended: Mapping[str, frozenset[str]] = field(default_factory=lambda: MappingProxyType({}))
