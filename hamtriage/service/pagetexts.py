@@ -23,9 +23,11 @@ PAGE_PREFIXES = (
     "likelihood.",
     "explain.status.",
     "disclaimer",
+    "region.",
 )
 """The catalog keys the page reads: its own ``page.*`` block plus the library's level
-names, answers, likelihoods and hypothesis statuses (one source for both)."""
+names, answers, likelihoods, hypothesis statuses and body-region names (one source for
+both)."""
 
 
 class PageTexts(BaseModel):

@@ -108,6 +108,10 @@ def test_dutch_browser_gets_the_dutch_page(browser: Any, server: Server) -> None
     assert keys
     assert all(k in NL and k in EN for k in keys)
     assert all(NL[k] != EN[k] for k in keys if k != "page.footer")
+    # the tick list's body-region headings are Dutch too, not English ids
+    headings = page.eval_on_selector_all("#region-list h3", "hs => hs.map(h => h.textContent)")
+    assert NL["region.low_back"] in headings
+    assert "low back" not in headings
 
 
 def test_dutch_red_flag_text_ends_on_the_dutch_emergency_screen(

@@ -73,3 +73,16 @@ def test_the_page_still_has_no_inline_script() -> None:
     html = (STATIC / "index.html").read_text("utf-8")
     assert re.findall(r"<script(?![^>]*\bsrc=)", html) == []
     assert re.findall(r"\son[a-z]+=", html) == []  # no inline handlers either
+
+
+def test_every_body_region_of_the_pack_is_named_in_dutch(server: Server) -> None:
+    # the tick list groups items by region: its headings must not fall back to English ids
+    items = server.client.get("/v1/vocabulary").json()["items"]
+    # "any" is the general group, headed by page.region_general
+    regions = {item["region"] for item in items if item.get("region")} - {"any"}
+    assert regions, "the bundled vocabulary has regions"
+    texts = server.client.get("/v1/page-texts", params={"lang": "nl"}).json()["texts"]
+    assert {r: texts.get(f"region.{r}") for r in regions} == {
+        r: messages("nl")[f"region.{r}"] for r in regions
+    }
+    assert texts["region.low_back"] != messages("en")["region.low_back"]

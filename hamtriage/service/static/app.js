@@ -156,7 +156,7 @@
       const list = $("region-list");
       list.textContent = "";
       for (const [region, items] of Object.entries(regions)) {
-        const title = region === "any" ? t("page.region_general") : region.replace(/_/g, " ");
+        const title = region === "any" ? t("page.region_general") : (state.texts["region." + region] || region.replace(/_/g, " "));
         const group = el("div", { class: "region", role: "group", "aria-labelledby": "region-" + region }, [
           el("h3", { id: "region-" + region, text: title }),
         ]);
