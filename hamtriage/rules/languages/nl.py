@@ -394,7 +394,7 @@ AGES = (
     ),
     re.compile(r"\b[A-Z][a-z]+\s*\(\s*(\d{1,2})\s*\)"),
     re.compile(
-        r"\b(?:zoon|dochter|kind|jongen|meisje|sporter|atleet|cliënt|client|patiënt|speler)"
+        r"\b(?:zoon|dochter|kind|jongen|meisje|sporter|atleet|cliënt|client|patiënt|speler|puber|tiener)"
         r"\s*(?:is|van|,)\s*(\d{1,2})\b(?![.,]\d)" + _NOT_AGE,
         re.I,
     ),
