@@ -133,16 +133,7 @@ class Compiled:
                 if index in fired:
                     continue
                 if static is None:
-                    got: list[MatchedFact] = []
-                    for key in keys:
-                        one = valued.get(key)
-                        if one is None:
-                            t, k = key
-                            one = valued[key] = new_matched(
-                                kind=_KIND_NAME[t], id=k, value=self._value(facts, hyps, t, k)
-                            )
-                        got.append(one)
-                    static = tuple(got)
+                    static = self._matched(keys, valued, facts, hyps)
                 fired[index] = static
 
         scope = self.ruleset.session()
@@ -171,6 +162,26 @@ class Compiled:
             if count == len(fired) or not any(plans[i].weighs for i in list(fired)[count:]):
                 known.append(confidences)
         return fired
+
+    def _matched(
+        self,
+        keys: tuple[tuple[str, str], ...],
+        valued: dict[tuple[str, str], MatchedFact],
+        facts: Facts,
+        hyps: Mapping[str, float | int],
+    ) -> tuple[MatchedFact, ...]:
+        """The matched facts of an engine rule whose facts carry values; one object per
+        kind and id within a call (``valued``), shared by every rule that matched it."""
+        got: list[MatchedFact] = []
+        for key in keys:
+            one = valued.get(key)
+            if one is None:
+                t, k = key
+                one = valued[key] = new_matched(
+                    kind=_KIND_NAME[t], id=k, value=self._value(facts, hyps, t, k)
+                )
+            got.append(one)
+        return tuple(got)
 
     @staticmethod
     def _value(facts: Facts, hyps: Mapping[str, float | int], t: str, k: str) -> float | str | None:

@@ -20,14 +20,12 @@ from ..results import MatchedFact
 from ..rules.logic import FactKind
 from ._durable import Ruleset
 from .partition import Unit
-from .wire import engine_number, fact_name, marker_json, new_matched, valued_prefix
+from .wire import engine_number, fact_name, marker_json, valued_prefix
 
 if TYPE_CHECKING:
     from .run import Compiled
 
 __all__ = ["Split"]
-
-_KIND_NAME = {kind.value: kind.kind_name for kind in FactKind}
 
 _Plan = tuple[Ruleset, frozenset[str], str | None]
 
@@ -167,16 +165,7 @@ class Split:
                 if prior is not None and prior[0] < at:
                     continue
                 if static is None:
-                    got: list[MatchedFact] = []
-                    for key in keys:
-                        one = valued.get(key)
-                        if one is None:
-                            t, k = key
-                            one = valued[key] = new_matched(
-                                kind=_KIND_NAME[t], id=k, value=state._value(facts, hyps, t, k)
-                            )
-                        got.append(one)
-                    static = tuple(got)
+                    static = state._matched(keys, valued, facts, hyps)
                 into[index] = (at, static)
 
         return absorb
