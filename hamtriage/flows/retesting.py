@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from ..catalog import LANGUAGES  # re-exported: the languages of the library's texts
 from ..errors import ReportError, a_or_an, suggest
 from ..report import Facts, Report
 from ..results import MatchedFact, TriageResult
@@ -57,8 +58,6 @@ Side = Literal["left", "right", "asymmetry"]
 
 VERDICTS_TEXT: tuple[Verdict, ...] = ("improved", "no_real_change", "worse")
 """The verdicts, in order."""
-LANGUAGES = ("en", "nl")
-"""Languages of the library's texts; a re-test speaks those of its pack (``pack.languages``)."""
 DEFAULT_MDC_SHARE = 0.1
 """A measurement whose pack gives no MDC is judged against this share of its valid range."""
 _SIDES: tuple[Side, ...] = ("left", "right")
