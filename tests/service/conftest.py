@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -54,3 +54,17 @@ def chromium() -> str:
             pytest.fail(f"HAMTRIAGE_REQUIRE_BROWSER is set but {path} does not exist")
         pytest.skip(f"no Chromium at {path}: .ci/run installs Debian's chromium (apt-get)")
     return path
+
+
+@pytest.fixture
+def browser(chromium: str) -> Iterator[Any]:
+    """A headless Chromium for the page tests (Playwright driving Debian's executable)."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the server-test extra")
+    with sync_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=chromium, headless=True, args=["--no-sandbox"]
+        )
+        try:
+            yield instance
+        finally:
+            instance.close()

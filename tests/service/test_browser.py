@@ -5,7 +5,6 @@ Each end screen's screenshot is written to docs/screenshots/ for the README.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,18 +19,6 @@ SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 SADDLE_QUESTION = "area between your legs"
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def browser(chromium: str) -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=chromium, headless=True, args=["--no-sandbox"]
-        )
-        try:
-            yield instance
-        finally:
-            instance.close()
 
 
 def new_page(browser: Any, server: Server, width: int = 1000, height: int = 900) -> Any:

@@ -4,7 +4,6 @@ written to docs/screenshots/ for the README."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,18 +30,6 @@ BENIGN_TEXT = (
     "Mijn rug schiet vast bij deadliften. Knie tot muur 6,5 cm, vingertoppen 12 cm van de "
     "grond. Geen gevoelloosheid in mijn zitvlak."
 )
-
-
-@pytest.fixture
-def browser(chromium: str) -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=chromium, headless=True, args=["--no-sandbox"]
-        )
-        try:
-            yield instance
-        finally:
-            instance.close()
 
 
 def open_page(browser: Any, server: Server, locale: str, width: int = 1000) -> Any:
