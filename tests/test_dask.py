@@ -93,3 +93,43 @@ def test_triage_dask_sends_compact_rows_and_equals_triage_many(tmp_path: Any) ->
         assert mixed[7].field == "reports[7].symptoms[0]"
         with pytest.raises(Exception, match="no_such_symptom"):
             triage_dask([bad])
+
+
+def test_triage_dask_sends_one_blob_per_partition_and_the_pack_once() -> None:
+    """The partitions travel scattered as single blobs (not as thousands of dicts in the
+    task graph), the pack once per worker; a bag input and the local scheduler (no
+    client) give the same rows, and an error raised in a worker is numbered in the
+    whole batch."""
+    from hamtriage.engine import compiled_state
+    from hamtriage.flows.distributed import triage_dask
+
+    engine = Engine.from_path(bundled_rules_path())  # a pack sent by content, not by path
+    reports = make_reports(engine.pack, 600, seed=33)
+    expected = engine.triage_many(reports)
+    bad = {"symptoms": ["no_such_symptom"]}
+    cluster_cls: Any = distributed.LocalCluster
+    client_cls: Any = distributed.Client
+    from_sequence: Any = dask_bag.from_sequence
+    local = triage_dask(reports[:200], engine=engine, npartitions=3)  # no client yet
+    assert local.rows == expected.rows[:200]
+    with (
+        cluster_cls(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        client_cls(cluster) as client,
+    ):
+        got = triage_dask(reports, engine=engine, npartitions=5)
+        assert got.rows == expected.rows
+        assert got._state is compiled_state(engine)
+        tasks = client.run_on_scheduler(
+            lambda dask_scheduler: sorted(
+                {str(k).split("-")[0] for k in dask_scheduler.task_prefixes}
+            )
+        )
+        assert tasks == ["Compiled", "bytes", "triage_blob"]  # pack, partitions, tasks
+        assert triage_dask(from_sequence(reports, npartitions=4), engine=engine).rows == (
+            expected.rows
+        )
+        with pytest.raises(Exception, match=r"reports\[401\]\.symptoms\[0\]") as caught:
+            triage_dask([*reports[:401], bad, *reports[401:]], engine=engine, npartitions=4)
+        assert getattr(caught.value, "index", None) == 401

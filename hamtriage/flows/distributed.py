@@ -17,7 +17,9 @@ travel back as compact rows of ids and numbers, not pickled result trees, and
 
 from __future__ import annotations
 
+import math
 import os
+import pickle
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -114,16 +116,118 @@ def triage_dask(
 ) -> BatchResults[Any]:
     """Triage ``reports`` (a bag or an iterable) on the current Dask client and return
     the results as :meth:`Engine.triage_many <hamtriage.Engine.triage_many>` does: rows
-    travel back compact, and each typed result is built when it is read."""
+    travel back compact, and each typed result is built when it is read.
+
+    Each partition travels as one pickled blob each way, and the pack once per worker:
+    Dask then has one opaque object per task to move, not thousands of small dicts to
+    walk and pickle one by one (which cost more than the triage itself).
+    """
+    import dask
+
     state = default_compiled() if engine is None else _state_of(engine)
-    bag = triage_bag(
-        reports, npartitions=npartitions, on_error=on_error, compact=True, engine=engine
-    )
-    rows = bag.compute()
+    client = _current_client()
+    if client is not None and not _is_bag(reports):
+        blobs = _on_client(client, state, list(reports), npartitions, on_error)
+    else:
+        pack: Any = dask.delayed(state, name=f"hamtriage-pack-{state.pack.content_hash[:16]}")
+        if _is_bag(reports):
+            bag = reports
+        else:
+            items = list(reports)
+            bag = _blob_bag(items, npartitions or _default_parts(None, len(items)))
+        blobs = bag.map_partitions(_rows_blob, state=pack, on_error=on_error).compute()
+    rows: list[Any] = []
+    for blob in blobs:
+        rows.extend(pickle.loads(blob))
     for i, row in enumerate(rows):
         if isinstance(row, BatchReportError):  # numbered within its partition
             rows[i] = moved(row, i)
     return BatchResults(state, rows)
+
+
+def _rows_blob(part: Iterable[Any], state: Compiled, on_error: str) -> list[bytes]:
+    """One partition's rows as one pickled blob (its reports, or one blob of them)."""
+    items = list(part)
+    if len(items) == 1 and isinstance(items[0], bytes):
+        return [_triage_blob(items[0], state, on_error)]
+    return [_triage_blob_of((0, items), state, on_error)]
+
+
+def _triage_blob(blob: bytes, state: Compiled, on_error: str) -> bytes:
+    """A partition sent as one pickled list of reports, its rows returned as one blob."""
+    return _triage_blob_of(pickle.loads(blob), state, on_error)
+
+
+def _triage_blob_of(part: tuple[int, list[Any]], state: Compiled, on_error: str) -> bytes:
+    offset, reports = part
+    rows = triage_partition(reports, on_error="return", compact=True, state=state)
+    if on_error == "raise":
+        for i, row in enumerate(rows):
+            if isinstance(row, ReportError):  # numbered in the whole batch
+                raise moved(row, offset + i) if isinstance(row, BatchReportError) else row
+    return pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _on_client(
+    client: Any, state: Compiled, items: list[Any], npartitions: int | None, on_error: str
+) -> list[bytes]:
+    """The blobs of rows, computed on a ``distributed`` client: the partitions are
+    scattered to the workers (not embedded in a task graph the scheduler must hold) and
+    the pack is broadcast once (a worker rebuilds it once, from its content)."""
+    threads = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values())
+    parts = npartitions or _default_parts(threads, len(items))
+    blobs = _blobs(items, parts)
+    if not blobs:
+        return []
+    pack = client.scatter(state, broadcast=True, hash=False)
+    futures = client.map(
+        _triage_blob, client.scatter(blobs, hash=False), state=pack, on_error=on_error, pure=False
+    )
+    got: list[bytes] = client.gather(futures)
+    return got
+
+
+def _default_parts(threads: int | None, count: int) -> int:
+    """Few large partitions: about 4 per worker thread (the last ones finish close
+    together), none smaller than 1,000 reports."""
+    if threads is None:
+        return max(1, count // 1000)
+    return max(1, min(4 * threads, math.ceil(count / 1000)))
+
+
+def _blobs(items: list[Any], parts: int) -> list[bytes]:
+    """``items`` in about ``parts`` pickled ``(offset, reports)`` blobs."""
+    size = max(1, math.ceil(len(items) / max(1, parts)))
+    return [
+        pickle.dumps((i, items[i : i + size]), protocol=pickle.HIGHEST_PROTOCOL)
+        for i in range(0, len(items), size)
+    ]
+
+
+def _blob_bag(items: list[Any], parts: int) -> Any:
+    import dask.bag as db
+
+    from_sequence: Any = db.from_sequence  # dask is not fully typed
+    blobs = _blobs(items, parts) or [pickle.dumps((0, []))]
+    return from_sequence(blobs, npartitions=len(blobs))
+
+
+def _is_bag(reports: Any) -> bool:
+    import dask.bag as db
+
+    return isinstance(reports, db.Bag)
+
+
+def _current_client() -> Any:
+    """The current ``distributed`` client, or ``None`` (no client: Dask's local scheduler)."""
+    try:
+        from distributed import default_client
+    except ImportError:
+        return None
+    try:
+        return default_client()
+    except ValueError:
+        return None
 
 
 def _state_of(engine: Engine) -> Compiled:
