@@ -122,14 +122,14 @@ def triage_dask(
     Dask then has one opaque object per task to move, not thousands of small dicts to
     walk and pickle one by one (which cost more than the triage itself).
     """
-    import dask
+    from dask.delayed import delayed
 
     state = default_compiled() if engine is None else _state_of(engine)
     client = _current_client()
     if client is not None and not _is_bag(reports):
         blobs = _on_client(client, state, list(reports), npartitions, on_error)
     else:
-        pack: Any = dask.delayed(state, name=f"hamtriage-pack-{state.pack.content_hash[:16]}")
+        pack: Any = delayed(state, name=f"hamtriage-pack-{state.pack.content_hash[:16]}")
         if _is_bag(reports):
             bag = reports
         else:
@@ -221,9 +221,10 @@ def _is_bag(reports: Any) -> bool:
 def _current_client() -> Any:
     """The current ``distributed`` client, or ``None`` (no client: Dask's local scheduler)."""
     try:
-        from distributed import default_client
+        from distributed import default_client as _default_client
     except ImportError:
         return None
+    default_client: Any = _default_client  # distributed is not fully typed
     try:
         return default_client()
     except ValueError:
