@@ -10,16 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import RuleIssue, RulePackError
 from . import _snapshot, i18n
-from ._crosscheck import (
-    check_actions,
-    check_condition_refs,
-    check_cycles,
-    check_phrases,
-    check_referrals,
-    check_screen_refs,
-    check_sources,
-    index_synonyms,
-)
 from ._files import (
     MAX_FILES,
     MAX_IDS,
@@ -29,13 +19,17 @@ from ._files import (
     pack_caps,
     rule_files,
 )
-from ._retest_checks import retest_issues
-from ._validate import SECTIONS, Collector, FileItems, Loc, validate_all
 from .pack import Origin, RulePack, content_hash
-from .schema import PackMeta, Rule, iter_conditions
+from .schema import iter_conditions
 
 if TYPE_CHECKING:
+    from ._validate import Collector, FileItems, Loc
     from ._yaml import YamlDocument
+    from .schema import PackMeta, Rule
+
+# the checks of parsed files (_validate, _crosscheck and the intake's word lists they
+# reach) are imported when a pack is parsed: a pack read from its snapshot needs none
+# of them, and they were about a third of `import hamtriage`
 
 __all__ = [
     "MAX_FILES",
@@ -75,6 +69,7 @@ def _rule_files(root: Path) -> list[Path] | tuple[RuleIssue, ...]:
 def _read_files(
     root: Path, files: list[Path] | tuple[RuleIssue, ...], col: Collector
 ) -> list[tuple[YamlDocument, FileItems]]:
+    from ._validate import validate_all
     from ._yaml import read_yaml  # PyYAML is imported when a pack is parsed, not at import
 
     if isinstance(files, tuple):
@@ -101,6 +96,8 @@ def load_pack(path: str | os.PathLike[str]) -> RulePack:
         pack = snapshot.read() if snapshot is not None else None
         if pack is not None:
             return pack
+    from ._validate import Collector
+
     col = Collector()
     pack = i18n.with_translations(
         lambda: _check_pack(str(root.resolve()), path, _read_files(root, files, col), col),
@@ -120,6 +117,7 @@ def load_pack_from_texts(texts: Mapping[str, str | bytes], *, name: str = "<text
     files loaded from a directory, so engines pickle by content (see
     :meth:`hamtriage.Engine.__reduce__`).
     """
+    from ._validate import Collector, validate_all
     from ._yaml import parse_yaml  # PyYAML is imported when a pack is parsed
 
     col = Collector()
@@ -157,6 +155,18 @@ def _check_pack(
     col: Collector,
 ) -> RulePack:
     """Cross-check the parsed files of a pack (``path`` as given, for the error)."""
+    from ._crosscheck import (
+        check_actions,
+        check_condition_refs,
+        check_cycles,
+        check_phrases,
+        check_referrals,
+        check_screen_refs,
+        check_sources,
+        index_synonyms,
+    )
+    from ._retest_checks import retest_issues
+    from ._validate import SECTIONS
     from .safety import safety_issues  # it imports _yaml (PyYAML) too
 
     tables: dict[str, dict[str, Any]] = {s: {} for s, _ in SECTIONS}
