@@ -93,3 +93,40 @@ def test_guard_detection_on_syntax() -> None:
     )
     tree = ast.parse(source)
     assert [line for line in range(1, 9) if _guarded(tree, line)] == [3, 4, 6]
+
+
+@pytest.mark.slow
+def test_workers_read_ahead_a_bounded_window_of_chunks(tmp_path: Path) -> None:
+    """Each worker has IN_FLIGHT chunks sent ahead (results are taken in order: with too
+    few, a worker ran dry while a slow neighbour held the head), and never more."""
+    proc = _script(
+        tmp_path,
+        """\
+        from hamtriage.flows.batch import CHUNK, IN_FLIGHT
+
+        def main() -> None:
+            many = [{"symptoms": ["tight_calves"], "age": 10 + i % 90} for i in range(6000)]
+            pulled = yielded = 0
+            ahead = []
+
+            def source():
+                nonlocal pulled
+                for r in many:
+                    pulled += 1
+                    ahead.append(pulled - yielded)
+                    yield r
+
+            for result in engine.triage_iter(source(), workers=2):
+                assert result == engine.triage(many[yielded])
+                yielded += 1
+            print(yielded, max(ahead), IN_FLIGHT * 2 * CHUNK)
+
+        if __name__ == "__main__":
+            main()
+        """,
+    )
+    assert proc.returncode == 0, proc.stderr
+    done, most, window = map(int, proc.stdout.split())
+    assert done == 6000
+    assert window >= 4 * 500  # at least 2 chunks per worker ahead, as before
+    assert window - 500 < most <= window + 500  # the window is used, and bounded

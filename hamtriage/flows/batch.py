@@ -18,8 +18,8 @@
   synonyms are resolved and sided tests reduced) are triaged once and share a row.
 * ``workers=N`` starts N worker processes (``spawn``: safe in threaded programs), sends
   each the engine's compiled pack, pickled by content (its files and content hash, see
-  ``Compiled.__reduce__``), and chunks of reports, at most two chunks per worker in
-  flight; rows come back. Each worker loads and compiles the pack once, from the files
+  ``Compiled.__reduce__``), and chunks of reports, at most :data:`IN_FLIGHT` chunks per worker
+  in flight; rows come back. Each worker loads and compiles the pack once, from the files
   it was sent (no shared file system needed). Pool start-up costs about a second, so
   workers pay off from a few thousand reports on.
 """
@@ -64,6 +64,10 @@ Encoding = Literal["row", "json", "table"]
 
 CHUNK = 500
 """Reports triaged together: sent to a worker at once, and the scope of sharing."""
+
+IN_FLIGHT = 4
+"""Chunks per worker sent ahead: results are taken in order, so with only two a worker
+whose neighbour was briefly descheduled ran dry while its own results waited."""
 
 TABLE_COLUMNS = (
     "level",
@@ -195,7 +199,7 @@ def stream(
 
     ``reports`` is read a chunk at a time and results are yielded as their chunk is
     done, so memory stays bounded by a few chunks however long the stream (with
-    ``workers``, at most two chunks per worker are in flight). ``encoding``: ``"row"``
+    ``workers``, at most :data:`IN_FLIGHT` chunks per worker are in flight). ``encoding``: ``"row"``
     (compact rows, see :class:`BatchResults`), ``"json"`` (each result's JSON text) or
     ``"table"`` (a tuple of :data:`TABLE_COLUMNS`).
     """
@@ -229,7 +233,7 @@ def _on_workers(
         for chunk in chunks:
             pending.append(pool.submit(_worker_chunk, ref, chunk, offset, encoding))
             offset += len(chunk)
-            if len(pending) >= 2 * workers:
+            if len(pending) >= IN_FLIGHT * workers:
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
