@@ -387,8 +387,10 @@ from hamtriage.rules import schema
 engine = hamtriage.Engine.default()
 result = engine.triage({"symptoms": ["tight_calves"]})
 models = [m for m in vars(schema).values() if isinstance(m, type) and issubclass(m, schema.SchemaModel)]
+CHECKS = tuple(f"hamtriage.rules.{m}" for m in ("_validate", "_crosscheck", "phrases", "languages"))
 print(json.dumps({
     "yaml": "yaml" in sys.modules,
+    "checks": sorted(m for m in sys.modules if m.startswith(CHECKS)),
     "complete": sorted(m.__name__ for m in models if m.__pydantic_complete__),
     "models": len(models),
     "level": result.level.value,
@@ -420,6 +422,8 @@ def test_a_warm_cold_start_imports_no_yaml_and_builds_no_rule_models(
     assert len(snapshots(cache)) == 1
     warm = _fresh_process(WARM, tmp_path)
     assert warm["yaml"] is False
+    assert cold["checks"]  # parsing a pack checks it ...
+    assert warm["checks"] == []  # ... a snapshot needs none of the checks (cold start)
     assert warm["complete"] == []
     assert isinstance(warm["models"], int)
     assert warm["models"] > 20
