@@ -133,3 +133,16 @@ def test_triage_dask_sends_one_blob_per_partition_and_the_pack_once() -> None:
         with pytest.raises(Exception, match=r"reports\[401\]\.symptoms\[0\]") as caught:
             triage_dask([*reports[:401], bad, *reports[401:]], engine=engine, npartitions=4)
         assert getattr(caught.value, "index", None) == 401
+
+
+def test_default_partitions_are_few_and_large() -> None:
+    from hamtriage.flows.distributed import _blobs, _default_parts
+
+    assert _default_parts(2, 50_000) == 8  # 4 per worker thread
+    assert _default_parts(2, 3_000) == 3  # none under 1,000 reports
+    assert _default_parts(64, 500) == 1
+    assert _default_parts(None, 50_000) == 50  # no client: one per 1,000, as before
+    blobs = _blobs(list(range(10)), 3)
+    import pickle
+
+    assert [pickle.loads(b) for b in blobs] == [(0, [0, 1, 2, 3]), (4, [4, 5, 6, 7]), (8, [8, 9])]

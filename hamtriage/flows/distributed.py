@@ -174,7 +174,7 @@ def _on_client(
     """The blobs of rows, computed on a ``distributed`` client: the partitions are
     scattered to the workers (not embedded in a task graph the scheduler must hold) and
     the pack is broadcast once (a worker rebuilds it once, from its content)."""
-    threads = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values())
+    threads = sum(client.nthreads().values())  # every worker (scheduler_info lists a few)
     parts = npartitions or _default_parts(threads, len(items))
     blobs = _blobs(items, parts)
     if not blobs:
