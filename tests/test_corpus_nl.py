@@ -93,3 +93,44 @@ def test_at_most_a_tenth_of_benign_texts_are_over_triaged(figures: Figures) -> N
 
 def test_ages_and_sides_are_read(figures: Figures) -> None:
     assert not figures.failures["numbers"], "\n".join(figures.failures["numbers"])
+
+
+HELDOUT_KINDS = {"rf": "red_flags", "dn": "denials", "bn": "benign", "cv": "coverage"}
+
+
+@pytest.fixture(scope="module")
+def heldout() -> Figures:
+    """The held-out Dutch texts (tests/corpus/nl/heldout.yaml, written before the matcher
+    saw them), scored like the English ones and apart from the gates above. A text is
+    "right" when nothing about it fails: every item recognised, denials and context
+    respected, the level within its range, no red flag where none may be."""
+    flags = frozenset(red_flag_screens(hamtriage.Engine.default().pack))
+    fig = Figures()
+    entries = _load("heldout")
+    fig.counts["heldout texts"] = len(entries)
+    for entry in entries:
+        kind = HELDOUT_KINDS[entry["id"].split("-")[2]]
+        before = sum(map(len, fig.failures.values())) + fig.counts[f"{kind} over-triaged"]
+        _check(entry, fig, flags, kind, lang="nl")
+        after = sum(map(len, fig.failures.values())) + fig.counts[f"{kind} over-triaged"]
+        fig.counts[f"heldout {kind}"] += 1
+        fig.counts[f"heldout {kind} right"] += after == before
+    _print(fig, ("heldout",), "tests/corpus/nl")
+    for kind in HELDOUT_KINDS.values():
+        print(
+            f"  {kind:10} texts right: {fig.counts[f'heldout {kind} right']}/{fig.counts[f'heldout {kind}']}"
+        )
+    return fig
+
+
+def test_heldout_figures_are_reported(heldout: Figures) -> None:
+    """The held-out figures are printed (``pytest -s``); every red-flag item is in them."""
+    assert heldout.counts["heldout texts"] >= 60
+    assert heldout.counts["benign"] >= 8
+    assert len(heldout.recall) >= 25
+
+
+@pytest.mark.xfail(reason="first run of the held-out texts: see docs/safety.md", strict=False)
+def test_no_red_flag_is_lost_or_under_triaged_in_the_heldout_texts(heldout: Figures) -> None:
+    bad = heldout.failures["lost red flag"] + heldout.failures["under-triaged"]
+    assert not bad, "\n".join(bad)
