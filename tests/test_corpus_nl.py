@@ -21,10 +21,11 @@ from tests.test_corpus import Figures, _check, _print
 CORPUS = Path(__file__).resolve().parent / "corpus" / "nl"
 
 
-# 9 of 67 Dutch coverage texts under-triaged (22 before the coverage phrasings): acute knee,
-# radicular, a DVT and a tendon text, and the two pack gaps of the English coverage texts (docs/safety.md)
+# 2 of 67 Dutch coverage texts under-triaged (22, then 9 before issue 18's pack rules): an
+# Achilles stiff *and painful* in the morning (the pack keeps a stiff tendon at self_care)
+# and pain referred to the back of the thigh, above the knee (docs/safety.md)
 PACK_GAP = pytest.mark.xfail(
-    reason="9 of 67 Dutch coverage texts under-triaged yet: see docs/safety.md", strict=False
+    reason="2 of 67 Dutch coverage texts under-triaged yet: see docs/safety.md", strict=False
 )
 
 
@@ -130,7 +131,15 @@ def test_heldout_figures_are_reported(heldout: Figures) -> None:
     assert len(heldout.recall) >= 25
 
 
-@pytest.mark.xfail(reason="first run of the held-out texts: see docs/safety.md", strict=False)
 def test_no_red_flag_is_lost_or_under_triaged_in_the_heldout_texts(heldout: Figures) -> None:
-    bad = heldout.failures["lost red flag"] + heldout.failures["under-triaged"]
+    """The safety gate: every held-out red flag recognised (coverage texts: some red flag
+    suspected where one must be), no red-flag, denial or benign text under-triaged."""
+    under = [f for f in heldout.failures["under-triaged"] if not f.startswith("nl-ho-cv-")]
+    bad = heldout.failures["lost red flag"] + under
+    assert not bad, "\n".join(bad)
+
+
+@PACK_GAP
+def test_no_heldout_coverage_text_is_under_triaged(heldout: Figures) -> None:
+    bad = [f for f in heldout.failures["under-triaged"] if f.startswith("nl-ho-cv-")]
     assert not bad, "\n".join(bad)
