@@ -1,0 +1,90 @@
+"""Dutch intake parity (issue 18): durations, chat spellings and the screens English has."""
+
+from __future__ import annotations
+
+import pytest
+
+import hamtriage
+from hamtriage.flows.intake import parse_text
+
+
+def _nl(text: str) -> hamtriage.Report:
+    return parse_text(text, lang="nl").report
+
+
+@pytest.mark.parametrize(
+    ("text", "weeks", "item"),
+    [
+        ("al 8 weken rugpijn", 8, "plain_low_back_pain"),
+        ("rugpijn sinds 8 weken", 8, "plain_low_back_pain"),
+        # the duration words must not swallow the pain word of "pijn in mijn rug"
+        ("ik heb al 8 weken pijn in mijn rug", 8, "plain_low_back_pain"),
+        ("9 weken last van mijn onderrug", 9, "plain_low_back_pain"),
+        ("sinds 10 weken uitstralende pijn tot in mijn voet", 10, "leg_pain_below_knee"),
+        ("al 8 weken zenuwpijn in mijn linkerbeen tot onder de knie", 8, "leg_pain_below_knee"),
+    ],
+)
+def test_a_duration_in_weeks_is_read_beside_the_pain_it_belongs_to(
+    text: str, weeks: int, item: str
+) -> None:
+    report = _nl(text)
+    assert report.measurements.get("pain_duration_weeks") == weeks
+    assert item in report.symptoms
+    # over 6 weeks of back or leg pain: whether it improves is asked (NICE NG59), as in English
+    assert "pain_not_improving" in report.suspected
+
+
+def test_days_are_not_read_as_weeks() -> None:
+    report = _nl("al 8 dagen rugpijn")
+    assert "pain_duration_weeks" not in report.measurements
+    assert "pain_not_improving" not in report.suspected
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        (
+            "sorry voor de tmi maar sinds de rugpijn krijg ik m nie meer omhoog",
+            "new_sexual_dysfunction",
+        ),
+        ("amai, zo'n dof gevoel tussen mijn benen sinds mijn rug opspeelt", "saddle_numbness"),
+        ("met de scooter onderuit gegaan, rug doet zeer", "major_trauma"),
+    ],
+)
+def test_chat_spellings_and_slips_still_find_the_red_flag(text: str, item: str) -> None:
+    report = _nl(text)
+    assert item in (*report.symptoms, *report.history, *report.suspected)
+    assert hamtriage.triage(report).level.rank >= hamtriage.TriageLevel.SAME_DAY.rank
+
+
+def test_flemish_nie_is_a_negation() -> None:
+    report = _nl("koorts heb ik nie, alleen stijve hamstrings")
+    assert "fever_or_unwell" in report.absent
+    assert "fever_or_unwell" not in report.symptoms
+
+
+@pytest.mark.parametrize(
+    ("nl", "en", "item"),
+    [
+        (
+            "knie verdraaid bij het voetbal en nu doet ie pijn",
+            "twisted my knee at football and now it hurts",
+            "bone_tenderness_after_injury",
+        ),
+        (
+            "zit al dagen met mijn voet omhoog na de enkelblessure, kuit voelt zwaar",
+            "been laid up in bed for days after the ankle sprain, my calf aches",
+            "one_sided_calf_pain",
+        ),
+    ],
+)
+def test_dutch_asks_the_screens_english_asks(nl: str, en: str, item: str) -> None:
+    dutch, english = _nl(nl), parse_text(en).report
+    assert item in (*english.symptoms, *english.suspected)
+    assert item in (*dutch.symptoms, *dutch.suspected)
+    assert hamtriage.triage(dutch).level == hamtriage.triage(english).level
+
+
+def test_a_time_phrase_between_a_calf_and_its_swelling_is_skipped() -> None:
+    report = _nl("mijn rechterkuit is sinds een paar dagen opgezet")
+    assert "one_sided_calf_swelling" in report.symptoms
