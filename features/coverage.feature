@@ -228,6 +228,16 @@ Feature: The complaints athletes actually bring
     And a possible cause is "achilles_tendinopathy"
     And the recommendations include "tendon_load_advice"
 
+  Scenario: An Achilles that hurts on the first steps in the morning: less jumping
+    Given an athlete reports "achilles hurts first thing in the morning"
+    And the athlete does "running"
+    When the report is triaged
+    Then the triage level is "modify_training"
+    And rule "achilles_pain_in_the_morning" fired
+    And "double_unders" is blocked
+    And "box_jump" is blocked
+    And the recommendations include "tendon_load_advice"
+
   Scenario: Achilles pain under load needs a loading plan
     Given an athlete reports "achilles_pain_on_loading" during "double_unders"
     When the report is triaged

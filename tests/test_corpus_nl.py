@@ -21,12 +21,12 @@ from tests.test_corpus import Figures, _check, _print
 CORPUS = Path(__file__).resolve().parent / "corpus" / "nl"
 
 
-# 2 of 67 Dutch coverage texts under-triaged (22, then 9 before issue 18's pack rules): an
-# Achilles stiff *and painful* in the morning (the pack keeps a stiff tendon at self_care)
-# and pain referred to the back of the thigh, above the knee (docs/safety.md)
-PACK_GAP = pytest.mark.xfail(
-    reason="2 of 67 Dutch coverage texts under-triaged yet: see docs/safety.md", strict=False
-)
+# The one Dutch coverage text the pack does not lift to its `min` (22 under-triaged at
+# first, 9 before issue 18's pack rules): pain from the back into the buttock and the back
+# of the thigh, above the knee. The pack's radicular rules follow NICE NG59 and the domain
+# research (leg pain *below the knee*); pain that stops above the knee is read as back pain,
+# so the text stays self_care. Kept as a named gap (docs/safety.md), not fitted.
+ABOVE_THE_KNEE = "nl-cv-radicular-06"
 
 
 def _load(name: str) -> list[dict[str, Any]]:
@@ -75,9 +75,19 @@ def test_no_text_is_under_triaged(figures: Figures) -> None:
     assert not bad, "\n".join(bad)
 
 
-@PACK_GAP
 def test_no_coverage_text_is_under_triaged(figures: Figures) -> None:
-    bad = [f for f in figures.failures["under-triaged"] if f.startswith("nl-cv-")]
+    bad = [
+        f
+        for f in figures.failures["under-triaged"]
+        if f.startswith("nl-cv-") and not f.startswith(ABOVE_THE_KNEE)
+    ]
+    assert not bad, "\n".join(bad)
+
+
+@pytest.mark.xfail(reason="pain above the knee is not radicular in the pack", strict=True)
+def test_pain_referred_above_the_knee_reaches_modify_training(figures: Figures) -> None:
+    """Turns XPASS (a failure) once the pack reads it: then drop ABOVE_THE_KNEE."""
+    bad = [f for f in figures.failures["under-triaged"] if f.startswith(ABOVE_THE_KNEE)]
     assert not bad, "\n".join(bad)
 
 
@@ -133,13 +143,6 @@ def test_heldout_figures_are_reported(heldout: Figures) -> None:
 
 def test_no_red_flag_is_lost_or_under_triaged_in_the_heldout_texts(heldout: Figures) -> None:
     """The safety gate: every held-out red flag recognised (coverage texts: some red flag
-    suspected where one must be), no red-flag, denial or benign text under-triaged."""
-    under = [f for f in heldout.failures["under-triaged"] if not f.startswith("nl-ho-cv-")]
-    bad = heldout.failures["lost red flag"] + under
-    assert not bad, "\n".join(bad)
-
-
-@PACK_GAP
-def test_no_heldout_coverage_text_is_under_triaged(heldout: Figures) -> None:
-    bad = [f for f in heldout.failures["under-triaged"] if f.startswith("nl-ho-cv-")]
+    suspected where one must be), no text under-triaged."""
+    bad = heldout.failures["lost red flag"] + heldout.failures["under-triaged"]
     assert not bad, "\n".join(bad)

@@ -255,3 +255,9 @@ Functionaliteit: Het artikel van CrossFit Leiden en de alarmsignalen, in het Ned
     En de atleet meldt ook "pain_not_improving"
     Dan gaat het alarmsignaal "worsening_sciatica" af
     En is het triageniveau "see_clinician"
+
+  Scenario: Een achillespees die 's ochtends bij de eerste stappen pijn doet: minder springen
+    Gegeven een atleet meldt "achilles_morning_pain" tijdens "running"
+    Dan is het triageniveau "modify_training"
+    En is regel "achilles_pain_in_the_morning" afgegaan
+    En bevatten de aanbevelingen "tendon_load_advice"
