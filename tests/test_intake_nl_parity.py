@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import hamtriage
 from hamtriage.flows.intake import parse_text
+from hamtriage.rules.languages import DUTCH
 
 
 def _nl(text: str) -> hamtriage.Report:
@@ -88,3 +91,32 @@ def test_dutch_asks_the_screens_english_asks(nl: str, en: str, item: str) -> Non
 def test_a_time_phrase_between_a_calf_and_its_swelling_is_skipped() -> None:
     report = _nl("mijn rechterkuit is sinds een paar dagen opgezet")
     assert "one_sided_calf_swelling" in report.symptoms
+
+
+def _split_by_every_length(word: str) -> tuple[tuple[int, int], ...]:
+    """The reference: try every head length, longest first (what split did before it
+    skipped words that start no head)."""
+    heads, tails = DUTCH.compound_heads, DUTCH.compound_tails
+    low = word.lower()
+    if len(word) >= 5 and word.isalpha():
+        for n in range(len(low) - 3, 1, -1):
+            if low[:n] in heads:
+                rest = low[n:]
+                for link in ("", "s", "e", "en"):
+                    tail = rest[len(link) :]
+                    if rest.startswith(link) and (tail in tails or tail in heads):
+                        return ((0, n), (n + len(link), len(low)))
+    return ((0, len(word)),)
+
+
+@given(
+    st.sampled_from(sorted(DUTCH.compound_heads)),
+    st.sampled_from(["", "s", "e", "en", "x"]),
+    st.sampled_from([*sorted(DUTCH.compound_tails | DUTCH.compound_heads), "blessure", "zz"]),
+    st.text(alphabet="abcdeklmnoprstuz", max_size=4),
+)
+def test_compounds_split_as_trying_every_head_length_would(
+    head: str, link: str, tail: str, noise: str
+) -> None:
+    for word in (head + link + tail, noise + head + tail, head + noise, (head + tail).title()):
+        assert DUTCH.split(word) == _split_by_every_length(word)
