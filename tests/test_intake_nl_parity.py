@@ -120,3 +120,30 @@ def test_compounds_split_as_trying_every_head_length_would(
 ) -> None:
     for word in (head + link + tail, noise + head + tail, head + noise, (head + tail).title()):
         assert DUTCH.split(word) == _split_by_every_length(word)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "level"),
+    [
+        ("en", "my achilles hurts on the first steps every morning", "modify_training"),
+        (
+            "nl",
+            "achillespees elke ochtend stijf en pijnlijk bij de eerste stappen",
+            "modify_training",
+        ),
+        # stiffness alone is watched, not modified (features/coverage.feature)
+        ("en", "achilles is stiff in the morning but fine once I'm warm", "self_care"),
+        ("nl", "achillespees 's ochtends stijf, na het opwarmen weg", "self_care"),
+    ],
+)
+def test_an_achilles_that_hurts_in_the_morning_modifies_training_and_stiffness_does_not(
+    lang: str, text: str, level: str
+) -> None:
+    report = parse_text(text, lang=lang).report
+    got = hamtriage.triage(report).level
+    if level == "self_care":
+        assert got is hamtriage.TriageLevel.SELF_CARE
+        assert "achilles_morning_pain" not in report.symptoms
+    else:  # English also reads any Achilles pain as pain under load (see_clinician)
+        assert got.rank >= hamtriage.TriageLevel.MODIFY_TRAINING.rank
+        assert "achilles_morning_pain" in report.symptoms
