@@ -6,11 +6,15 @@ of concurrent requests queue on the database's one write lock; committing them t
 pays one fsync for the lot. The guarantee is unchanged: a request's future resolves only
 after the transaction holding its records has committed, and the response waits for it,
 so an acknowledged triage is always in the store.
+
+The requests of a group that wait on one event loop are woken by one callback on that
+loop, not one thread-safe wake-up each (a measured part of a triage's CPU time).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import queue
 import threading
@@ -26,8 +30,21 @@ __all__ = ["GroupCommitter"]
 log = logging.getLogger("hamtriage.service")
 
 Rows = Sequence[dict[str, Any]]
-_Job = tuple[Rows, "Future[list[str]]"]
+_Waiter = tuple[asyncio.AbstractEventLoop, "asyncio.Future[list[str]]"]
+_Job = tuple[Rows, "Future[list[str]] | _Waiter"]
 _STOP = None
+
+
+def _settle(outcomes: list[tuple[asyncio.Future[list[str]], list[str] | BaseException]]) -> None:
+    """On the waiters' loop: resolve every future of one commit (a cancelled one is skipped;
+    its records are committed all the same, just not acknowledged)."""
+    for future, outcome in outcomes:
+        if future.done():
+            continue
+        if isinstance(outcome, BaseException):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)
 
 
 class GroupCommitter:
@@ -46,18 +63,26 @@ class GroupCommitter:
     def submit(self, rows: Rows) -> Future[list[str]]:
         """A future of the ids of ``rows``, set once they are committed."""
         future: Future[list[str]] = Future()
-        with self._lock:
-            if self._closed:
-                future.set_exception(RuntimeError("the audit store is closed"))
-                return future
-            self._queue.put((rows, future))
+        if not self._put(rows, future):
+            future.set_exception(RuntimeError("the audit store is closed"))
         return future
 
     async def add(self, rows: Rows) -> list[str]:
         """Commit ``rows`` (with whatever else is waiting); their ids once committed."""
         if not rows:
             return []
-        return await asyncio.wrap_future(self.submit(rows))
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[list[str]] = loop.create_future()
+        if not self._put(rows, (loop, future)):
+            raise RuntimeError("the audit store is closed")
+        return await future
+
+    def _put(self, rows: Rows, waiter: Future[list[str]] | _Waiter) -> bool:
+        with self._lock:
+            if self._closed:
+                return False
+            self._queue.put((rows, waiter))
+        return True
 
     def close(self) -> None:
         """Commit what is queued, then stop the writer."""
@@ -94,18 +119,34 @@ class GroupCommitter:
     def _commit(self, group: list[_Job]) -> None:
         # RUNNING from here: a request cancelled now (its client left) cannot cancel the
         # future any more; its records are committed all the same, just not acknowledged
-        live = [future.set_running_or_notify_cancel() for _, future in group]
+        live = [
+            waiter.set_running_or_notify_cancel() if isinstance(waiter, Future) else True
+            for _, waiter in group
+        ]
         rows = [row for job_rows, _ in group for row in job_rows]
+        outcomes: list[list[str] | BaseException] = []
         try:
             ids = self.store.add(rows)
         except Exception as exc:  # noqa: BLE001  any failure: no request in it is acknowledged
             log.error("hamtriage: audit commit failed: %s: %s", type(exc).__name__, exc)
-            for (_, future), running in zip(group, live, strict=True):
-                if running:
-                    future.set_exception(exc)
-            return
-        start = 0
-        for (job_rows, future), running in zip(group, live, strict=True):
-            if running:
-                future.set_result(ids[start : start + len(job_rows)])
-            start += len(job_rows)
+            outcomes = [exc] * len(group)
+        else:
+            start = 0
+            for job_rows, _ in group:
+                outcomes.append(ids[start : start + len(job_rows)])
+                start += len(job_rows)
+        by_loop: dict[asyncio.AbstractEventLoop, list[Any]] = {}
+        for (_, waiter), running, outcome in zip(group, live, outcomes, strict=True):
+            if isinstance(waiter, Future):
+                if not running:
+                    continue
+                if isinstance(outcome, BaseException):
+                    waiter.set_exception(outcome)
+                else:
+                    waiter.set_result(outcome)
+            else:
+                loop, future = waiter
+                by_loop.setdefault(loop, []).append((future, outcome))
+        for loop, outcomes_here in by_loop.items():
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits
+                loop.call_soon_threadsafe(_settle, outcomes_here)

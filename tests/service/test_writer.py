@@ -129,3 +129,57 @@ def test_workers_sharing_a_sqlite_file_take_turns(tmp_path: Path) -> None:
     assert set(ids) == mine.ids()
     assert mine.groups == [5]  # what queued meanwhile went in one commit
     assert (tmp_path / "audit.sqlite3.write-lock").exists()
+
+
+def test_async_waiters_of_one_commit_are_woken_by_one_callback(store: CountingStore) -> None:
+    """One thread-safe wake-up of the loop per commit, not per request; a waiter whose
+    request was cancelled is skipped and its records are committed all the same."""
+    committer = GroupCommitter(store)
+    wakeups: list[object] = []
+
+    async def many() -> list[list[str] | BaseException]:
+        loop = asyncio.get_running_loop()
+        plain = loop.call_soon_threadsafe
+
+        def counting(callback: Any, *args: Any) -> Any:
+            wakeups.append(callback)
+            return plain(callback, *args)
+
+        loop.call_soon_threadsafe = counting  # type: ignore[method-assign]
+        first = asyncio.ensure_future(committer.add([ROW]))
+        while not store.entered.is_set():  # the writer holds the first commit
+            await asyncio.sleep(0.005)
+        rest = [asyncio.ensure_future(committer.add([ROW])) for _ in range(15)]
+        await asyncio.sleep(0.05)
+        rest[0].cancel()  # its client left while the commit was waiting
+        store.gate.set()
+        return await asyncio.gather(first, *rest, return_exceptions=True)
+
+    try:
+        outcomes = asyncio.run(many())
+    finally:
+        committer.close()
+    assert isinstance(outcomes[1], asyncio.CancelledError)
+    acknowledged = [o for o in outcomes if isinstance(o, list)]
+    assert len(acknowledged) == 15
+    assert len(store.ids()) == 16  # the cancelled request's record is stored too
+    assert store.groups == [1, 15]
+    assert len(wakeups) == 2  # one per commit, not 16
+
+
+def test_async_add_raises_when_its_commit_fails(store: CountingStore) -> None:
+    store.fail = True
+    store.gate.set()
+    committer = GroupCommitter(store)
+
+    async def many() -> list[list[str] | BaseException]:
+        return await asyncio.gather(
+            *(committer.add([ROW]) for _ in range(4)), return_exceptions=True
+        )
+
+    try:
+        outcomes = asyncio.run(many())
+    finally:
+        committer.close()
+    assert all(isinstance(o, RuntimeError) and "disk full" in str(o) for o in outcomes)
+    assert store.ids() == set()
