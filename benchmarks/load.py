@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -276,10 +276,19 @@ def rewrite_block(doc: str, text: str) -> str:
     return doc[: start + len(MARK)] + "\n" + text + "\n" + doc[end:]
 
 
-def stores(args: argparse.Namespace) -> list[Store]:
+def stores(args: argparse.Namespace, context: ExitStack) -> list[Store]:
+    """The stores to measure; PostgreSQL: the given URL, else a throwaway server."""
     chosen = [Store(f"SQLite, synchronous={mode}", mode) for mode in args.sqlite_synchronous]
+    if args.no_postgres:
+        return chosen
     url = args.postgres_url or os.environ.get("HAMTRIAGE_TEST_POSTGRES_URL")
-    if url and not args.no_postgres:
+    if not url:
+        if str(ROOT) not in sys.path:  # run as a script: benchmarks/ is not a package then
+            sys.path.insert(0, str(ROOT))
+        from benchmarks._postgres import throwaway_postgres
+
+        url = context.enter_context(throwaway_postgres())
+    if url:
         chosen.append(Store("PostgreSQL", postgres_url=url))
     return chosen
 
@@ -299,7 +308,9 @@ def main(argv: list[str] | None = None) -> int:
         help="SQLite stores to measure (default: both)",
     )
     parser.add_argument(
-        "--postgres-url", help="also measure this PostgreSQL (its tables are dropped first)"
+        "--postgres-url",
+        help="the PostgreSQL to measure (its tables are dropped first); default: "
+        "HAMTRIAGE_TEST_POSTGRES_URL, else a throwaway server started from Debian's package",
     )
     parser.add_argument("--no-postgres", action="store_true", help="skip PostgreSQL")
     parser.add_argument(
@@ -313,16 +324,22 @@ def main(argv: list[str] | None = None) -> int:
     started = os.getloadavg()
     rows: list[Figures] = []
     lines: list[str] = []
-    for store in stores(args):
-        figures: list[Figures] = []
-        stored: dict[int, int] = {}
-        for workers in (1, 2):
-            got, stored[workers] = measure(store, workers, args.requests, args.concurrency, cpus)
-            figures += got
-        rows += figures
-        sent = figures[1].requests + min(args.requests, 400) // args.concurrency * args.concurrency
-        lines += notes(store, figures, stored, sent)
-    ended = os.getloadavg()
+    context = ExitStack()
+    with context:
+        for store in stores(args, context):
+            figures: list[Figures] = []
+            stored: dict[int, int] = {}
+            for workers in (1, 2):
+                got, stored[workers] = measure(
+                    store, workers, args.requests, args.concurrency, cpus
+                )
+                figures += got
+            rows += figures
+            sent = (
+                figures[1].requests + min(args.requests, 400) // args.concurrency * args.concurrency
+            )
+            lines += notes(store, figures, stored, sent)
+        ended = os.getloadavg()
     head = (
         f"{args.concurrency} clients, {args.requests} requests per figure, hey -cpus "
         f"{cpus or 'all'}, {os.cpu_count()} cores; load average {started[0]:.2f} / "
