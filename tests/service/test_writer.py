@@ -145,7 +145,7 @@ def test_async_waiters_of_one_commit_are_woken_by_one_callback(store: CountingSt
             wakeups.append(callback)
             return plain(callback, *args)
 
-        loop.call_soon_threadsafe = counting  # type: ignore[method-assign]
+        loop.call_soon_threadsafe = counting  # type: ignore[method-assign, assignment]
         first = asyncio.ensure_future(committer.add([ROW]))
         while not store.entered.is_set():  # the writer holds the first commit
             await asyncio.sleep(0.005)
@@ -183,3 +183,42 @@ def test_async_add_raises_when_its_commit_fails(store: CountingStore) -> None:
         committer.close()
     assert all(isinstance(o, RuntimeError) and "disk full" in str(o) for o in outcomes)
     assert store.ids() == set()
+
+
+def test_the_requests_of_one_turn_of_the_loop_reach_the_writer_together(
+    store: CountingStore,
+) -> None:
+    """Requests that reach their commit in the same turn of the event loop are handed to
+    the writer as one queue item, so they share one commit however fast the writer is."""
+    store.gate.set()
+    committer = GroupCommitter(store)
+
+    async def many() -> list[list[str]]:
+        return await asyncio.gather(*(committer.add([ROW] * (i % 2 + 1)) for i in range(16)))
+
+    try:
+        ids = asyncio.run(many())
+    finally:
+        committer.close()
+    assert store.groups == [24]
+    assert [len(group) for group in ids] == [i % 2 + 1 for i in range(16)]
+    assert {i for group in ids for i in group} == store.ids()
+
+
+def test_requests_still_waiting_for_their_turn_when_the_store_closes_fail(
+    store: CountingStore,
+) -> None:
+    store.gate.set()
+    committer = GroupCommitter(store)
+
+    async def closing() -> None:
+        waiting = asyncio.ensure_future(committer.add([ROW]))
+        await asyncio.sleep(0)  # its rows wait for the end of this turn of the loop
+        committer.close()
+        with pytest.raises(RuntimeError, match="closed"):
+            await waiting
+        with pytest.raises(RuntimeError, match="closed"):
+            await committer.add([ROW])
+
+    asyncio.run(closing())
+    assert store.ids() == set()  # nothing acknowledged, nothing stored
