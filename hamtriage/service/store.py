@@ -257,23 +257,38 @@ class AuditStore:
             for i, (record_id, row) in enumerate(zip(ids, rows, strict=True))
         ]
         with self._write_lock:
-            conn = self._writer
-            if conn is None:
-                conn = self._writer = self.engine.raw_connection()
-            try:
-                cursor = conn.cursor()
+            for attempt in (1, 2):
+                conn = self._writer
+                if conn is None:
+                    conn = self._writer = self.engine.raw_connection()
+                committing = False
                 try:
-                    cursor.executemany(self._insert_sql, params)
-                finally:
-                    cursor.close()
-                conn.commit()
-            except BaseException:
-                # nothing of this transaction is acknowledged; the next add starts afresh
-                self._writer = None
-                with contextlib.suppress(Exception):
-                    conn.invalidate()
-                raise
-        return ids
+                    cursor = conn.cursor()
+                    try:
+                        cursor.executemany(self._insert_sql, params)
+                    finally:
+                        cursor.close()
+                    committing = True
+                    conn.commit()
+                    return ids
+                except BaseException as exc:
+                    # nothing of this transaction is acknowledged; the next add starts afresh
+                    self._writer = None
+                    # a kept connection the database dropped (a restart): once, before
+                    # the commit (nothing written yet), on a fresh one, as a pool
+                    # pre-ping would have done
+                    retry = attempt == 1 and not committing and self._dropped(exc, conn)
+                    with contextlib.suppress(Exception):
+                        conn.invalidate()
+                    if not retry:
+                        raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _dropped(self, exc: BaseException, conn: Any) -> bool:
+        dialect = self.engine.dialect
+        return isinstance(exc, dialect.loaded_dbapi.Error) and bool(
+            dialect.is_disconnect(exc, conn.dbapi_connection, None)
+        )
 
     def _bind(self, record_id: str, created_at: datetime, row: dict[str, Any]) -> Any:
         """One row's parameters for the prepared insert, converted as SQLAlchemy would."""

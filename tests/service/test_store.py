@@ -168,3 +168,19 @@ def test_rows_are_stored_as_sqlalchemy_core_writes_them(tmp_path: Path) -> None:
         store.close()
     core, prepared = sorted(stored, key=lambda row: row[0] != "core")
     assert prepared[1:] == core[1:]  # the same text for the time and the JSON columns
+
+
+def test_a_kept_connection_the_database_dropped_is_replaced_once(store_url: str) -> None:
+    """``add`` keeps one connection; if the database dropped it (a restart), the insert
+    fails before anything is written and is retried once on a fresh connection."""
+    store = AuditStore(store_url)
+    try:
+        store.add([ROW])
+        store._writer.dbapi_connection.close()  # as a server restart would leave it
+        (record_id,) = store.add([{**ROW, "level": "after"}])
+        record = store.get(record_id)
+        assert record is not None
+        assert record.level == "after"
+        assert len(store.ids()) == 2  # stored once, not twice
+    finally:
+        store.close()
