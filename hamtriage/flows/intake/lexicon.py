@@ -19,6 +19,7 @@ from ...rules.languages import LANGUAGES, Language, language
 from ...rules.pack import RulePack
 from ...rules.phrases import PhraseSyntaxError, Term, parse_phrase, word_key
 from ...runtime.screening import red_flag_screens
+from .tokens import Word
 
 __all__ = ["Lexicon", "Phrase", "intake_language", "lexicon_for"]
 
@@ -73,6 +74,10 @@ class Lexicon:
     walk every term (optional ones included) of every candidate phrase per anchor."""
     need_places: list[frozenset[tuple[int, int]]] = field(default_factory=list)
     """Per phrase: its required (phrase, term) places, to test a clause in one subset check."""
+    words_seen: dict[str, Word] = field(default_factory=dict)
+    """The tokeniser's memo of this lexicon's language (bounded; see :func:`.tokens.tokenize`)."""
+    regions: dict[str, str] = field(default_factory=dict)
+    """Symptom and history id -> its body region (read by the screens of every parse)."""
 
     def pids(self, places: frozenset[tuple[int, int]]) -> frozenset[int]:
         """The phrases among ``places`` (memoised per word's places)."""
@@ -297,6 +302,12 @@ def build_lexicon(pack: RulePack, lang: str = "en") -> Lexicon:
             for p in phrases
         ],
         keys=keys,
+        regions={
+            vid: item.region
+            for table in (pack.symptoms, pack.history)
+            for vid, item in table.items()
+            if item.region
+        },
     )
 
 
