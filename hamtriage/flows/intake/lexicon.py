@@ -69,6 +69,9 @@ class Lexicon:
     _hits: dict[tuple[str, str], frozenset[tuple[int, int]]] = field(default_factory=dict)
     _pids: dict[frozenset[tuple[int, int]], frozenset[int]] = field(default_factory=dict)
     _firsts: dict[frozenset[tuple[int, int]], frozenset[int]] = field(default_factory=dict)
+    _rares: dict[frozenset[tuple[int, int]], frozenset[int]] = field(default_factory=dict)
+    rare: list[int] = field(default_factory=list)
+    """Per phrase: the index of its rarest required word term (-1: none)."""
     plans: list[tuple[tuple[tuple[int, int], str | None], ...]] = field(default_factory=list)
     """Per phrase: its required terms as (place, slot), built once so matching does not
     walk every term (optional ones included) of every candidate phrase per anchor."""
@@ -76,6 +79,8 @@ class Lexicon:
     """Per phrase: its required (phrase, term) places, to test a clause in one subset check."""
     words_seen: dict[str, Word] = field(default_factory=dict)
     """The tokeniser's memo of this lexicon's language (bounded; see :func:`.tokens.tokenize`)."""
+    optionals: list[tuple[int, ...]] = field(default_factory=list)
+    """Per phrase: its optional terms that are words other than fillers (part of a span)."""
     regions: dict[str, str] = field(default_factory=dict)
     """Symptom and history id -> its body region (read by the screens of every parse)."""
 
@@ -100,9 +105,41 @@ class Lexicon:
             self._firsts[places] = got
         return got
 
+    def rares(self, places: frozenset[tuple[int, int]]) -> frozenset[int]:
+        """The phrases whose rarest required word is at one of ``places`` (memoised): a
+        phrase can match in a clause only if that word is there, and rare words are few,
+        so a clause is checked for far fewer phrases than its first words name."""
+        got = self._rares.get(places)
+        if got is None:
+            if len(self._rares) >= _CACHE_LIMIT:
+                self._rares.clear()
+            rare = self.rare
+            got = frozenset(pid for pid, ti in places if rare[pid] == ti)
+            self._rares[places] = got
+        return got
+
     def __post_init__(self) -> None:
+        # how many places each word (or prefix) fills: a proxy for how often it occurs
+        freq: dict[str, int] = {w: len(ps) for w, ps in self.terms.items()}
+        for prefix, _ in self.prefixes:
+            freq[prefix + "*"] = freq.get(prefix + "*", 0) + 1_000  # may fit any word: common
+        self.rare = [
+            min(need, key=lambda ti: sum(freq.get(w, 0) for w in self.phrases[pid].terms[ti].words))
+            if need
+            else -1
+            for pid, need in enumerate(self.needs)
+        ]
         self.need_places = [
             frozenset((pid, ti) for ti in need) for pid, need in enumerate(self.needs)
+        ]
+        fillers = self.language.fillers
+        self.optionals = [
+            tuple(
+                ti
+                for ti, t in enumerate(p.terms)
+                if t.optional and t.slot is None and not all(w in fillers for w in t.words)
+            )
+            for p in self.phrases
         ]
         self.plans = [
             tuple(((pid, ti), t.slot) for ti, t in enumerate(p.terms) if not t.optional)

@@ -27,11 +27,12 @@ class Candidate:
     idxs: tuple[int, ...]
     optional: tuple[int, ...]
     spread: int
+    tokens: tuple[int, ...] = ()
+    """All tokens the candidate uses, in order (computed when not given: read often)."""
 
-    @property
-    def tokens(self) -> tuple[int, ...]:
-        """All tokens the candidate uses, in order."""
-        return tuple(sorted((*self.idxs, *self.optional)))
+    def __post_init__(self) -> None:
+        if not self.tokens:
+            object.__setattr__(self, "tokens", tuple(sorted((*self.idxs, *self.optional))))
 
 
 def _split_by(toks: list[Tok], used: list[int], scope_end: frozenset[str]) -> bool:
@@ -66,7 +67,7 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
     plans = lex.plans
     for clause, sets in offered.items():
         places = frozenset().union(*sets)
-        touched = frozenset().union(*(lex.firsts(h) for h in sets))
+        touched = frozenset().union(*(lex.rares(h) for h in sets))
         feasible[clause] = {pid for pid in touched if need_places[pid] <= places}
     out: dict[tuple[int, tuple[int, ...]], Candidate] = {}
     for ci, anchor in enumerate(content):
@@ -133,15 +134,12 @@ def _optional(
     lex: Lexicon,
 ) -> tuple[int, ...]:
     """Tokens of the phrase's optional (non-filler) words right next to its span."""
+    terms = lex.optionals[pid]  # fillers are allowed, but not part of the span ("my", "up")
+    if not terms:
+        return ()
     first, last = min(used), max(used)
     found: list[int] = []
-    for ti, term in enumerate(phrase.terms):
-        if (
-            not term.optional
-            or term.slot is not None
-            or all(w in lex.language.fillers for w in term.words)
-        ):
-            continue  # fillers are allowed, but not part of the span ("my", "up")
+    for ti in terms:
         for i in range(max(0, first - 2), min(len(toks), last + 3)):
             if (
                 i not in used

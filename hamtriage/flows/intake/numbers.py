@@ -32,7 +32,15 @@ def find_age(text: str, notes: list[str], lang: Language = ENGLISH) -> Age | Non
     """The first plausible age the text states (0-120) in ``lang``'s patterns; others are noted."""
     if not _DIGIT.search(text):
         return None  # every age pattern captures digits: skip their scans of the text
-    found = [(m.start(), m.end(), int(m.group(1))) for p in lang.ages for m in p.finditer(text)]
+    low = text.lower()
+    # only ASCII: re.IGNORECASE folds a few letters that lower() does not ("ſ" is "s")
+    hints = lang.age_hints if lang.age_hints and text.isascii() else ((),) * len(lang.ages)
+    found = [
+        (m.start(), m.end(), int(m.group(1)))
+        for p, hint in zip(lang.ages, hints, strict=True)
+        if not hint or any(h in low for h in hint)  # a pattern that cannot match: no scan
+        for m in p.finditer(text)
+    ]
     for start, end, value in sorted(found):
         if 0 <= value <= 120:
             # "I'm 34 years old": two patterns, one age

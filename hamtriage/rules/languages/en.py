@@ -319,6 +319,20 @@ AGES = (
     ),
 )
 
+# one per pattern of AGES: a match contains one of these (lower case), so a text without
+# any is not scanned with that pattern (tests/test_intake_speed.py checks each is needed)
+AGE_HINTS: tuple[tuple[str, ...], ...] = (
+    ("(",),
+    (),  # "35F": any text may hold it
+    ("now",),
+    ("man", "male", "survivor"),  # "woman", "female" hold these
+    ("old", "yo", "y/o", "y.o"),
+    ("age",),
+    (),
+    ("(",),
+    ("son", "daughter", "kid", "child", "boy", "girl", "lad", "athlete", "client"),
+)
+
 ENGLISH = Language(
     code="en",
     name="English",
@@ -344,6 +358,7 @@ ENGLISH = Language(
     sides=SIDES,
     side_words=words("left right"),
     ages=AGES,
+    age_hints=AGE_HINTS,
     measure_glue=words("and side about around approx roughly"),
     # were flows/intake/parse.py _SORENESS, the ("leg", "day") bigram and _IDLE
     soreness=words("doms sore gassed amrap wod workout marathon rep set recover rest"),
