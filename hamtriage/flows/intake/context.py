@@ -299,6 +299,13 @@ def classify(
     )
     if who is not None:
         return Verdict(State.DROPPED, who, "about someone else")
+    coached = lang.coached
+    if coached:
+        # "my client's knee": the possessive of someone the writer reports for
+        for i in near:
+            norm = toks[i].norm
+            if norm[-1:] == "s" and norm[:-1] in coached:
+                return Verdict(State.AMBIGUOUS, i, "about someone the writer reports for")
     if _has_ngram(toks, near, lang, "hypothetical") or _framed(toks, near, last, lang):
         return Verdict(State.DROPPED, before[0], "hypothetical")
     asked = _question(toks, first, last, lang)

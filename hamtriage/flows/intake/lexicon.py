@@ -279,10 +279,12 @@ def build_lexicon(pack: RulePack, lang: str = "en") -> Lexicon:
                 label, question = item.label, item.question
                 synonyms: Sequence[str] = item.synonyms
                 own: Sequence[str] = tuple(getattr(item, "phrases", ()))
+                denials: Sequence[str] = tuple(getattr(item, "denials", ()))
             else:  # the translation's words; the English ids stay ("knee to wall", "deadlift")
                 label = tr.item(vid, "label") or item.label
                 question = tr.item(vid, "question")
                 synonyms, own = tr.synonyms.get(vid, ()), tr.phrases.get(vid, ())
+                denials = ()  # a translation has no denial phrases (yet)
             questions[vid] = question or profile.question.format(label=label.lower())
             texts = [_literal(name), _literal(label), *map(_literal, synonyms), *own]
             texts = [_compounds(t, profile) for t in texts]
@@ -307,6 +309,15 @@ def build_lexicon(pack: RulePack, lang: str = "en") -> Lexicon:
                             phrases.append(
                                 Phrase(vid, kind, text, derived, n, vid in flags, affirms=True)
                             )
+            for text in denials if kind in ("symptom", "history") else ():
+                try:  # "weight is stable": a match denies the item, like "can walk" does
+                    terms = parse_phrase(_compounds(text, profile), key_of, profile.fillers)
+                except PhraseSyntaxError:
+                    continue
+                if (vid, terms) not in seen:
+                    seen.add((vid, terms))
+                    n = sum(1 for t in terms if not t.optional)
+                    phrases.append(Phrase(vid, kind, text, terms, n, vid in flags, affirms=True))
     index: dict[str, list[int]] = {}
     places: dict[str, list[tuple[int, int]]] = {}
     prefixes: list[tuple[str, tuple[int, int]]] = []

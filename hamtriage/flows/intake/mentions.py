@@ -61,6 +61,7 @@ def adjust(
     idxs: tuple[int, ...],
     lex: Lexicon,
     pack: RulePack,
+    affirms: bool = False,
 ) -> Verdict:
     """What a mention's context means for this item: a past illness is still history ("had
     cancer, all clear"); a red-flag sign that is over is still asked unless it is one of
@@ -71,7 +72,8 @@ def adjust(
             return Verdict(State.PRESENT)
         if vid in lex.red_flags and vid not in OVER_MEANS_GONE:
             return Verdict(State.AMBIGUOUS, verdict.trigger, "over now, but the episode is a sign")
-    if verdict.state is State.PRESENT and vid in lang.intended:
+    if verdict.state is State.PRESENT and vid in lang.intended and not affirms:
+        # a denial stays one: "weight is stable, I'm bulking" is no intended weight loss
         why = intended(toks, idxs, lang.intended[vid], lang)
         if why is not None:
             return Verdict(State.DROPPED, why, f"intended ('{toks[why].raw}')")

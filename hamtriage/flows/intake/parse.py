@@ -9,7 +9,7 @@ from ...rules.pack import RulePack
 from .alarms import find_alarms, screens
 from .context import State, Verdict, classify
 from .lexicon import Lexicon, intake_language, lexicon_for
-from .matcher import find_phrases, select
+from .matcher import Candidate, find_phrases, select
 from .mentions import adjust, has_number, soreness, with_nested
 from .models import Field, Match, ParsedText, Span, Suspect, make_match, make_span, make_suspect
 from .numbers import find_age, measure
@@ -27,6 +27,16 @@ _SORENESS_ITEMS = frozenset({"progressive_leg_weakness", "unable_to_bear_weight"
 def _span(text: str, toks: list[Tok], idxs: tuple[int, ...] | list[int]) -> tuple[int, int, str]:
     start, end = toks[min(idxs)].start, toks[max(idxs)].end
     return start, end, text[start:end]
+
+
+def _owned(toks: list[Tok], at: int, c: Candidate, mentions: frozenset[int]) -> bool:
+    """Whether the negation ``at``, in an earlier comma segment than ``c``, negates a
+    mention of its own segment ("no swelling at all, can straighten it fully")."""
+    first = min(c.idxs)
+    seg = toks[at].seg
+    return seg != toks[first].seg and any(
+        k in mentions and toks[k].seg == seg for k in range(at + 1, first)
+    )
 
 
 def parse_text(text: str, pack: RulePack | None = None, *, lang: str = "en") -> ParsedText:
@@ -173,7 +183,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
                 )
             continue
         verdict = classify(toks, c.idxs, mentions - set(c.tokens), lang)
-        verdict = adjust(verdict, vid, toks, c.idxs, lex, pack)
+        verdict = adjust(verdict, vid, toks, c.idxs, lex, pack, c.phrase.affirms)
         used.update(c.tokens)
         if verdict.trigger is not None and verdict.state is State.ABSENT:
             used.add(verdict.trigger)
@@ -185,6 +195,12 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
             inside = at is not None and min(c.idxs) < at < max(c.idxs)
             if at is not None and toks[at].key in lex.language.post_fine:
                 verdict = Verdict(State.PRESENT)  # "can walk on it fine" affirms
+            elif (
+                verdict.state is State.AMBIGUOUS
+                and at is not None
+                and _owned(toks, at, c, mentions)
+            ):
+                verdict = Verdict(State.PRESENT)  # "no swelling, can straighten it": not ours
             if verdict.state is State.PRESENT:
                 settle(vid, "absent")
                 matches.append(

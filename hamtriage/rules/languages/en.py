@@ -383,6 +383,7 @@ ENGLISH = Language(
         (a, b) for a in ("both", "each", "either") for b in ("side", "leg", "ankle", "knee")
     ),
     self_words=words("i me"),
+    coached=words("client athlete patient player"),
     intended=MappingProxyType(
         {
             "unexplained_weight_loss": words(

@@ -126,6 +126,9 @@ class Language:
     fine_skips: frozenset[str] = frozenset()
     """Words (verbs, list glue) that may stand, with other mentions, between a phrase and a
     word of :attr:`post_fine` ("plassen en poepen gaan normaal")."""
+    coached: frozenset[str] = frozenset()
+    """People a writer reports for ("client", "athlete"): "my client's knee gave way" may be
+    about them or the writer's own case, so a red flag there is asked (suspected)."""
     age_hints: tuple[tuple[str, ...], ...] = ()
     """Per pattern of :attr:`ages` (in order): lower-case strings one of which any match of
     it contains ("now" for "now 30"); a text holding none is not scanned with it. Empty
