@@ -195,6 +195,8 @@ def test_at_most_a_tenth_of_benign_texts_are_over_triaged(figures: Figures) -> N
     assert over <= benign // 10, f"{over}/{benign} benign texts over-triaged"
 
 
+# one text left: "can't touch my toes, about 12cm off" names neither the floor nor the test
+# (a bare "12cm off" could be any test's): see docs/safety.md
 @NOT_YET
 def test_ages_and_sides_are_read(figures: Figures) -> None:
     assert not figures.failures["numbers"], "\n".join(figures.failures["numbers"])

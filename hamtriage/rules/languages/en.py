@@ -317,6 +317,12 @@ AGES = (
         r"(\d{1,2})\b(?![.,]\d)" + _NOT_AGE,
         re.I,
     ),
+    # a parent or coach about a young athlete: "Mia is 12 and plays netball" (a sport verb
+    # after "and": "Pain is 7 and runs down my leg" is no age)
+    re.compile(
+        r"\b[A-Z][a-z]+\s+is\s+(\d{1,2})\s*,?\s+and\s+(?:trains|plays|competes|swims|dances|"
+        r"races|climbs|skates|surfs|wrestles|fences)\b"
+    ),
 )
 
 # one per pattern of AGES: a match contains one of these (lower case), so a text without
@@ -331,6 +337,8 @@ AGE_HINTS: tuple[tuple[str, ...], ...] = (
     (),
     ("(",),
     ("son", "daughter", "kid", "child", "boy", "girl", "lad", "athlete", "client"),
+    ("trains", "plays", "competes", "swims", "dances", "races", "climbs", "skates", "surfs")
+    + ("wrestles", "fences"),
 )
 
 ENGLISH = Language(
