@@ -337,8 +337,7 @@ AGE_HINTS: tuple[tuple[str, ...], ...] = (
     (),
     ("(",),
     ("son", "daughter", "kid", "child", "boy", "girl", "lad", "athlete", "client"),
-    ("trains", "plays", "competes", "swims", "dances", "races", "climbs", "skates", "surfs")
-    + ("wrestles", "fences"),
+    tuple("trains plays competes swims dances races climbs skates surfs wrestles fences".split()),
 )
 
 ENGLISH = Language(
