@@ -337,7 +337,19 @@ AGE_HINTS: tuple[tuple[str, ...], ...] = (
     (),
     ("(",),
     ("son", "daughter", "kid", "child", "boy", "girl", "lad", "athlete", "client"),
-    tuple("trains plays competes swims dances races climbs skates surfs wrestles fences".split()),
+    (
+        "trains",
+        "plays",
+        "competes",
+        "swims",
+        "dances",
+        "races",
+        "climbs",
+        "skates",
+        "surfs",
+        "wrestles",
+        "fences",
+    ),
 )
 
 ENGLISH = Language(
