@@ -75,7 +75,12 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
         if not here:
             continue
         clause = toks[anchor].clause
-        pids = feasible[clause].intersection(lex.firsts(here))  # tried once, from its first word
+        fit = feasible[clause]
+        if not fit:
+            continue  # no phrase has all its words in this clause
+        pids = fit.intersection(lex.firsts(here))  # tried once, from its first word
+        if not pids:
+            continue
         windows: dict[int, list[int]] = {}
         for pid in sorted(pids):
             phrase = phrases[pid]
