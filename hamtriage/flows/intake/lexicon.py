@@ -19,7 +19,7 @@ from ...rules.languages import LANGUAGES, Language, language
 from ...rules.pack import RulePack
 from ...rules.phrases import PhraseSyntaxError, Term, parse_phrase, word_key
 from ...runtime.screening import red_flag_screens
-from .tokens import Word
+from .tokens import Tok, Word
 
 __all__ = ["Lexicon", "Phrase", "intake_language", "lexicon_for"]
 
@@ -28,6 +28,7 @@ _SPECIAL = re.compile(r"[()|*{}]")
 FUZZY_MIN = 6
 """Words of the lexicon shorter than this are never matched with a typo."""
 _CACHE_LIMIT = 20_000
+_NO_HITS: frozenset[tuple[int, int]] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,7 @@ class Lexicon:
     keys: dict[str, str] = field(default_factory=dict)
     _fuzzy: dict[str, str | None] = field(default_factory=dict)
     _hits: dict[tuple[str, str], frozenset[tuple[int, int]]] = field(default_factory=dict)
+    _raw_hits: dict[str, frozenset[tuple[int, int]]] = field(default_factory=dict)
     _pids: dict[frozenset[tuple[int, int]], frozenset[int]] = field(default_factory=dict)
     _firsts: dict[frozenset[tuple[int, int]], frozenset[int]] = field(default_factory=dict)
     _rares: dict[frozenset[tuple[int, int]], frozenset[int]] = field(default_factory=dict)
@@ -165,6 +167,24 @@ class Lexicon:
         if len(self._hits) >= _CACHE_LIMIT:
             self._hits.clear()
         self._hits[(key, norm)] = out
+        return out
+
+    def token_hits(self, toks: Sequence[Tok]) -> list[frozenset[tuple[int, int]]]:
+        """:meth:`hits` of each token (none for a number), memoised by the token's text:
+        its key and folded form follow from it."""
+        memo = self._raw_hits
+        out: list[frozenset[tuple[int, int]]] = []
+        for t in toks:
+            if t.number is not None:
+                out.append(_NO_HITS)
+                continue
+            got = memo.get(t.raw)
+            if got is None:
+                got = self.hits(t.key, t.norm)
+                if len(memo) >= _CACHE_LIMIT:
+                    memo.clear()
+                memo[t.raw] = got
+            out.append(got)
         return out
 
     def key(self, word: str) -> str:

@@ -16,8 +16,6 @@ from .tokens import Tok
 
 __all__ = ["Candidate", "find_phrases", "select"]
 
-_NONE: frozenset[tuple[int, int]] = frozenset()
-
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
@@ -52,7 +50,7 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
     """Every candidate occurrence of a lexicon phrase in ``toks`` (overlaps included)."""
     content = [i for i, t in enumerate(toks) if not t.filler]
     ordinal = {i: k for k, i in enumerate(content)}
-    hits = [lex.hits(t.key, t.norm) if t.number is None else _NONE for t in toks]
+    hits = lex.token_hits(toks)
     phrases = lex.phrases
     sides = lex.language.side_words
     scope_end = lex.language.scope_end

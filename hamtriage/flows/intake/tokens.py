@@ -40,6 +40,7 @@ class Tok(NamedTuple):
 
 
 _MEMO_LIMIT = 20_000
+_make = tuple.__new__
 Word = tuple[str, str, bool, bool]
 """What a word's tokens share wherever it stands: key, norm, filler, clause word."""
 
@@ -98,7 +99,10 @@ def tokenize(
                 clause += 1
                 seg += 1
                 brk = ""
+            # tuple.__new__ skips the named tuple's Python-level __new__ (one per word)
             out.append(
-                Tok(raw, key, norm, pos + a, pos + b, clause, seg, number, filler, sent, brk)
+                _make(
+                    Tok, (raw, key, norm, pos + a, pos + b, clause, seg, number, filler, sent, brk)
+                )
             )
     return out
