@@ -21,12 +21,8 @@ from hamtriage import TriageLevel
 from hamtriage.runtime.screening import red_flag_screens
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "en"
-# The targets of issue 12 not reached yet (figures in docs/safety.md): these gates run
-# and print what they find, and turn green (XPASS) once the intake gets there. The gates
-# that are met are strict tests.
-NOT_YET = pytest.mark.xfail(
-    reason="issue 12 target not reached yet: see docs/safety.md", strict=False
-)
+# Every gate of issue 12 is met and strict (figures in docs/safety.md); each prints what
+# it finds with ``pytest -s``.
 RANK = {level.value: level.rank for level in TriageLevel}
 BENIGN_LIMIT = TriageLevel.MODIFY_TRAINING.rank
 
@@ -189,9 +185,6 @@ def test_at_most_a_tenth_of_benign_texts_are_over_triaged(figures: Figures) -> N
     assert over <= benign // 10, f"{over}/{benign} benign texts over-triaged"
 
 
-# one text left: "can't touch my toes, about 12cm off" names neither the floor nor the test
-# (a bare "12cm off" could be any test's): see docs/safety.md
-@NOT_YET
 def test_ages_and_sides_are_read(figures: Figures) -> None:
     assert not figures.failures["numbers"], "\n".join(figures.failures["numbers"])
 

@@ -56,3 +56,13 @@ def test_a_young_athlete_named_by_a_parent() -> None:
     assert hamtriage.parse_text("Ella is 13 and swims 5 mornings a week").report.age == 13
     # a score is no age
     assert hamtriage.parse_text("Pain is 7 and runs down my leg").report.age is None
+
+
+def test_a_complaint_and_a_test_value_may_share_words() -> None:
+    rep = hamtriage.parse_text("can't touch my toes, still 14 cm off").report
+    assert rep.symptoms == ("cannot_touch_floor",)
+    assert rep.measurements == {"fingertip_to_floor_cm": 14.0}
+    # without a number the complaint alone is read
+    rep = hamtriage.parse_text("can't touch my toes, way off").report
+    assert rep.symptoms == ("cannot_touch_floor",)
+    assert rep.measurements == {}

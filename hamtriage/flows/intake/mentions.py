@@ -36,14 +36,20 @@ def with_nested(chosen: list[Candidate], cands: list[Candidate]) -> list[Candida
     new back pain *and* back pain."""
     vids = {c.phrase.vid for c in chosen}
     owner = {i: n for n, o in enumerate(chosen) for i in o.tokens}
+    taken = {i for o in chosen if o.phrase.kind != "measurement" for i in o.tokens}
     out = list(chosen)
     for c in cands:
         if c.phrase.vid in vids or c.phrase.kind not in ("symptom", "history"):
             continue
         owners = {owner.get(i, -1) for i in c.tokens}
-        if len(owners) == 1 and -1 not in owners:  # all its words inside one chosen mention
+        inside = len(owners) == 1 and -1 not in owners  # all its words in one chosen mention
+        # a complaint may share words with a test's value, never with another complaint:
+        # "can't touch my toes, about 12cm off" is both
+        beside = owners != {-1} and not taken.intersection(c.tokens)
+        if inside or beside:
             out.append(c)
             vids.add(c.phrase.vid)
+            taken.update(c.tokens)
     out.sort(key=lambda c: c.idxs[0])
     return out
 

@@ -161,12 +161,18 @@ def measure(
             break
     lo, hi = item.range
     inside = [k for k in range(first, last + 1) if toks[k].number is not None]
-    if item.sided and pending is not None and len(inside) == 1:
-        # a {number} slot of the phrase: "left knee 25 degrees short of straight"
+    if len(inside) == 1 and (pending is not None or not item.sided):
+        # a {number} slot of the phrase: "left knee 25 degrees short of straight",
+        # "can't touch my toes, about 12cm off"
         value = toks[inside[0]].number
         if value is not None and lo <= value <= hi:
-            out.sides[pending] = value
-            pending = None
+            if pending is not None and item.sided:
+                out.sides[pending] = value
+                pending = None
+            else:
+                out.value = value
+                out.unit = item.unit
+                return out
     i = last + 1
     while i < len(toks) and i - last <= 8:
         t = toks[i]
