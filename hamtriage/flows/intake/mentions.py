@@ -32,8 +32,9 @@ def has_number(c: Candidate, toks: list[Tok]) -> bool:
 
 
 def with_nested(chosen: list[Candidate], cands: list[Candidate]) -> list[Candidate]:
-    """Also keep a mention of another item inside a chosen one: "new lower back ache" is
-    new back pain *and* back pain."""
+    """Also keep a mention of another item inside a chosen one ("new lower back ache" is
+    new back pain *and* back pain), and a complaint whose words only a test's value took
+    ("can't touch my toes, about 12cm off" is the complaint *and* the distance)."""
     vids = {c.phrase.vid for c in chosen}
     owner = {i: n for n, o in enumerate(chosen) for i in o.tokens}
     taken = {i for o in chosen if o.phrase.kind != "measurement" for i in o.tokens}
