@@ -19,6 +19,8 @@ _INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 
 def invisible(text: str) -> tuple[int, str] | None:
     """The position and description of the first invisible or control character."""
+    if text.isprintable():  # no Other or Separator character but space: none of ours (hot path)
+        return None
     for i, char in enumerate(text):
         if unicodedata.category(char) in _INVISIBLE:
             return i, f"U+{ord(char):04X} {unicodedata.name(char, 'a control character')}"

@@ -99,6 +99,7 @@ class Screener:
             if named:
                 self._names[vid] = tuple(named)
         self._position = {vid: n for n, vid in enumerate(self.screens)}
+        self._ids = frozenset(self.screens)
         self._everywhere = tuple(v for v in self.screens if self._region[v] in (None, "any"))
         self._of_region: dict[str, tuple[str, ...]] = {}
         for vid in self.screens:
@@ -113,7 +114,10 @@ class Screener:
     def regions(self, facts: Facts) -> frozenset[str]:
         """The body regions in play: of the items reported present or measured."""
         puts = self._puts
-        return frozenset(puts[vid] for vid in (*facts.present, *facts.measurements) if vid in puts)
+        return frozenset(
+            [puts[vid] for vid in facts.present if vid in puts]
+            + [puts[vid] for vid in facts.measurements if vid in puts]
+        )
 
     def to_confirm(self, facts: Facts) -> tuple[Screen, ...]:
         """The suspected items the report did not also confirm, most urgent first."""
@@ -140,10 +144,14 @@ class Screener:
         """Red-flag items of the regions in play neither confirmed nor denied; the
         screens a reported item names in ``screen_first`` come first, in any region."""
         regions = self.regions(facts)
-        named = self.first(facts)
-        answered = (facts.present | facts.absent) & (self.screens.keys() | set(named))
-        first = tuple(v for v in named if v not in answered)
-        key = (regions, frozenset(answered), first)
+        ids = self._ids
+        answered = (ids & facts.present) | (ids & facts.absent)
+        first: tuple[str, ...] = ()
+        if self._names and not self._names.keys().isdisjoint(facts.present):
+            named = self.first(facts)
+            answered |= (facts.present | facts.absent) & frozenset(named)
+            first = tuple(v for v in named if v not in answered)
+        key = (regions, answered, first)
         got = self._cache.get(key)
         if got is None:
             screens = self.screens
