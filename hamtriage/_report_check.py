@@ -75,12 +75,12 @@ class Check:
         kinds = self.pack.kinds
         for i, raw in enumerate(values):
             if raw in kinds:  # the common case: an id as is (the field is named only for errors)
-                vid: str | None = raw
+                vid = raw
             else:
                 where = f"{field}[{i}]"
                 before = len(self.problems)
-                vid = self.lookup(raw, where)
-                if vid is None:
+                found = self.lookup(raw, where)
+                if found is None:
                     if len(self.problems) == before:
                         candidates = [k for k, kind in kinds.items() if kind in allowed]
                         hint = suggest(raw, candidates) or suggest(
@@ -88,6 +88,7 @@ class Check:
                         )
                         self.add(where, f"unknown {' or '.join(allowed)} '{raw}'", raw, hint)
                     continue
+                vid = found
             kind = kinds[vid]
             if kind not in allowed:
                 what = a_or_an(" or ".join(allowed))
