@@ -203,12 +203,39 @@ Feature: The complaints athletes actually bring
     Then the triage level is "emergency"
     And the red flag "progressive_leg_weakness" is raised
 
+  Scenario: Sciatica without a nerve test: train, but no heavy hinging
+    Given an athlete reports "sciatica" during "deadlift"
+    When the report is triaged
+    Then the triage level is "modify_training"
+    And rule "sciatica_leg_pain_below_knee" fired
+    And "deadlift" is blocked
+    And "kettlebell_swing" is blocked
+    And the recommendations include "radicular_pain_advice"
+    And the recommendations do not include "inner_hamstring_opener"
+
+  Scenario: Sciatica that is getting worse needs a clinician, whatever its duration
+    Given an athlete reports "sciatica"
+    And the athlete also reports "pain_not_improving"
+    When the report is triaged
+    Then the triage level is "see_clinician"
+    And the red flag "worsening_sciatica" is raised
+
   Scenario: A stiff Achilles that warms up is not over-triaged
     Given an athlete reports "achilles is stiff in the morning"
     And the athlete does "running"
     When the report is triaged
     Then the triage level is "self_care"
     And a possible cause is "achilles_tendinopathy"
+    And the recommendations include "tendon_load_advice"
+
+  Scenario: An Achilles that hurts on the first steps in the morning: less jumping
+    Given an athlete reports "achilles hurts first thing in the morning"
+    And the athlete does "running"
+    When the report is triaged
+    Then the triage level is "modify_training"
+    And rule "achilles_pain_in_the_morning" fired
+    And "double_unders" is blocked
+    And "box_jump" is blocked
     And the recommendations include "tendon_load_advice"
 
   Scenario: Achilles pain under load needs a loading plan

@@ -27,11 +27,6 @@ CORPUS = Path(__file__).resolve().parent / "corpus" / "en"
 NOT_YET = pytest.mark.xfail(
     reason="issue 12 target not reached yet: see docs/safety.md", strict=False
 )
-# two radicular texts need a pack rule the Coverage issue has not added (NICE NG59: plain
-# sciatica -> modify training; worsening radicular pain -> clinician without 6 weeks)
-PACK_GAP = pytest.mark.xfail(
-    reason="the pack has no rule for these coverage texts yet: see docs/safety.md", strict=False
-)
 RANK = {level.value: level.rank for level in TriageLevel}
 BENIGN_LIMIT = TriageLevel.MODIFY_TRAINING.rank
 
@@ -178,7 +173,6 @@ def test_no_text_is_under_triaged(figures: Figures) -> None:
     assert not bad, "\n".join(bad)
 
 
-@PACK_GAP
 def test_no_coverage_text_is_under_triaged(figures: Figures) -> None:
     bad = [f for f in figures.failures["under-triaged"] if f.startswith("en-cv-")]
     assert not bad, "\n".join(bad)

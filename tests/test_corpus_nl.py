@@ -21,11 +21,12 @@ from tests.test_corpus import Figures, _check, _print
 CORPUS = Path(__file__).resolve().parent / "corpus" / "nl"
 
 
-# 9 of 67 Dutch coverage texts under-triaged (22 before the coverage phrasings): acute knee,
-# radicular, a DVT and a tendon text, and the two pack gaps of the English coverage texts (docs/safety.md)
-PACK_GAP = pytest.mark.xfail(
-    reason="9 of 67 Dutch coverage texts under-triaged yet: see docs/safety.md", strict=False
-)
+# The one Dutch coverage text the pack does not lift to its `min` (22 under-triaged at
+# first, 9 before issue 18's pack rules): pain from the back into the buttock and the back
+# of the thigh, above the knee. The pack's radicular rules follow NICE NG59 and the domain
+# research (leg pain *below the knee*); pain that stops above the knee is read as back pain,
+# so the text stays self_care. Kept as a named gap (docs/safety.md), not fitted.
+ABOVE_THE_KNEE = "nl-cv-radicular-06"
 
 
 def _load(name: str) -> list[dict[str, Any]]:
@@ -74,9 +75,19 @@ def test_no_text_is_under_triaged(figures: Figures) -> None:
     assert not bad, "\n".join(bad)
 
 
-@PACK_GAP
 def test_no_coverage_text_is_under_triaged(figures: Figures) -> None:
-    bad = [f for f in figures.failures["under-triaged"] if f.startswith("nl-cv-")]
+    bad = [
+        f
+        for f in figures.failures["under-triaged"]
+        if f.startswith("nl-cv-") and not f.startswith(ABOVE_THE_KNEE)
+    ]
+    assert not bad, "\n".join(bad)
+
+
+@pytest.mark.xfail(reason="pain above the knee is not radicular in the pack", strict=True)
+def test_pain_referred_above_the_knee_reaches_modify_training(figures: Figures) -> None:
+    """Turns XPASS (a failure) once the pack reads it: then drop ABOVE_THE_KNEE."""
+    bad = [f for f in figures.failures["under-triaged"] if f.startswith(ABOVE_THE_KNEE)]
     assert not bad, "\n".join(bad)
 
 
@@ -93,3 +104,45 @@ def test_at_most_a_tenth_of_benign_texts_are_over_triaged(figures: Figures) -> N
 
 def test_ages_and_sides_are_read(figures: Figures) -> None:
     assert not figures.failures["numbers"], "\n".join(figures.failures["numbers"])
+
+
+HELDOUT_KINDS = {"rf": "red_flags", "dn": "denials", "bn": "benign", "cv": "coverage"}
+
+
+@pytest.fixture(scope="module")
+def heldout() -> Figures:
+    """The held-out Dutch texts (tests/corpus/nl/heldout.yaml, written before the matcher
+    saw them), scored like the English ones and apart from the gates above. A text is
+    "right" when nothing about it fails: every item recognised, denials and context
+    respected, the level within its range, no red flag where none may be."""
+    flags = frozenset(red_flag_screens(hamtriage.Engine.default().pack))
+    fig = Figures()
+    entries = _load("heldout")
+    fig.counts["heldout texts"] = len(entries)
+    for entry in entries:
+        kind = HELDOUT_KINDS[entry["id"].split("-")[2]]
+        before = sum(map(len, fig.failures.values())) + fig.counts[f"{kind} over-triaged"]
+        _check(entry, fig, flags, kind, lang="nl")
+        after = sum(map(len, fig.failures.values())) + fig.counts[f"{kind} over-triaged"]
+        fig.counts[f"heldout {kind}"] += 1
+        fig.counts[f"heldout {kind} right"] += after == before
+    _print(fig, ("heldout",), "tests/corpus/nl")
+    for kind in HELDOUT_KINDS.values():
+        print(
+            f"  {kind:10} texts right: {fig.counts[f'heldout {kind} right']}/{fig.counts[f'heldout {kind}']}"
+        )
+    return fig
+
+
+def test_heldout_figures_are_reported(heldout: Figures) -> None:
+    """The held-out figures are printed (``pytest -s``); every red-flag item is in them."""
+    assert heldout.counts["heldout texts"] >= 60
+    assert heldout.counts["benign"] >= 8
+    assert len(heldout.recall) >= 25
+
+
+def test_no_red_flag_is_lost_or_under_triaged_in_the_heldout_texts(heldout: Figures) -> None:
+    """The safety gate: every held-out red flag recognised (coverage texts: some red flag
+    suspected where one must be), no text under-triaged."""
+    bad = heldout.failures["lost red flag"] + heldout.failures["under-triaged"]
+    assert not bad, "\n".join(bad)

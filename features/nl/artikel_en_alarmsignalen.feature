@@ -242,3 +242,22 @@ Functionaliteit: Het artikel van CrossFit Leiden en de alarmsignalen, in het Ned
     Dan is regel "inflammatory_back_pain_over_3_months" afgegaan
     En is het triageniveau minstens "see_clinician"
     En wordt er geen oefening aanbevolen
+
+  Scenario: Ischias zonder zenuwtest: blijf trainen, maar geen zware hinge
+    Gegeven een atleet meldt "ischias" tijdens "deadlift"
+    Dan is het triageniveau "modify_training"
+    En is regel "sciatica_leg_pain_below_knee" afgegaan
+    En bevatten de aanbevelingen "radicular_pain_advice"
+    En bevatten de aanbevelingen "inner_hamstring_opener" niet
+
+  Scenario: Ischias die erger wordt hoort bij een zorgverlener, hoe lang het ook duurt
+    Gegeven een atleet meldt "leg_pain_below_knee"
+    En de atleet meldt ook "pain_not_improving"
+    Dan gaat het alarmsignaal "worsening_sciatica" af
+    En is het triageniveau "see_clinician"
+
+  Scenario: Een achillespees die 's ochtends bij de eerste stappen pijn doet: minder springen
+    Gegeven een atleet meldt "achilles_morning_pain" tijdens "running"
+    Dan is het triageniveau "modify_training"
+    En is regel "achilles_pain_in_the_morning" afgegaan
+    En bevatten de aanbevelingen "tendon_load_advice"

@@ -69,6 +69,7 @@ FILES_BY_LANG = {
         "denials": ("nl-dn-", 60),
         "benign": ("nl-bn-", 100),
         "coverage": ("nl-cv-", 50),
+        "heldout": ("nl-ho-", 60),
     },
 }
 MIN_TEXTS = 400

@@ -15,7 +15,9 @@ FILLERS = words(
     "wordt word worden werd heel echt wel beetje ook nog al er dan nu toch gewoon even ff eens "
     "soms vaak altijd daar hier hij zij ze ie die dat deze dit van in op aan bij met voor naar om te zo erg "
     "super ongeveer zeg idd inderdaad hoor hè he ofzo enzo weer flink behoorlijk "
-    "gisteren vandaag vanochtend vanmorgen laatst tijdje"
+    "gisteren vandaag vanochtend vanmorgen laatst tijdje "
+    # a time phrase between a body part and its complaint ("kuit is sinds een paar dagen dik")
+    "sinds paar"
 )
 # lemmas simplemma gets wrong or unstable for this domain ("lopen" -> "loop", "loop" -> "lopen")
 KEY_FIXES = MappingProxyType(
@@ -24,6 +26,13 @@ KEY_FIXES = MappingProxyType(
         "m'n": "mijn",
         "ff": "even",
         "idd": "inderdaad",
+        # chat spelling and Flemish ("krijg m nie meer omhoog", "gwn", "gister")
+        "nie": "niet",
+        "m": "hem",
+        "gwn": "gewoon",
+        "bn": "zijn",
+        "wss": "waarschijnlijk",
+        "gister": "gisteren",
         "lopen": "lopen",
         "loop": "lopen",
         "liep": "lopen",
@@ -265,7 +274,9 @@ ALARMS: tuple[Alarm, ...] = (
     ),
     Alarm(seqs("slot; blokkeren; geblokkeerd; klem; vast"), ((KNEE, "knee_locked"),)),
     Alarm(
-        seqs("doorzakken; zakken; instabiel; wegklappen; begeven; knikken; wiebelig"),
+        seqs(
+            "doorzakken; zakken; instabiel; onbetrouwbaar; wegklappen; begeven; knikken; wiebelig"
+        ),
         ((KNEE, "knee_giving_way"),),
     ),
     # cold or pale only after an injury: cold feet in a draughty gym are not a red flag;
@@ -447,4 +458,21 @@ DUTCH = Language(
     soft_breaks=",:",
     context_in_segment=True,
     negation_in_scope=True,
+    # the screens English has (en.py): a knee injury asks the Ottawa knee rule (S41); a
+    # clot risk or breathlessness with a calf asks whether it is one calf (S59, Wells)
+    pair_screens=(
+        (
+            words("fall_or_direct_blow twisting_or_landing_injury"),
+            words("knie knieschijf patella"),
+            "bone_tenderness_after_injury",
+        ),
+        (
+            words(
+                "breathless_or_chest_pain previous_clot oestrogen_use long_travel_or_immobilisation "
+                "recent_surgery_or_plaster"
+            ),
+            words("kuit"),
+            "one_sided_calf_pain",
+        ),
+    ),
 )

@@ -129,6 +129,19 @@ class Language:
     """A negation right after a phrase counts when a comma follows it ("plassen heb ik
     niet, ..."): in verb-final languages the negation ends the clause."""
 
+    # derived from compound_heads once: the tokeniser calls split for every word
+    _head_starts: frozenset[str] = field(init=False, repr=False, default=frozenset())
+    _head_lengths: tuple[int, int] = field(init=False, repr=False, default=(0, 0))
+
+    def __post_init__(self) -> None:
+        if self.compound_heads:
+            shortest = min(map(len, self.compound_heads))
+            starts = frozenset(h[:shortest] for h in self.compound_heads)
+            object.__setattr__(self, "_head_starts", starts)
+            object.__setattr__(
+                self, "_head_lengths", (shortest, max(map(len, self.compound_heads)))
+            )
+
     def split(self, word: str) -> tuple[tuple[int, int], ...]:
         """The (start, end) offsets of the parts of a compound word: ``rugpijn`` ->
         ``rug`` + ``pijn``, ``linkerenkel`` -> ``linker`` + ``enkel``, ``achillespees``;
@@ -137,7 +150,10 @@ class Language:
         if not self.compound_heads or len(word) < 5 or not word.isalpha():
             return whole
         low = word.lower()
-        for n in range(len(low) - 3, 1, -1):  # the longest head first
+        shortest, longest = self._head_lengths
+        if low[:shortest] not in self._head_starts:
+            return whole  # most words start no head: one set probe, not one per length
+        for n in range(min(len(low) - 3, longest), shortest - 1, -1):  # the longest head first
             if low[:n] not in self.compound_heads:
                 continue
             rest = low[n:]
