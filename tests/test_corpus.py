@@ -21,12 +21,8 @@ from hamtriage import TriageLevel
 from hamtriage.runtime.screening import red_flag_screens
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "en"
-# The targets of issue 12 not reached yet (figures in docs/safety.md): these gates run
-# and print what they find, and turn green (XPASS) once the intake gets there. The gates
-# that are met are strict tests.
-NOT_YET = pytest.mark.xfail(
-    reason="issue 12 target not reached yet: see docs/safety.md", strict=False
-)
+# Every gate of issue 12 is met and strict (figures in docs/safety.md); each prints what
+# it finds with ``pytest -s``.
 RANK = {level.value: level.rank for level in TriageLevel}
 BENIGN_LIMIT = TriageLevel.MODIFY_TRAINING.rank
 
@@ -178,7 +174,6 @@ def test_no_coverage_text_is_under_triaged(figures: Figures) -> None:
     assert not bad, "\n".join(bad)
 
 
-@NOT_YET
 def test_every_denial_and_context_is_respected(figures: Figures) -> None:
     bad = figures.failures["ignored denial"] + figures.failures["context ignored"]
     assert not bad, "\n".join(bad)
@@ -190,7 +185,6 @@ def test_at_most_a_tenth_of_benign_texts_are_over_triaged(figures: Figures) -> N
     assert over <= benign // 10, f"{over}/{benign} benign texts over-triaged"
 
 
-@NOT_YET
 def test_ages_and_sides_are_read(figures: Figures) -> None:
     assert not figures.failures["numbers"], "\n".join(figures.failures["numbers"])
 
@@ -204,4 +198,9 @@ def test_heldout_figures_are_reported(heldout: Figures) -> None:
 
 def test_no_red_flag_is_lost_or_under_triaged_in_the_heldout_texts(heldout: Figures) -> None:
     bad = heldout.failures["lost red flag"] + heldout.failures["under-triaged"]
+    assert not bad, "\n".join(bad)
+
+
+def test_every_denial_and_context_is_respected_in_the_heldout_texts(heldout: Figures) -> None:
+    bad = heldout.failures["ignored denial"] + heldout.failures["context ignored"]
     assert not bad, "\n".join(bad)

@@ -15,7 +15,7 @@ from typing import Any
 from ..errors import HamtriageError
 from ..service.config import CONFIG_ENV, DEFAULT_DB_URL, ServiceConfig
 
-__all__ = ["add_parser", "config_from_args", "run"]
+__all__ = ["add_parser", "config_from_args", "run", "workers_advice"]
 
 
 def add_parser(sub: Any) -> None:
@@ -117,6 +117,9 @@ def run(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise HamtriageError("--workers must be at least 1")
     os.environ[CONFIG_ENV] = config.to_env()  # read by each worker's app factory
+    advice = workers_advice(config, args.workers)
+    if advice:
+        print(f"hamtriage: note: {advice}", file=sys.stderr)
     print(
         f"hamtriage: serving on http://{args.host}:{args.port}/ "
         f"({args.workers} worker{'s' if args.workers > 1 else ''}, store {_safe_url(config.db_url)})",
@@ -135,6 +138,22 @@ def run(args: argparse.Namespace) -> int:
         lifespan="on",
     )
     return 0
+
+
+def workers_advice(config: ServiceConfig, workers: int) -> str | None:
+    """What to say when several workers share one SQLite file with fsync'd commits.
+
+    Their commits take turns on the file's one write lock, each waiting for the other's
+    fsync, so a second worker adds little throughput (docs/benchmarks.md). Durability is
+    not weakened behind the user's back: the note names the two ways out instead.
+    """
+    if workers < 2 or not config.db_url.startswith("sqlite") or config.sqlite_synchronous != "full":
+        return None
+    return (
+        f"{workers} workers share one SQLite file whose commits wait for an fsync each, "
+        "one worker at a time; for throughput use PostgreSQL (--db postgresql+psycopg://...) "
+        "or --sqlite-synchronous normal (survives a crash of the service, not of the machine)"
+    )
 
 
 def _safe_url(url: str) -> str:

@@ -230,17 +230,19 @@ def check_cycles(rules: list[tuple[YamlDocument, Rule, Loc]], col: Collector) ->
 
 
 def check_phrases(doc: YamlDocument, loc: Loc, item: Any, col: Collector) -> None:
-    """Each ``phrases:`` entry must be readable and able to match (file:line:col)."""
-    for j, phrase in enumerate(getattr(item, "phrases", ())):
-        try:
-            parse_phrase(phrase)
-        except PhraseSyntaxError as exc:
-            col.add(
-                doc,
-                (*loc, "phrases", j),
-                f"'{item.id}': phrase '{phrase}', column {exc.column}: {exc}",
-                code="bad_phrase",
-            )
+    """Each ``phrases:`` and ``denials:`` entry must be readable and able to match
+    (file:line:col)."""
+    for key in ("phrases", "denials"):
+        for j, phrase in enumerate(getattr(item, key, ())):
+            try:
+                parse_phrase(phrase)
+            except PhraseSyntaxError as exc:
+                col.add(
+                    doc,
+                    (*loc, key, j),
+                    f"'{item.id}': {key[:-1]} '{phrase}', column {exc.column}: {exc}",
+                    code="bad_phrase",
+                )
 
 
 def index_synonyms(tables: dict[str, dict[str, Any]], col: Collector) -> dict[str, str]:

@@ -129,6 +129,9 @@ class _Vocab(SchemaModel):
 class _Phrased(_Vocab):
     # patterns for free-text intake (see hamtriage.rules.phrases); the loader checks them
     phrases: list[ShortText] = Field(default_factory=list)
+    # patterns of statements that deny the item ("weight is stable", "can straighten it
+    # fully"): a match puts it under ``absent`` (never present); same syntax as phrases
+    denials: list[ShortText] = Field(default_factory=list)
 
 
 class SymptomItem(_Phrased):

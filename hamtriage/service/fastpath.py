@@ -21,7 +21,7 @@ from hamtriage import Report, ReportError
 from .app import Service
 from .deps import available_languages, negotiate
 from .routes import triage_and_record
-from .security import ASGIApp, Message, Receive, Scope, Send, key_matches
+from .security import PARSED_BODY, ASGIApp, Message, Receive, Scope, Send, key_matches
 
 __all__ = ["TriageFastPath"]
 
@@ -87,8 +87,9 @@ class TriageFastPath:
             return await receive()
 
         try:
-            # as FastAPI does: json.loads, then validation of the Python value
-            report = Report.model_validate(json.loads(body))
+            # as FastAPI does: json.loads (done by BodyGuard), then validation of the value
+            value = scope[PARSED_BODY] if PARSED_BODY in scope else json.loads(body)
+            report = Report.model_validate(value)
         except (ValidationError, ValueError):
             await self.app(scope, replay, send)
             return

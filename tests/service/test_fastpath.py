@@ -35,13 +35,15 @@ CASES = textwrap.dedent(
     db, digest = sys.argv[1], sys.argv[2]
     HINGE = json.loads(sys.argv[3])
 
-    async def call(service, body, headers=(), query=b"", path="/v1/triage"):
+    async def call(service, body, headers=(), query=b"", path="/v1/triage", parsed=None):
         seen = {}
         async def inner(scope, receive, send):
             message = await receive()
             seen["body"] = message["body"]
         scope = {"type": "http", "method": "POST", "path": path, "query_string": query,
                  "headers": [(b"content-type", b"application/json"), *headers]}
+        if parsed is not None:  # as BodyGuard leaves it
+            scope["hamtriage.parsed_body"] = parsed
         async def receive():
             return {"type": "http.request", "body": body, "more_body": False}
         sent = []
@@ -73,6 +75,7 @@ CASES = textwrap.dedent(
         out["unknown_id"] = await call(plain, b'{"symptoms": ["low_back_spasm"]}')
         out["wrong_type"] = await call(plain, b'{"age": "old"}')
         out["unknown_key"] = await call(plain, b'{"symptom": []}')
+        out["parsed"] = await call(plain, report, parsed={"symptoms": ["saddle_numbness"]})
         plain.stop()
         keyed = started(api_key_hashes=(digest,))
         out["no_key"] = await call(keyed, report)
@@ -152,3 +155,13 @@ def test_fast_path_and_route_answer_the_same(server: Server) -> None:
         k: v for k, v in routed.headers.items() if k not in ignore
     }
     assert fast.headers["x-hamtriage-record"] != routed.headers["x-hamtriage-record"]
+
+
+def test_the_body_parsed_by_the_guard_is_not_parsed_again(
+    cases: dict[str, dict[str, object]],
+) -> None:
+    """BodyGuard leaves the JSON value it checked in the scope; the fast path validates
+    that value (here deliberately not the body's) instead of parsing the body again."""
+    assert cases["parsed"]["served"] is True
+    assert cases["parsed"]["level"] == "emergency"
+    assert cases["ordinary"]["level"] != "emergency"

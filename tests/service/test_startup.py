@@ -67,3 +67,19 @@ def test_nothing_heavy_is_imported_before_the_app_answers() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_several_workers_on_one_fsynced_sqlite_file_get_a_note() -> None:
+    from hamtriage._commands.serve import workers_advice
+    from hamtriage.service.config import ServiceConfig
+
+    sqlite = ServiceConfig(db_url="sqlite:///audit.sqlite3")
+    note = workers_advice(sqlite, 2)
+    assert note is not None
+    assert "PostgreSQL" in note
+    assert "--sqlite-synchronous normal" in note
+    assert workers_advice(sqlite, 1) is None
+    normal = ServiceConfig(db_url="sqlite:///audit.sqlite3", sqlite_synchronous="normal")
+    assert workers_advice(normal, 2) is None
+    postgres = ServiceConfig(db_url="postgresql+psycopg://triage@db/triage")
+    assert workers_advice(postgres, 4) is None

@@ -124,3 +124,63 @@ def test_audit_export_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert capsys.readouterr().out == ""
     assert main(["audit", "export", "--db", url, "--since", "last week"]) == 2
     assert "--since: 'last week' is not a date" in capsys.readouterr().err
+
+
+def test_a_failed_add_stores_nothing_and_the_next_add_works(store_url: str) -> None:
+    """``add`` writes on one kept connection; a failed transaction must not poison it."""
+    store = AuditStore(store_url)
+    try:
+        with pytest.raises(
+            Exception, match=r"(?i)not null|null value"
+        ):  # the driver's IntegrityError
+            store.add([ROW, {**ROW, "level": None}])  # NOT NULL: the whole group fails
+        assert store.ids() == set()
+        (record_id,) = store.add([{**ROW, "report": '{"present": ["a"]}'}])
+        record = store.get(record_id)
+        assert record is not None
+        assert record.report == {"present": ["a"]}
+        assert record.recommendations == ("calf_stretch",)
+    finally:
+        store.close()
+
+
+def test_rows_are_stored_as_sqlalchemy_core_writes_them(tmp_path: Path) -> None:
+    """The prepared insert uses SQLAlchemy's converters: the columns hold what Core's
+    ``insert`` would have written (older stores and tools read them unchanged)."""
+    from sqlalchemy import insert
+
+    from hamtriage.service.store import records
+
+    store = AuditStore(f"sqlite:///{tmp_path}/a.sqlite3")
+    try:
+        (fast,) = store.add([ROW])
+        when = store.get(fast)
+        assert when is not None
+        with store.engine.begin() as conn:
+            conn.execute(insert(records), [{**ROW, "id": "core", "created_at": when.created_at}])
+            stored = conn.execute(
+                text(
+                    "SELECT id, created_at, red_flags, recommendations, report "
+                    "FROM triage_records ORDER BY id"
+                )
+            ).all()
+    finally:
+        store.close()
+    core, prepared = sorted(stored, key=lambda row: row[0] != "core")
+    assert prepared[1:] == core[1:]  # the same text for the time and the JSON columns
+
+
+def test_a_kept_connection_the_database_dropped_is_replaced_once(store_url: str) -> None:
+    """``add`` keeps one connection; if the database dropped it (a restart), the insert
+    fails before anything is written and is retried once on a fresh connection."""
+    store = AuditStore(store_url)
+    try:
+        store.add([ROW])
+        store._writer.dbapi_connection.close()  # as a server restart would leave it
+        (record_id,) = store.add([{**ROW, "level": "after"}])
+        record = store.get(record_id)
+        assert record is not None
+        assert record.level == "after"
+        assert len(store.ids()) == 2  # stored once, not twice
+    finally:
+        store.close()

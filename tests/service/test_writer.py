@@ -129,3 +129,96 @@ def test_workers_sharing_a_sqlite_file_take_turns(tmp_path: Path) -> None:
     assert set(ids) == mine.ids()
     assert mine.groups == [5]  # what queued meanwhile went in one commit
     assert (tmp_path / "audit.sqlite3.write-lock").exists()
+
+
+def test_async_waiters_of_one_commit_are_woken_by_one_callback(store: CountingStore) -> None:
+    """One thread-safe wake-up of the loop per commit, not per request; a waiter whose
+    request was cancelled is skipped and its records are committed all the same."""
+    committer = GroupCommitter(store)
+    wakeups: list[object] = []
+
+    async def many() -> list[list[str] | BaseException]:
+        loop = asyncio.get_running_loop()
+        plain = loop.call_soon_threadsafe
+
+        def counting(callback: Any, *args: Any) -> Any:
+            wakeups.append(callback)
+            return plain(callback, *args)
+
+        loop.call_soon_threadsafe = counting  # type: ignore[method-assign, assignment]
+        first = asyncio.ensure_future(committer.add([ROW]))
+        while not store.entered.is_set():  # the writer holds the first commit
+            await asyncio.sleep(0.005)
+        rest = [asyncio.ensure_future(committer.add([ROW])) for _ in range(15)]
+        await asyncio.sleep(0.05)
+        rest[0].cancel()  # its client left while the commit was waiting
+        store.gate.set()
+        return await asyncio.gather(first, *rest, return_exceptions=True)
+
+    try:
+        outcomes = asyncio.run(many())
+    finally:
+        committer.close()
+    assert isinstance(outcomes[1], asyncio.CancelledError)
+    acknowledged = [o for o in outcomes if isinstance(o, list)]
+    assert len(acknowledged) == 15
+    assert len(store.ids()) == 16  # the cancelled request's record is stored too
+    assert store.groups == [1, 15]
+    assert len(wakeups) == 2  # one per commit, not 16
+
+
+def test_async_add_raises_when_its_commit_fails(store: CountingStore) -> None:
+    store.fail = True
+    store.gate.set()
+    committer = GroupCommitter(store)
+
+    async def many() -> list[list[str] | BaseException]:
+        return await asyncio.gather(
+            *(committer.add([ROW]) for _ in range(4)), return_exceptions=True
+        )
+
+    try:
+        outcomes = asyncio.run(many())
+    finally:
+        committer.close()
+    assert all(isinstance(o, RuntimeError) and "disk full" in str(o) for o in outcomes)
+    assert store.ids() == set()
+
+
+def test_the_requests_of_one_turn_of_the_loop_reach_the_writer_together(
+    store: CountingStore,
+) -> None:
+    """Requests that reach their commit in the same turn of the event loop are handed to
+    the writer as one queue item, so they share one commit however fast the writer is."""
+    store.gate.set()
+    committer = GroupCommitter(store)
+
+    async def many() -> list[list[str]]:
+        return await asyncio.gather(*(committer.add([ROW] * (i % 2 + 1)) for i in range(16)))
+
+    try:
+        ids = asyncio.run(many())
+    finally:
+        committer.close()
+    assert store.groups == [24]
+    assert [len(group) for group in ids] == [i % 2 + 1 for i in range(16)]
+    assert {i for group in ids for i in group} == store.ids()
+
+
+def test_requests_still_waiting_for_their_turn_when_the_store_closes_fail(
+    store: CountingStore,
+) -> None:
+    store.gate.set()
+    committer = GroupCommitter(store)
+
+    async def closing() -> None:
+        waiting = asyncio.ensure_future(committer.add([ROW]))
+        await asyncio.sleep(0)  # its rows wait for the end of this turn of the loop
+        committer.close()
+        with pytest.raises(RuntimeError, match="closed"):
+            await waiting
+        with pytest.raises(RuntimeError, match="closed"):
+            await committer.add([ROW])
+
+    asyncio.run(closing())
+    assert store.ids() == set()  # nothing acknowledged, nothing stored

@@ -69,16 +69,36 @@ def _sequence(
 
 
 def _near(
-    toks: list[Tok], content: list[int], at: dict[int, int], first: int, last: int, lang: Language
+    toks: list[Tok],
+    content: list[int],
+    at: dict[int, int],
+    first: int,
+    last: int,
+    lang: Language,
+    keep_denied: bool = False,
 ) -> set[str]:
     """Keys and norms of the content words within :data:`_CONTEXT` content words of the
-    alarm, plus ``@both`` when both sides are named and ``w+`` for a word near an injury."""
+    alarm, plus ``@both`` when both sides are named and ``w+`` for a word near an injury.
+    A word right after a negation is left out unless ``keep_denied`` (the alarm is itself
+    denied: "not swollen, not hot" denies the hot swollen joint)."""
     lo = max(0, at[first] - _CONTEXT)
     hi = min(len(content), at[last] + _CONTEXT + 1)
     near: set[str] = set()
+    negations = lang.negations
+    prev: Tok | None = None
     for k in content[lo:hi]:
-        near.add(toks[k].key)
-        near.add(toks[k].norm)
+        t = toks[k]
+        # a denied word is no context: "a bruise ... there was no pop" is no pop
+        denied = (
+            prev is not None
+            and prev.seg == t.seg
+            and (prev.key in negations or prev.norm in negations)
+        )
+        prev = t
+        if denied and not keep_denied and k not in (first, last):
+            continue
+        near.add(t.key)
+        near.add(t.norm)
     if {lang.sides[w] for w in near if w in lang.sides} >= {"left", "right"}:
         near.add("@both")
     if near & lang.injury:
@@ -109,7 +129,13 @@ def find_alarms(
             idxs = _sequence(toks, i, seq, free, lang.negation_in_scope)
             if not idxs:
                 continue
-            near = _near(toks, content, at, i, idxs[-1], lang)
+            before = content[at[i] - 1] if at[i] > 0 and not t.filler else -1
+            denied = (
+                before >= 0
+                and toks[before].clause == t.clause
+                and (toks[before].key in lang.negations or toks[before].norm in lang.negations)
+            )
+            near = _near(toks, content, at, i, idxs[-1], lang, denied)
             item = next(
                 (
                     vid

@@ -78,9 +78,12 @@ def _before(toks: list[Tok], first: int) -> list[int]:
 
 
 @functools.lru_cache(maxsize=64)
-def _by_first(grams: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
-    """First word -> the n-grams starting with it (read-only, per word list)."""
+def _by_first(lang: Language, name: str) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """First word -> the n-grams of ``lang``'s list ``name`` starting with it (read-only).
+    Keyed by the profile (hashed by identity) and the list's name: a key of the n-grams
+    themselves would hash every n-gram on each call."""
     out: dict[str, list[tuple[str, ...]]] = {}
+    grams: tuple[tuple[str, ...], ...] = getattr(lang, name)
     for gram in grams:
         out.setdefault(gram[0], []).append(gram)
     return {w: tuple(g) for w, g in out.items()}
@@ -96,11 +99,11 @@ def _gram_at(toks: list[Tok], k: int, gram: tuple[str, ...], hi: int, norm_only:
     return True
 
 
-def _has_ngram(toks: list[Tok], idxs: list[int], grams: tuple[tuple[str, ...], ...]) -> bool:
-    """One of ``grams`` occurs in the tokens ``idxs`` (in text order, nearest first given)."""
+def _has_ngram(toks: list[Tok], idxs: list[int], lang: Language, name: str) -> bool:
+    """One of ``lang``'s n-grams ``name`` occurs in the tokens ``idxs`` (nearest first given)."""
     if not idxs:
         return False
-    first = _by_first(grams)
+    first = _by_first(lang, name)
     lo, hi = min(idxs), max(idxs)
     for k in range(lo, hi + 1):
         t = toks[k]
@@ -216,7 +219,7 @@ def _question(toks: list[Tok], first: int, last: int, lang: Language) -> bool | 
     if j >= len(toks) or toks[j].brk != "?":
         return None
     ahead = list(range(j, min(len(toks), j + _AHEAD)))
-    return _has_ngram(toks, list(reversed(ahead)), lang.asides)
+    return _has_ngram(toks, list(reversed(ahead)), lang, "asides")
 
 
 def _resolved(toks: list[Tok], first: int, last: int, lang: Language) -> int | None:
@@ -230,7 +233,7 @@ def _resolved(toks: list[Tok], first: int, last: int, lang: Language) -> int | N
     hi = last
     while hi + 1 < len(toks) and toks[hi + 1].clause == clause and hi - last < _AHEAD:
         hi += 1
-    by_first = _by_first(lang.resolved)
+    by_first = _by_first(lang, "resolved")
     for k in range(lo, hi + 1):
         if first <= k <= last:
             continue
@@ -296,7 +299,14 @@ def classify(
     )
     if who is not None:
         return Verdict(State.DROPPED, who, "about someone else")
-    if _has_ngram(toks, near, lang.hypothetical) or _framed(toks, near, last, lang):
+    coached = lang.coached
+    if coached:
+        # "my client's knee": the possessive of someone the writer reports for
+        for i in near:
+            norm = toks[i].norm
+            if norm[-1:] == "s" and norm[:-1] in coached:
+                return Verdict(State.AMBIGUOUS, i, "about someone the writer reports for")
+    if _has_ngram(toks, near, lang, "hypothetical") or _framed(toks, near, last, lang):
         return Verdict(State.DROPPED, before[0], "hypothetical")
     asked = _question(toks, first, last, lang)
     if asked:

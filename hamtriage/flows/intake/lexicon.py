@@ -19,6 +19,7 @@ from ...rules.languages import LANGUAGES, Language, language
 from ...rules.pack import RulePack
 from ...rules.phrases import PhraseSyntaxError, Term, parse_phrase, word_key
 from ...runtime.screening import red_flag_screens
+from .tokens import Tok, Word
 
 __all__ = ["Lexicon", "Phrase", "intake_language", "lexicon_for"]
 
@@ -27,6 +28,7 @@ _SPECIAL = re.compile(r"[()|*{}]")
 FUZZY_MIN = 6
 """Words of the lexicon shorter than this are never matched with a typo."""
 _CACHE_LIMIT = 20_000
+_NO_HITS: frozenset[tuple[int, int]] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,13 +68,23 @@ class Lexicon:
     keys: dict[str, str] = field(default_factory=dict)
     _fuzzy: dict[str, str | None] = field(default_factory=dict)
     _hits: dict[tuple[str, str], frozenset[tuple[int, int]]] = field(default_factory=dict)
+    _raw_hits: dict[str, frozenset[tuple[int, int]]] = field(default_factory=dict)
     _pids: dict[frozenset[tuple[int, int]], frozenset[int]] = field(default_factory=dict)
     _firsts: dict[frozenset[tuple[int, int]], frozenset[int]] = field(default_factory=dict)
+    _rares: dict[frozenset[tuple[int, int]], frozenset[int]] = field(default_factory=dict)
+    rare: list[int] = field(default_factory=list)
+    """Per phrase: the index of its rarest required word term (-1: none)."""
     plans: list[tuple[tuple[tuple[int, int], str | None], ...]] = field(default_factory=list)
     """Per phrase: its required terms as (place, slot), built once so matching does not
     walk every term (optional ones included) of every candidate phrase per anchor."""
     need_places: list[frozenset[tuple[int, int]]] = field(default_factory=list)
     """Per phrase: its required (phrase, term) places, to test a clause in one subset check."""
+    words_seen: dict[str, Word] = field(default_factory=dict)
+    """The tokeniser's memo of this lexicon's language (bounded; see :func:`.tokens.tokenize`)."""
+    optionals: list[tuple[int, ...]] = field(default_factory=list)
+    """Per phrase: its optional terms that are words other than fillers (part of a span)."""
+    regions: dict[str, str] = field(default_factory=dict)
+    """Symptom and history id -> its body region (read by the screens of every parse)."""
 
     def pids(self, places: frozenset[tuple[int, int]]) -> frozenset[int]:
         """The phrases among ``places`` (memoised per word's places)."""
@@ -95,9 +107,41 @@ class Lexicon:
             self._firsts[places] = got
         return got
 
+    def rares(self, places: frozenset[tuple[int, int]]) -> frozenset[int]:
+        """The phrases whose rarest required word is at one of ``places`` (memoised): a
+        phrase can match in a clause only if that word is there, and rare words are few,
+        so a clause is checked for far fewer phrases than its first words name."""
+        got = self._rares.get(places)
+        if got is None:
+            if len(self._rares) >= _CACHE_LIMIT:
+                self._rares.clear()
+            rare = self.rare
+            got = frozenset(pid for pid, ti in places if rare[pid] == ti)
+            self._rares[places] = got
+        return got
+
     def __post_init__(self) -> None:
+        # how many places each word (or prefix) fills: a proxy for how often it occurs
+        freq: dict[str, int] = {w: len(ps) for w, ps in self.terms.items()}
+        for prefix, _ in self.prefixes:
+            freq[prefix + "*"] = freq.get(prefix + "*", 0) + 1_000  # may fit any word: common
+        self.rare = [
+            min(need, key=lambda ti: sum(freq.get(w, 0) for w in self.phrases[pid].terms[ti].words))
+            if need
+            else -1
+            for pid, need in enumerate(self.needs)
+        ]
         self.need_places = [
             frozenset((pid, ti) for ti in need) for pid, need in enumerate(self.needs)
+        ]
+        fillers = self.language.fillers
+        self.optionals = [
+            tuple(
+                ti
+                for ti, t in enumerate(p.terms)
+                if t.optional and t.slot is None and not all(w in fillers for w in t.words)
+            )
+            for p in self.phrases
         ]
         self.plans = [
             tuple(((pid, ti), t.slot) for ti, t in enumerate(p.terms) if not t.optional)
@@ -123,6 +167,24 @@ class Lexicon:
         if len(self._hits) >= _CACHE_LIMIT:
             self._hits.clear()
         self._hits[(key, norm)] = out
+        return out
+
+    def token_hits(self, toks: Sequence[Tok]) -> list[frozenset[tuple[int, int]]]:
+        """:meth:`hits` of each token (none for a number), memoised by the token's text:
+        its key and folded form follow from it."""
+        memo = self._raw_hits
+        out: list[frozenset[tuple[int, int]]] = []
+        for t in toks:
+            if t.number is not None:
+                out.append(_NO_HITS)
+                continue
+            got = memo.get(t.raw)
+            if got is None:
+                got = self.hits(t.key, t.norm)
+                if len(memo) >= _CACHE_LIMIT:
+                    memo.clear()
+                memo[t.raw] = got
+            out.append(got)
         return out
 
     def key(self, word: str) -> str:
@@ -237,10 +299,12 @@ def build_lexicon(pack: RulePack, lang: str = "en") -> Lexicon:
                 label, question = item.label, item.question
                 synonyms: Sequence[str] = item.synonyms
                 own: Sequence[str] = tuple(getattr(item, "phrases", ()))
+                denials: Sequence[str] = tuple(getattr(item, "denials", ()))
             else:  # the translation's words; the English ids stay ("knee to wall", "deadlift")
                 label = tr.item(vid, "label") or item.label
                 question = tr.item(vid, "question")
                 synonyms, own = tr.synonyms.get(vid, ()), tr.phrases.get(vid, ())
+                denials = ()  # a translation has no denial phrases (yet)
             questions[vid] = question or profile.question.format(label=label.lower())
             texts = [_literal(name), _literal(label), *map(_literal, synonyms), *own]
             texts = [_compounds(t, profile) for t in texts]
@@ -265,6 +329,15 @@ def build_lexicon(pack: RulePack, lang: str = "en") -> Lexicon:
                             phrases.append(
                                 Phrase(vid, kind, text, derived, n, vid in flags, affirms=True)
                             )
+            for text in denials if kind in ("symptom", "history") else ():
+                try:  # "weight is stable": a match denies the item, like "can walk" does
+                    terms = parse_phrase(_compounds(text, profile), key_of, profile.fillers)
+                except PhraseSyntaxError:
+                    continue
+                if (vid, terms) not in seen:
+                    seen.add((vid, terms))
+                    n = sum(1 for t in terms if not t.optional)
+                    phrases.append(Phrase(vid, kind, text, terms, n, vid in flags, affirms=True))
     index: dict[str, list[int]] = {}
     places: dict[str, list[tuple[int, int]]] = {}
     prefixes: list[tuple[str, tuple[int, int]]] = []
@@ -297,6 +370,12 @@ def build_lexicon(pack: RulePack, lang: str = "en") -> Lexicon:
             for p in phrases
         ],
         keys=keys,
+        regions={
+            vid: item.region
+            for table in (pack.symptoms, pack.history)
+            for vid, item in table.items()
+            if item.region
+        },
     )
 
 

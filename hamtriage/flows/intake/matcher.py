@@ -16,8 +16,6 @@ from .tokens import Tok
 
 __all__ = ["Candidate", "find_phrases", "select"]
 
-_NONE: frozenset[tuple[int, int]] = frozenset()
-
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
@@ -27,11 +25,12 @@ class Candidate:
     idxs: tuple[int, ...]
     optional: tuple[int, ...]
     spread: int
+    tokens: tuple[int, ...] = ()
+    """All tokens the candidate uses, in order (computed when not given: read often)."""
 
-    @property
-    def tokens(self) -> tuple[int, ...]:
-        """All tokens the candidate uses, in order."""
-        return tuple(sorted((*self.idxs, *self.optional)))
+    def __post_init__(self) -> None:
+        if not self.tokens:
+            object.__setattr__(self, "tokens", tuple(sorted((*self.idxs, *self.optional))))
 
 
 def _split_by(toks: list[Tok], used: list[int], scope_end: frozenset[str]) -> bool:
@@ -51,7 +50,7 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
     """Every candidate occurrence of a lexicon phrase in ``toks`` (overlaps included)."""
     content = [i for i, t in enumerate(toks) if not t.filler]
     ordinal = {i: k for k, i in enumerate(content)}
-    hits = [lex.hits(t.key, t.norm) if t.number is None else _NONE for t in toks]
+    hits = lex.token_hits(toks)
     phrases = lex.phrases
     sides = lex.language.side_words
     scope_end = lex.language.scope_end
@@ -66,7 +65,7 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
     plans = lex.plans
     for clause, sets in offered.items():
         places = frozenset().union(*sets)
-        touched = frozenset().union(*(lex.firsts(h) for h in sets))
+        touched = frozenset().union(*(lex.rares(h) for h in sets))
         feasible[clause] = {pid for pid in touched if need_places[pid] <= places}
     out: dict[tuple[int, tuple[int, ...]], Candidate] = {}
     for ci, anchor in enumerate(content):
@@ -74,7 +73,12 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
         if not here:
             continue
         clause = toks[anchor].clause
-        pids = feasible[clause].intersection(lex.firsts(here))  # tried once, from its first word
+        fit = feasible[clause]
+        if not fit:
+            continue  # no phrase has all its words in this clause
+        pids = fit.intersection(lex.firsts(here))  # tried once, from its first word
+        if not pids:
+            continue
         windows: dict[int, list[int]] = {}
         for pid in sorted(pids):
             phrase = phrases[pid]
@@ -133,15 +137,12 @@ def _optional(
     lex: Lexicon,
 ) -> tuple[int, ...]:
     """Tokens of the phrase's optional (non-filler) words right next to its span."""
+    terms = lex.optionals[pid]  # fillers are allowed, but not part of the span ("my", "up")
+    if not terms:
+        return ()
     first, last = min(used), max(used)
     found: list[int] = []
-    for ti, term in enumerate(phrase.terms):
-        if (
-            not term.optional
-            or term.slot is not None
-            or all(w in lex.language.fillers for w in term.words)
-        ):
-            continue  # fillers are allowed, but not part of the span ("my", "up")
+    for ti in terms:
         for i in range(max(0, first - 2), min(len(toks), last + 3)):
             if (
                 i not in used

@@ -32,18 +32,25 @@ def has_number(c: Candidate, toks: list[Tok]) -> bool:
 
 
 def with_nested(chosen: list[Candidate], cands: list[Candidate]) -> list[Candidate]:
-    """Also keep a mention of another item inside a chosen one: "new lower back ache" is
-    new back pain *and* back pain."""
+    """Also keep a mention of another item inside a chosen one ("new lower back ache" is
+    new back pain *and* back pain), and a complaint whose words only a test's value took
+    ("can't touch my toes, about 12cm off" is the complaint *and* the distance)."""
     vids = {c.phrase.vid for c in chosen}
     owner = {i: n for n, o in enumerate(chosen) for i in o.tokens}
+    taken = {i for o in chosen if o.phrase.kind != "measurement" for i in o.tokens}
     out = list(chosen)
     for c in cands:
         if c.phrase.vid in vids or c.phrase.kind not in ("symptom", "history"):
             continue
         owners = {owner.get(i, -1) for i in c.tokens}
-        if len(owners) == 1 and -1 not in owners:  # all its words inside one chosen mention
+        inside = len(owners) == 1 and -1 not in owners  # all its words in one chosen mention
+        # a complaint may share words with a test's value, never with another complaint:
+        # "can't touch my toes, about 12cm off" is both
+        beside = owners != {-1} and not taken.intersection(c.tokens)
+        if inside or beside:
             out.append(c)
             vids.add(c.phrase.vid)
+            taken.update(c.tokens)
     out.sort(key=lambda c: c.idxs[0])
     return out
 
@@ -61,6 +68,7 @@ def adjust(
     idxs: tuple[int, ...],
     lex: Lexicon,
     pack: RulePack,
+    affirms: bool = False,
 ) -> Verdict:
     """What a mention's context means for this item: a past illness is still history ("had
     cancer, all clear"); a red-flag sign that is over is still asked unless it is one of
@@ -71,7 +79,8 @@ def adjust(
             return Verdict(State.PRESENT)
         if vid in lex.red_flags and vid not in OVER_MEANS_GONE:
             return Verdict(State.AMBIGUOUS, verdict.trigger, "over now, but the episode is a sign")
-    if verdict.state is State.PRESENT and vid in lang.intended:
+    if verdict.state is State.PRESENT and vid in lang.intended and not affirms:
+        # a denial stays one: "weight is stable, I'm bulking" is no intended weight loss
         why = intended(toks, idxs, lang.intended[vid], lang)
         if why is not None:
             return Verdict(State.DROPPED, why, f"intended ('{toks[why].raw}')")

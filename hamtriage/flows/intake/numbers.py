@@ -32,7 +32,15 @@ def find_age(text: str, notes: list[str], lang: Language = ENGLISH) -> Age | Non
     """The first plausible age the text states (0-120) in ``lang``'s patterns; others are noted."""
     if not _DIGIT.search(text):
         return None  # every age pattern captures digits: skip their scans of the text
-    found = [(m.start(), m.end(), int(m.group(1))) for p in lang.ages for m in p.finditer(text)]
+    low = text.lower()
+    # only ASCII: re.IGNORECASE folds a few letters that lower() does not ("ſ" is "s")
+    hints = lang.age_hints if lang.age_hints and text.isascii() else ((),) * len(lang.ages)
+    found = [
+        (m.start(), m.end(), int(m.group(1)))
+        for p, hint in zip(lang.ages, hints, strict=True)
+        if not hint or any(h in low for h in hint)  # a pattern that cannot match: no scan
+        for m in p.finditer(text)
+    ]
     for start, end, value in sorted(found):
         if 0 <= value <= 120:
             # "I'm 34 years old": two patterns, one age
@@ -78,6 +86,55 @@ def _both_sides(toks: list[Tok], j: int, clause: int, lang: Language) -> list[in
     return None
 
 
+def _side_after(toks: list[Tok], last: int, clause: int, lang: Language) -> int | None:
+    """The side word right after a number, past at most two fillers ("on the right")."""
+    for k in range(last + 1, min(len(toks), last + 4)):
+        t = toks[k]
+        if t.clause != clause:  # "7 cm. Right calf sore": not a side of 7
+            return None
+        if t.norm in lang.side_words:
+            return k
+        if not t.filler:
+            return None
+    return None
+
+
+def _sides_before(
+    toks: list[Tok], first: int, clause: int, used: set[int], lang: Language
+) -> list[tuple[str, int, str | None]]:
+    """(side, number token, unit) for each side named, with its number, right before a
+    sided test's words ("left 11cm right 13cm knee to wall"); empty unless every number
+    of that run has a side and no token of it is used."""
+    run: list[int] = []
+    k = first - 1
+    while k >= 0 and toks[k].clause == clause and len(run) < 12 and k not in used:
+        t = toks[k]
+        if not (
+            t.number is not None
+            or t.norm in lang.sides
+            or unit_of(t, lang) is not None
+            or t.filler
+            or t.norm in lang.measure_glue
+        ):
+            break
+        run.append(k)
+        k -= 1
+    run.reverse()
+    out: list[tuple[str, int, str | None]] = []
+    pending: str | None = None
+    for n, k in enumerate(run):
+        t = toks[k]
+        if t.number is not None:
+            if pending is None or any(side == pending for side, _, _ in out):
+                return []  # a number without its own side: not a sided pair
+            nxt = toks[run[n + 1]] if n + 1 < len(run) and run[n + 1] == k + 1 else None
+            out.append((pending, k, unit_of(nxt, lang)))
+            pending = None
+        elif t.norm in lang.side_words:
+            pending = lang.sides[t.norm]
+    return out if pending is None else []
+
+
 def measure(
     pack: RulePack,
     vid: str,
@@ -103,6 +160,19 @@ def measure(
             out.used.add(k)
             break
     lo, hi = item.range
+    inside = [k for k in range(first, last + 1) if toks[k].number is not None]
+    if len(inside) == 1 and (pending is not None or not item.sided):
+        # a {number} slot of the phrase: "left knee 25 degrees short of straight",
+        # "can't touch my toes, about 12cm off"
+        value = toks[inside[0]].number
+        if value is not None and lo <= value <= hi:
+            if pending is not None and item.sided:
+                out.sides[pending] = value
+                pending = None
+            else:
+                out.value = value
+                out.unit = item.unit
+                return out
     i = last + 1
     while i < len(toks) and i - last <= 8:
         t = toks[i]
@@ -138,17 +208,12 @@ def measure(
                     f"[{lo:g}, {hi:g}]; left out"
                 )
                 return None
-            after = toks[out.last + 1] if out.last + 1 < len(toks) else None
             side = pending
-            if (
-                side is None
-                and after is not None
-                and after.clause == clause  # "7 cm. Right calf sore": not a side of 7
-                and after.norm in lang.side_words
-            ):
-                side = lang.sides[after.norm]
-                out.used.add(out.last + 1)
-                out.last += 1
+            at = _side_after(toks, out.last, clause, lang) if side is None else None
+            if at is not None:  # "9 cm right", "9 cm on the right"
+                side = lang.sides[toks[at].norm]
+                out.used.add(at)
+                out.last = at
             if side is None and item.sided and not out.sides:
                 both = _both_sides(toks, out.last + 1, clause, lang)
                 if both is not None:  # "7 cm on both sides": one value for each side
@@ -173,6 +238,25 @@ def measure(
     if out.sides or out.value is not None:
         out.unit = out.unit or item.unit
         return out
+    if item.sided:
+        pairs = _sides_before(toks, first, clause, used, lang)
+        if pairs:  # "left 11cm right 13cm knee to wall", "Left 7, right 10 on the knee-to-wall"
+            got: dict[str, float] = {}
+            for side, k, u in pairs:
+                number = toks[k].number
+                if number is None or (u is not None and u.lower() != item.unit.lower()):
+                    break
+                if not lo <= number <= hi:
+                    break
+                got[side] = number
+            else:
+                start = pairs[0][1]
+                while start > 0 and toks[start].norm not in lang.sides:
+                    start -= 1  # back to the side word that opens the run ("Right side 9")
+                out.sides = got
+                out.used.update(range(start, first))
+                out.unit = item.unit
+                return out
     # a number just before the phrase: "7 cm knee to wall"
     j = first - 1
     if j >= 0 and toks[j].clause == clause:

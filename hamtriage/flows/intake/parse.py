@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict
-
 from ...errors import ReportError
 from ...report import MAX_ITEMS, Report, SidedValue
 from ...rules.languages import Language
@@ -13,8 +9,9 @@ from ...rules.pack import RulePack
 from .alarms import find_alarms, screens
 from .context import State, Verdict, classify
 from .lexicon import Lexicon, intake_language, lexicon_for
-from .matcher import find_phrases, select
+from .matcher import Candidate, find_phrases, select
 from .mentions import adjust, has_number, soreness, with_nested
+from .models import Field, Match, ParsedText, Span, Suspect, make_match, make_span, make_suspect
 from .numbers import find_age, measure
 from .tokens import Tok, tokenize
 
@@ -23,67 +20,23 @@ __all__ = ["MAX_INPUT", "Match", "ParsedText", "Span", "Suspect", "parse_text"]
 MAX_INPUT = 10_000
 """At most this many characters of free text."""
 
-Field = Literal["symptoms", "absent", "history", "activities", "measurements", "age", "sex"]
-
 # "DOMS from hell, can't walk properly" is soreness, not a failing nerve
 _SORENESS_ITEMS = frozenset({"progressive_leg_weakness", "unable_to_bear_weight"})
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Match(_Model):
-    """A span of the text that became part of the report."""
-
-    id: str
-    field: Field
-    text: str
-    start: int
-    end: int
-    negated: bool = False
-    value: float | None = None
-    side: Literal["left", "right"] | None = None
-    unit: str | None = None
-
-
-class Span(_Model):
-    """A stretch of text that was not used."""
-
-    text: str
-    start: int
-    end: int
-
-
-class Suspect(_Model):
-    """A red-flag item the text hints at but does not settle, with the question that does."""
-
-    id: str
-    text: str
-    start: int
-    end: int
-    question: str
-    reason: str
-
-
-class ParsedText(_Model):
-    """The report built from free text, what was matched, left over and suspected."""
-
-    report: Report
-    matches: tuple[Match, ...] = ()
-    unused: tuple[Span, ...] = ()
-    notes: tuple[str, ...] = ()
-    suspected: tuple[Suspect, ...] = ()
-
-    @property
-    def unused_text(self) -> str:
-        """The unused spans joined with `` ... ``."""
-        return " ... ".join(s.text for s in self.unused)
 
 
 def _span(text: str, toks: list[Tok], idxs: tuple[int, ...] | list[int]) -> tuple[int, int, str]:
     start, end = toks[min(idxs)].start, toks[max(idxs)].end
     return start, end, text[start:end]
+
+
+def _owned(toks: list[Tok], at: int, c: Candidate, mentions: frozenset[int]) -> bool:
+    """Whether the negation ``at``, in an earlier comma segment than ``c``, negates a
+    mention of its own segment ("no swelling at all, can straighten it fully")."""
+    first = min(c.idxs)
+    seg = toks[at].seg
+    return seg != toks[first].seg and any(
+        k in mentions and toks[k].seg == seg for k in range(at + 1, first)
+    )
 
 
 def parse_text(text: str, pack: RulePack | None = None, *, lang: str = "en") -> ParsedText:
@@ -117,7 +70,7 @@ def parse_text(text: str, pack: RulePack | None = None, *, lang: str = "en") -> 
 
 def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
     lang = lex.language
-    toks = tokenize(text, lang, lex.keys)
+    toks = tokenize(text, lang, lex.keys, lex.words_seen)
     used: set[int] = set()
     notes: list[str] = []
     matches: list[Match] = []
@@ -128,7 +81,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
         idxs = [i for i, t in enumerate(toks) if found_age.start <= t.start < found_age.end]
         used.update(idxs)
         matches.append(
-            Match.model_construct(
+            make_match(
                 id="age",
                 field="age",
                 text=text[found_age.start : found_age.end],
@@ -145,7 +98,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
                 sex = sex_words[t.norm]
                 used.add(i)
                 matches.append(
-                    Match.model_construct(id=sex, field="sex", text=t.raw, start=t.start, end=t.end)
+                    make_match(id=sex, field="sex", text=t.raw, start=t.start, end=t.end)
                 )
             elif sex_words[t.norm] != sex:
                 notes.append(f"'{t.raw}' contradicts the sex given earlier and was left out")
@@ -180,7 +133,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
     def suspect(vid: str, idxs: tuple[int, ...], reason: str) -> None:
         start, end, span = _span(text, toks, idxs)
         suspects.append(
-            Suspect.model_construct(
+            make_suspect(
                 id=vid, text=span, start=start, end=end, question=lex.questions[vid], reason=reason
             )
         )
@@ -217,7 +170,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
                 measurements[vid] = got.value
             for side, value in got.sides.items() if got.sides else [(None, got.value)]:
                 matches.append(
-                    Match.model_construct(
+                    make_match(
                         id=vid,
                         field="measurements",
                         text=text[start:end],
@@ -230,7 +183,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
                 )
             continue
         verdict = classify(toks, c.idxs, mentions - set(c.tokens), lang)
-        verdict = adjust(verdict, vid, toks, c.idxs, lex, pack)
+        verdict = adjust(verdict, vid, toks, c.idxs, lex, pack, c.phrase.affirms)
         used.update(c.tokens)
         if verdict.trigger is not None and verdict.state is State.ABSENT:
             used.add(verdict.trigger)
@@ -242,10 +195,16 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
             inside = at is not None and min(c.idxs) < at < max(c.idxs)
             if at is not None and toks[at].key in lex.language.post_fine:
                 verdict = Verdict(State.PRESENT)  # "can walk on it fine" affirms
+            elif (
+                verdict.state is State.AMBIGUOUS
+                and at is not None
+                and _owned(toks, at, c, mentions)
+            ):
+                verdict = Verdict(State.PRESENT)  # "no swelling, can straighten it": not ours
             if verdict.state is State.PRESENT:
                 settle(vid, "absent")
                 matches.append(
-                    Match.model_construct(
+                    make_match(
                         id=vid, field="absent", text=span, start=start, end=end, negated=True
                     )
                 )
@@ -265,9 +224,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
             if verdict.state is State.PRESENT:
                 activities.append(vid) if vid not in activities else None
                 matches.append(
-                    Match.model_construct(
-                        id=vid, field="activities", text=span, start=start, end=end
-                    )
+                    make_match(id=vid, field="activities", text=span, start=start, end=end)
                 )
             else:
                 notes.append(f"'{span}': not doing {vid} is not part of a report; left out")
@@ -278,15 +235,11 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
             # an unsure negation of an ordinary complaint: keep it (it cannot raise the level)
             settle(vid, "present")
             fld: Field = "history" if kind == "history" else "symptoms"
-            matches.append(
-                Match.model_construct(id=vid, field=fld, text=span, start=start, end=end)
-            )
+            matches.append(make_match(id=vid, field=fld, text=span, start=start, end=end))
         elif verdict.state is State.ABSENT:
             settle(vid, "absent")
             matches.append(
-                Match.model_construct(
-                    id=vid, field="absent", text=span, start=start, end=end, negated=True
-                )
+                make_match(id=vid, field="absent", text=span, start=start, end=end, negated=True)
             )
         elif c.phrase.red_flag and verdict.state is State.AMBIGUOUS:
             suspect(vid, c.idxs, f"'{span}': {verdict.why}")
@@ -303,7 +256,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
             settle(hit.item, "absent")
             lo, hi = min(start, toks[verdict.trigger].start), max(end, toks[verdict.trigger].end)
             matches.append(
-                Match.model_construct(
+                make_match(
                     id=hit.item, field="absent", text=text[lo:hi], start=lo, end=hi, negated=True
                 )
             )
@@ -317,14 +270,12 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
         used.update(hit.idxs)
         suspect(hit.item, hit.idxs, f"alarm word '{span}'")
 
-    regions = {v: item.region for v, item in pack.symptoms.items() if item.region}
-    regions.update({v: item.region for v, item in pack.history.items() if item.region})
     values = {k: v for k, v in measurements.items() if isinstance(v, float)}
-    for item, basis, why in screens(state, age, {t.key for t in toks}, regions, lang, values):
+    for item, basis, why in screens(state, age, {t.key for t in toks}, lex.regions, lang, values):
         if item in lex.questions:
             m = next(m for m in matches if m.id == basis)
             suspects.append(
-                Suspect.model_construct(
+                make_suspect(
                     id=item,
                     text=m.text,
                     start=m.start,
@@ -376,7 +327,7 @@ def _unused(text: str, toks: list[Tok], used: set[int], lang: Language) -> tuple
         ]
         if content:
             start, end = content[0].start, content[-1].end
-            out.append(Span.model_construct(text=text[start:end], start=start, end=end))
+            out.append(make_span(text=text[start:end], start=start, end=end))
         run.clear()
 
     for i, t in enumerate(toks):

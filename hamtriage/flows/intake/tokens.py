@@ -8,7 +8,7 @@ from typing import NamedTuple
 from ...rules.languages import ENGLISH, Language
 from ...rules.phrases import word_key
 
-__all__ = ["CLAUSE_WORDS", "Tok", "tokenize"]
+__all__ = ["CLAUSE_WORDS", "Tok", "Word", "tokenize"]
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)?|[^\W\d_]+(?:['\u2019][^\W\d_]+)*|[°%]")
 # a clause ends at sentence punctuation (not a decimal point), brackets and a new line;
@@ -39,8 +39,20 @@ class Tok(NamedTuple):
     """The punctuation that opened this token's clause (``?``, ``-``, ``.``, ...), if any."""
 
 
-def tokenize(text: str, lang: Language = ENGLISH, cache: dict[str, str] | None = None) -> list[Tok]:
-    """The tokens of ``text`` in order (linear in its length)."""
+_MEMO_LIMIT = 20_000
+_make = tuple.__new__
+Word = tuple[str, str, bool, bool]
+"""What a word's tokens share wherever it stands: key, norm, filler, clause word."""
+
+
+def tokenize(
+    text: str,
+    lang: Language = ENGLISH,
+    cache: dict[str, str] | None = None,
+    memo: dict[str, Word] | None = None,
+) -> list[Tok]:
+    """The tokens of ``text`` in order (linear in its length). ``memo``: word -> what
+    :data:`Word` holds, for ``lang`` only (a lexicon keeps one: most words recur)."""
     hard_m = list(_HARD.finditer(text))
     hard = [m.start() for m in hard_m]
     soft = [m.start() for m in re.finditer(f"[{re.escape(lang.soft_breaks)}]", text)]
@@ -52,6 +64,7 @@ def tokenize(text: str, lang: Language = ENGLISH, cache: dict[str, str] | None =
     code, fillers, clause_words = lang.code, lang.fillers, lang.clause_words
     split = bool(lang.compound_heads)
     known = cache if cache is not None else {}
+    words: dict[str, Word] = memo if memo is not None else {}
     for m in _TOKEN.finditer(text):
         pos, end = m.span()
         while h < n_hard and hard[h] < pos:
@@ -69,18 +82,27 @@ def tokenize(text: str, lang: Language = ENGLISH, cache: dict[str, str] | None =
         for a, b in parts:
             raw = whole[a:b] if split else whole
             number: float | None = None
-            if raw[0].isdecimal():  # the token pattern makes a token starting with a digit a number
+            word = words.get(raw)
+            if word is None:
+                # a token starting with a digit is a number (the token pattern): its own key
+                digit = raw[0].isdecimal()
+                key = raw if digit else known.get(raw) or word_key(raw, code, cache)
+                norm = raw.lower().replace("'", "").replace("\u2019", "")
+                word = (key, norm, key in fillers, key in clause_words)
+                if len(words) >= _MEMO_LIMIT:
+                    words.clear()
+                words[raw] = word
+            key, norm, filler, ends_clause = word
+            if raw[0].isdecimal():
                 number = float(raw.replace(",", "."))
-                key = raw
-            else:
-                key = known.get(raw) or word_key(raw, code, cache)
-            if key in clause_words:
+            if ends_clause:
                 clause += 1
                 seg += 1
                 brk = ""
-            norm = raw.lower().replace("'", "").replace("\u2019", "")
-            filler = key in fillers
+            # tuple.__new__ skips the named tuple's Python-level __new__ (one per word)
             out.append(
-                Tok(raw, key, norm, pos + a, pos + b, clause, seg, number, filler, sent, brk)
+                _make(
+                    Tok, (raw, key, norm, pos + a, pos + b, clause, seg, number, filler, sent, brk)
+                )
             )
     return out

@@ -317,6 +317,39 @@ AGES = (
         r"(\d{1,2})\b(?![.,]\d)" + _NOT_AGE,
         re.I,
     ),
+    # a parent or coach about a young athlete: "Mia is 12 and plays netball" (a sport verb
+    # after "and": "Pain is 7 and runs down my leg" is no age)
+    re.compile(
+        r"\b[A-Z][a-z]+\s+is\s+(\d{1,2})\s*,?\s+and\s+(?:trains|plays|competes|swims|dances|"
+        r"races|climbs|skates|surfs|wrestles|fences)\b"
+    ),
+)
+
+# one per pattern of AGES: a match contains one of these (lower case), so a text without
+# any is not scanned with that pattern (tests/test_intake_speed.py checks each is needed)
+AGE_HINTS: tuple[tuple[str, ...], ...] = (
+    ("(",),
+    (),  # "35F": any text may hold it
+    ("now",),
+    ("man", "male", "survivor"),  # "woman", "female" hold these
+    ("old", "yo", "y/o", "y.o"),
+    ("age",),
+    (),
+    ("(",),
+    ("son", "daughter", "kid", "child", "boy", "girl", "lad", "athlete", "client"),
+    (
+        "trains",
+        "plays",
+        "competes",
+        "swims",
+        "dances",
+        "races",
+        "climbs",
+        "skates",
+        "surfs",
+        "wrestles",
+        "fences",
+    ),
 )
 
 ENGLISH = Language(
@@ -344,6 +377,7 @@ ENGLISH = Language(
     sides=SIDES,
     side_words=words("left right"),
     ages=AGES,
+    age_hints=AGE_HINTS,
     measure_glue=words("and side about around approx roughly"),
     # were flows/intake/parse.py _SORENESS, the ("leg", "day") bigram and _IDLE
     soreness=words("doms sore gassed amrap wod workout marathon rep set recover rest"),
@@ -368,6 +402,7 @@ ENGLISH = Language(
         (a, b) for a in ("both", "each", "either") for b in ("side", "leg", "ankle", "knee")
     ),
     self_words=words("i me"),
+    coached=words("client athlete patient player"),
     intended=MappingProxyType(
         {
             "unexplained_weight_loss": words(

@@ -65,6 +65,7 @@ class Language:
     side_words: frozenset[str]
     """Full side words: a side slot, a side before a phrase or after a number."""
     ages: tuple[re.Pattern[str], ...]
+    """Age patterns; each captures the age's digits."""
     measure_glue: frozenset[str]
     """Words skipped between a measurement phrase and its number ("and", "about")."""
     # -- parse
@@ -125,6 +126,13 @@ class Language:
     fine_skips: frozenset[str] = frozenset()
     """Words (verbs, list glue) that may stand, with other mentions, between a phrase and a
     word of :attr:`post_fine` ("plassen en poepen gaan normaal")."""
+    coached: frozenset[str] = frozenset()
+    """People a writer reports for ("client", "athlete"): "my client's knee gave way" may be
+    about them or the writer's own case, so a red flag there is asked (suspected)."""
+    age_hints: tuple[tuple[str, ...], ...] = ()
+    """Per pattern of :attr:`ages` (in order): lower-case strings one of which any match of
+    it contains ("now" for "now 30"); a text holding none is not scanned with it. Empty
+    (or missing): always scanned."""
     post_not_ends_segment: bool = False
     """A negation right after a phrase counts when a comma follows it ("plassen heb ik
     niet, ..."): in verb-final languages the negation ends the clause."""

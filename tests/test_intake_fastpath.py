@@ -1,0 +1,83 @@
+"""The intake's fast paths give what the straightforward code gives, on every corpus text.
+
+The matcher checks a clause only for the phrases whose rarest required word it holds,
+the tokeniser memoises what a word's tokens share, and an age pattern is skipped when
+none of its hint strings is in the text: each is compared here with the plain version
+(every phrase checked, no memo, every pattern run).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+import yaml
+
+import hamtriage
+from hamtriage.flows.intake import lexicon_for
+from hamtriage.flows.intake.matcher import find_phrases
+from hamtriage.flows.intake.numbers import find_age
+from hamtriage.flows.intake.tokens import tokenize
+from hamtriage.rules.languages import LANGUAGES
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+
+
+def _texts(lang: str) -> list[str]:
+    out: list[str] = []
+    for path in sorted((CORPUS / lang).glob("*.yaml")):
+        out += [e["text"] for e in yaml.safe_load(path.read_text(encoding="utf-8"))]
+    # the same texts run together: long clauses, many anchors per clause
+    out += [" ".join(out[i : i + 7]) for i in range(0, len(out), 7)]
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_the_rare_word_filter_finds_every_candidate(
+    lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lex = lexicon_for(hamtriage.Engine.default().pack, lang)
+    texts = _texts(lang)
+    toks = [tokenize(t, lex.language, lex.keys) for t in texts]
+    fast = [find_phrases(lex, tk) for tk in toks]
+    every = frozenset(range(len(lex.phrases)))
+    monkeypatch.setattr(lex, "rares", lambda places: every)  # check every phrase everywhere
+    plain = [find_phrases(lex, tk) for tk in toks]
+    assert sum(len(c) for c in fast) > len(texts)  # the texts do name items
+    for text, a, b in zip(texts, fast, plain, strict=True):
+        assert a == b, text
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_the_word_memo_changes_no_token(lang: str) -> None:
+    lex = lexicon_for(hamtriage.Engine.default().pack, lang)
+    memo: dict[str, tuple[str, str, bool, bool]] = {}
+    for text in _texts(lang):
+        assert tokenize(text, lex.language, {}, memo) == tokenize(text, lex.language, {})
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_age_hints_skip_only_patterns_that_cannot_match(lang: str) -> None:
+    profile = LANGUAGES[lang]
+    plain = dataclasses.replace(profile, age_hints=())
+    assert not profile.age_hints or len(profile.age_hints) == len(profile.ages)
+    extra = [
+        "Sam (16) plays rugby",
+        "35F, tight calves",
+        "now 30 with a bad back",
+        "female, 41, back pain",
+        "13yo swimmer",
+        "17 y/o",
+        "aged 16",
+        "I'm 51",
+        "my son is 15",
+        "Mia is 12 and plays netball",
+        "(Dave, 44) knee",
+        "MY SON IS 15",
+    ]
+    for text in [*_texts(lang), *extra]:
+        a, b = find_age(text, [], profile), find_age(text, [], plain)
+        assert a == b, text
+    if lang == "en":
+        assert all(find_age(t, [], profile) is not None for t in extra)
