@@ -19,6 +19,8 @@ _INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 
 def invisible(text: str) -> tuple[int, str] | None:
     """The position and description of the first invisible or control character."""
+    if text.isprintable():  # no Other or Separator character but space: none of ours (hot path)
+        return None
     for i, char in enumerate(text):
         if unicodedata.category(char) in _INVISIBLE:
             return i, f"U+{ord(char):04X} {unicodedata.name(char, 'a control character')}"
@@ -72,29 +74,35 @@ class Check:
         out: list[str] = []
         kinds = self.pack.kinds
         for i, raw in enumerate(values):
-            where = f"{field}[{i}]"
-            before = len(self.problems)
-            vid = self.lookup(raw, where)
-            if vid is None:
-                if len(self.problems) == before:
-                    candidates = [k for k, kind in kinds.items() if kind in allowed]
-                    hint = suggest(raw, candidates) or suggest(
-                        raw.lower().replace(" ", "_"), candidates
-                    )
-                    self.add(where, f"unknown {' or '.join(allowed)} '{raw}'", raw, hint)
-                continue
+            if raw in kinds:  # the common case: an id as is (the field is named only for errors)
+                vid = raw
+            else:
+                where = f"{field}[{i}]"
+                before = len(self.problems)
+                found = self.lookup(raw, where)
+                if found is None:
+                    if len(self.problems) == before:
+                        candidates = [k for k, kind in kinds.items() if kind in allowed]
+                        hint = suggest(raw, candidates) or suggest(
+                            raw.lower().replace(" ", "_"), candidates
+                        )
+                        self.add(where, f"unknown {' or '.join(allowed)} '{raw}'", raw, hint)
+                    continue
+                vid = found
             kind = kinds[vid]
             if kind not in allowed:
                 what = a_or_an(" or ".join(allowed))
-                self.add(where, f"'{raw}' is {a_or_an(kind)}, not {what}", raw)
+                self.add(f"{field}[{i}]", f"'{raw}' is {a_or_an(kind)}, not {what}", raw)
             elif vid in out:
-                self.add(where, f"'{raw}' is listed twice (as '{vid}')", raw)
+                self.add(f"{field}[{i}]", f"'{raw}' is listed twice (as '{vid}')", raw)
             else:
                 out.append(vid)
         return out
 
     def measurement(self, raw: str) -> str | None:
         """The measurement id ``raw`` names, or ``None`` after adding the problem."""
+        if raw in self.pack.measurements:  # an id as is: no lookup, no field name
+            return raw
         field = f"measurements.{raw}"
         before = len(self.problems)
         mid = self.lookup(raw, field)

@@ -192,7 +192,8 @@ def coerce_report(report: Report | Mapping[str, Any]) -> Report:
             f"a report must be a mapping or a Report, not {type(report).__name__}", value=report
         )
     try:
-        return Report.model_validate(dict(data))
+        # pydantic reads a dict without changing it: only other mappings are copied
+        return Report.model_validate(data if type(data) is dict else dict(data))
     except ValidationError as exc:
         raise _translate(exc) from None
 
@@ -265,14 +266,17 @@ def normalize(report: Report | Mapping[str, Any], pack: RulePack) -> Facts:
         mid = check.measurement(raw)
         if mid is None:
             continue
-        field = f"measurements.{raw}"  # for messages
         if mid in values:
-            check.add(field, f"'{raw}' is given twice (as '{mid}')", raw)
+            check.add(f"measurements.{raw}", f"'{raw}' is given twice (as '{mid}')", raw)
             continue
         item = pack.measurements[mid]
         if isinstance(value, SidedValue):
             if not item.sided:
-                check.add(field, f"{mid} is not a sided test; give one number, not left/right", raw)
+                check.add(
+                    f"measurements.{raw}",
+                    f"{mid} is not a sided test; give one number, not left/right",
+                    raw,
+                )
                 continue
             left = None if value.left is None else check.value(mid, raw, ".left", value.left)
             right = None if value.right is None else check.value(mid, raw, ".right", value.right)

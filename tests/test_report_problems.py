@@ -196,3 +196,21 @@ def test_a_batch_error_places_every_problem_at_its_report(engine: Engine) -> Non
     assert error.field == "reports[1].symptoms[0]"
     again = pickle.loads(pickle.dumps(error))
     assert (type(again), again.index, again.problems) == (type(error), 1, error.problems)
+
+
+def test_the_printable_fast_path_skips_no_invisible_character() -> None:
+    # hamtriage._report_check.invisible returns early for printable text: exact only if
+    # no printable character is of a refused category, on this Python's Unicode tables
+    import sys
+    import unicodedata
+
+    from hamtriage._report_check import _INVISIBLE, invisible
+
+    leaks = [
+        c
+        for c in range(sys.maxunicode + 1)
+        if chr(c).isprintable() and unicodedata.category(chr(c)) in _INVISIBLE
+    ]
+    assert leaks == []
+    assert invisible("tight calves") is None
+    assert invisible("tight\u2028calves") == (5, "U+2028 LINE SEPARATOR")

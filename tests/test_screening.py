@@ -30,3 +30,20 @@ def test_unscreened_is_ordered_by_urgency_after_the_named_screens() -> None:
     result = hamtriage.triage({"symptoms": ["low_back_spasms"]})
     ranks = [s.level.rank for s in result.unscreened]
     assert ranks == sorted(ranks, reverse=True)
+
+
+def test_the_cached_screens_equal_those_worked_out_from_the_whole_report() -> None:
+    # the screener caches its answer on the ids that can matter (those putting a region
+    # in play, naming screens first or being screens); dropping any other id must not
+    # change the answer for any report, whether it was computed or read from the cache
+    from hamtriage.engine import compiled_state
+    from tests.support.reports import make_reports
+
+    engine = hamtriage.Engine.default()
+    screener = compiled_state(engine).assembler.screener
+    reports = make_reports(engine.pack, 600, seed=2611)
+    reports += [{"symptoms": ["tight_calves", "low_back_spasms"], "absent": [DVT[0]]}]
+    for report in reports * 2:  # the second pass reads the cache
+        facts = engine.normalize(report)
+        whole = screener._unscreened(facts.present, facts.absent, frozenset(facts.measurements))
+        assert screener.unscreened(facts) == whole, report

@@ -30,6 +30,12 @@ M = TypeVar("M", bound=BaseModel)
 
 _setattr = object.__setattr__
 _new = object.__new__
+# BaseModel's own slots, set through their descriptors: a third cheaper per object than
+# object.__setattr__ by name (about 12 objects per triage)
+_slot = BaseModel.__dict__
+_set_fields_set = _slot["__pydantic_fields_set__"].__set__
+_set_extra = _slot["__pydantic_extra__"].__set__
+_set_private = _slot["__pydantic_private__"].__set__
 
 
 def trusted(cls: type[M]) -> Callable[..., M]:
@@ -54,9 +60,9 @@ def trusted(cls: type[M]) -> Callable[..., M]:
             return cls.model_construct(**values)
         m = _new(cls)
         _setattr(m, "__dict__", values)
-        _setattr(m, "__pydantic_fields_set__", fields_set)
-        _setattr(m, "__pydantic_extra__", None)
-        _setattr(m, "__pydantic_private__", None)
+        _set_fields_set(m, fields_set)
+        _set_extra(m, None)
+        _set_private(m, None)
         return m
 
     return make

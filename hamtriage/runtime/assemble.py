@@ -60,6 +60,9 @@ _KIND_ORDER = {
 }
 _LEVELS = sorted(TriageLevel, key=lambda level: level.rank)
 _SELF_CARE = TriageLevel.SELF_CARE.rank
+# members read once: on CPython 3.11 reading an enum member off its class is slow
+_REFERRAL = RecommendationKind.REFERRAL
+_IS_LIKELY, _IS_POSSIBLE = Likelihood.LIKELY, Likelihood.POSSIBLE
 _REFERRAL_RANK = TriageLevel.SEE_CLINICIAN.rank
 
 
@@ -276,7 +279,7 @@ class Assembler:
                     id=h,
                     label=label,
                     confidence=c,
-                    likelihood=Likelihood.LIKELY if c >= LIKELY else Likelihood.POSSIBLE,
+                    likelihood=_IS_LIKELY if c >= LIKELY else _IS_POSSIBLE,
                     evidence=level_of_evidence,
                     supporting=tuple(pro),
                     opposing=tuple(con),
@@ -347,13 +350,13 @@ class Assembler:
             if rec_id in blocked or rec_id == referral:
                 continue
             item, kind, order = self._recs_info[rec_id]
-            if referring and kind is not RecommendationKind.REFERRAL:
+            if referring and kind is not _REFERRAL:
                 continue
             if item.contraindications and any(c in present for c in item.contraindications):
                 continue
             best = max((confidences.get(h, 0.0) for h in hyps), default=0.0)
             why_referral = None
-            if kind is RecommendationKind.REFERRAL:  # every referral says why
+            if kind is _REFERRAL:  # every referral says why
                 plans = {p.plan.id: p.plan for p in parts}
                 why_referral = " ".join(dict.fromkeys(plans[b].referral_text for b in by))
             out.append(

@@ -39,6 +39,16 @@ from .wire import (
 __all__ = ["Compiled", "Runner", "default_compiled", "process_runner", "restore"]
 
 _KIND_NAME = {kind.value: kind.kind_name for kind in FactKind}
+# the kinds' codes as plain strings for the hot path: reading an enum member off its class
+# costs about ten dict lookups on CPython 3.11, and its hash is computed on every use
+_PRESENT, _ABSENT, _ACTIVITY = (
+    FactKind.PRESENT.value,
+    FactKind.ABSENT.value,
+    FactKind.ACTIVITY.value,
+)
+_MEASUREMENT, _ASYMMETRY = FactKind.MEASUREMENT.value, FactKind.ASYMMETRY.value
+_HYPOTHESIS, _AGE, _SEX = FactKind.HYPOTHESIS.value, FactKind.AGE.value, FactKind.SEX.value
+_CHANGE, _INTERVENTION = FactKind.CHANGE.value, FactKind.INTERVENTION.value
 _Shape = tuple[int, tuple[MatchedFact, ...] | None, tuple[tuple[str, str], ...]]
 
 
@@ -187,17 +197,17 @@ class Compiled:
     def _value(facts: Facts, hyps: Mapping[str, float | int], t: str, k: str) -> float | str | None:
         """The value a matched fact carries, exactly as the engine echoes it back (the
         report's numbers are rounded to 4 decimals by normalize, as the engine gets them)."""
-        if t == FactKind.MEASUREMENT:
+        if t == _MEASUREMENT:
             return float(facts.measurements[k])
-        if t == FactKind.ASYMMETRY:
+        if t == _ASYMMETRY:
             return float(facts.asymmetries[k])
-        if t == FactKind.HYPOTHESIS:
+        if t == _HYPOTHESIS:
             return float(hyps[k])
-        if t == FactKind.AGE:
+        if t == _AGE:
             return None if facts.age is None else float(facts.age)
-        if t == FactKind.SEX:
+        if t == _SEX:
             return facts.sex
-        if t == FactKind.CHANGE:
+        if t == _CHANGE:
             return facts.changes.get(k)
         return None
 
@@ -231,9 +241,9 @@ class Compiled:
         frag = self._fragments
         out: list[str] = []
         for t, ids in (
-            (FactKind.PRESENT, facts.present),
-            (FactKind.ABSENT, facts.absent),
-            (FactKind.ACTIVITY, facts.activities),
+            (_PRESENT, facts.present),
+            (_ABSENT, facts.absent),
+            (_ACTIVITY, facts.activities),
         ):
             if not ids:
                 continue
@@ -244,8 +254,8 @@ class Compiled:
                 if text:
                     out.append(text)
         for t, values in (
-            (FactKind.MEASUREMENT, facts.measurements),
-            (FactKind.ASYMMETRY, facts.asymmetries),
+            (_MEASUREMENT, facts.measurements),
+            (_ASYMMETRY, facts.asymmetries),
         ):
             if not values:
                 continue
@@ -259,7 +269,7 @@ class Compiled:
         if facts.age is not None and self._age_tested:
             out.append(age_json(int(facts.age)))
         if facts.sex is not None:
-            sex = FactKind.SEX
+            sex = _SEX
             text = frag.get((sex, facts.sex))
             if text is None:
                 text = frag[(sex, facts.sex)] = self._fragment(
@@ -269,7 +279,7 @@ class Compiled:
                 out.append(text)
         if facts.changes or facts.interventions:  # a re-test's (hamtriage.flows.retesting)
             tested = self.compiled.tested
-            chg, after = FactKind.CHANGE, FactKind.INTERVENTION
+            chg, after = _CHANGE, _INTERVENTION
             out += [
                 fact_json(chg, k, v)
                 for k, v in facts.changes.items()

@@ -99,21 +99,28 @@ class Screener:
             if named:
                 self._names[vid] = tuple(named)
         self._position = {vid: n for n, vid in enumerate(self.screens)}
+        self._ids = frozenset(self.screens)
+        named_anywhere = frozenset(sid for sids in self._names.values() for sid in sids)
+        self._reads_present = self._ids | self._puts.keys() | self._names.keys() | named_anywhere
+        self._reads_absent = self._ids | named_anywhere
         self._everywhere = tuple(v for v in self.screens if self._region[v] in (None, "any"))
         self._of_region: dict[str, tuple[str, ...]] = {}
         for vid in self.screens:
             if self._region[vid] not in (None, "any"):
                 region = str(self._region[vid])
                 self._of_region[region] = (*self._of_region.get(region, ()), vid)
-        # (regions in play, answered red-flag items, screens named first) -> unscreened
+        # (the present, absent and measured ids that count) -> unscreened
         self._cache: dict[
-            tuple[frozenset[str], frozenset[str], tuple[str, ...]], tuple[Screen, ...]
+            tuple[frozenset[str], frozenset[str], frozenset[str]], tuple[Screen, ...]
         ] = {}
 
     def regions(self, facts: Facts) -> frozenset[str]:
         """The body regions in play: of the items reported present or measured."""
         puts = self._puts
-        return frozenset(puts[vid] for vid in (*facts.present, *facts.measurements) if vid in puts)
+        return frozenset(
+            [puts[vid] for vid in facts.present if vid in puts]
+            + [puts[vid] for vid in facts.measurements if vid in puts]
+        )
 
     def to_confirm(self, facts: Facts) -> tuple[Screen, ...]:
         """The suspected items the report did not also confirm, most urgent first."""
@@ -139,28 +146,44 @@ class Screener:
     def unscreened(self, facts: Facts) -> tuple[Screen, ...]:
         """Red-flag items of the regions in play neither confirmed nor denied; the
         screens a reported item names in ``screen_first`` come first, in any region."""
-        regions = self.regions(facts)
-        named = self.first(facts)
-        answered = (facts.present | facts.absent) & (self.screens.keys() | set(named))
-        first = tuple(v for v in named if v not in answered)
-        key = (regions, frozenset(answered), first)
+        # only the ids that put a region in play, name screens or are screens count: the
+        # answer is cached on those (three set intersections in C on the hot path)
+        present = facts.present & self._reads_present
+        absent = facts.absent & self._reads_absent
+        measured = frozenset(self._puts.keys() & facts.measurements.keys())
+        key = (present, absent, measured)
         got = self._cache.get(key)
         if got is None:
-            screens = self.screens
-            if regions:  # the screens of every region, and of none, in urgency order
-                pool = set(self._everywhere)
-                for region in regions:
-                    pool.update(self._of_region.get(region, ()))
-                candidates: Iterable[str] = sorted(pool, key=self._position.__getitem__)
-            else:
-                candidates = screens
-            got = tuple(screens[v] if v in screens else self._plain(v) for v in first) + tuple(
-                screens[vid] for vid in candidates if vid not in answered and vid not in first
-            )
+            got = self._unscreened(present, absent, measured)
             if len(self._cache) >= CACHE_LIMIT:
                 self._cache.clear()
             self._cache[key] = got
         return got
+
+    def _unscreened(
+        self, present: frozenset[str], absent: frozenset[str], measured: frozenset[str]
+    ) -> tuple[Screen, ...]:
+        puts = self._puts
+        regions = frozenset(puts[vid] for vid in (*present, *measured) if vid in puts)
+        names = self._names
+        named: list[str] = []
+        for vid in sorted(v for v in present if v in names):
+            for sid in names[vid]:
+                if sid not in named:
+                    named.append(sid)
+        answered = (present | absent) & (self._ids | set(named))
+        first = tuple(v for v in named if v not in answered)
+        screens = self.screens
+        if regions:  # the screens of every region, and of none, in urgency order
+            pool = set(self._everywhere)
+            for region in regions:
+                pool.update(self._of_region.get(region, ()))
+            candidates: Iterable[str] = sorted(pool, key=self._position.__getitem__)
+        else:
+            candidates = screens
+        return tuple(screens[v] if v in screens else self._plain(v) for v in first) + tuple(
+            screens[vid] for vid in candidates if vid not in answered and vid not in first
+        )
 
     def _plain(self, vid: str) -> Screen:
         item = self._pack.item(vid)

@@ -71,9 +71,12 @@ def marker_json(stage: int) -> str:
     return f'{{"id":"{FactKind.STAGE}:{stage}","{FactKind.STAGE}":{stage}}}'
 
 
+_AGE_PREFIX = f'{{"id":"{FactKind.AGE.value}","{FactKind.AGE.value}":'
+
+
 def age_json(age: int) -> str:
     """The age fact (ages are whole years)."""
-    return f'{{"id":"{FactKind.AGE}","{FactKind.AGE}":{age}}}'
+    return f"{_AGE_PREFIX}{age}}}"
 
 
 _KINDS = {kind.value: kind for kind in FactKind}
