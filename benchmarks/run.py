@@ -154,6 +154,7 @@ def _cold_start(cache: str | None = None) -> tuple[float, float, float]:
         "print(a, time.perf_counter() - t, cpu)"
     )
     env = dict(os.environ)
+    env.pop("HAMTRIAGE_CACHE", None)  # a start from the snapshot, as a user's would be
     if cache is not None:
         env["HAMTRIAGE_CACHE_DIR"] = cache
     out = subprocess.run(
