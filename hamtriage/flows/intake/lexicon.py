@@ -85,6 +85,9 @@ class Lexicon:
     """Per phrase: its optional terms that are words other than fillers (part of a span)."""
     regions: dict[str, str] = field(default_factory=dict)
     """Symptom and history id -> its body region (read by the screens of every parse)."""
+    spans: list[int] = field(default_factory=list)
+    """Per phrase: how many content tokens its required words may spread over."""
+    _first_order: dict[frozenset[tuple[int, int]], tuple[int, ...]] = field(default_factory=dict)
 
     def pids(self, places: frozenset[tuple[int, int]]) -> frozenset[int]:
         """The phrases among ``places`` (memoised per word's places)."""
@@ -105,6 +108,16 @@ class Lexicon:
             needs = self.needs
             got = frozenset(pid for pid, ti in places if needs[pid] and needs[pid][0] == ti)
             self._firsts[places] = got
+        return got
+
+    def firsts_sorted(self, places: frozenset[tuple[int, int]]) -> tuple[int, ...]:
+        """:meth:`firsts` in ascending order (memoised): the matcher tries them in that
+        order, and sorting once per word beats sorting per anchor."""
+        got = self._first_order.get(places)
+        if got is None:
+            if len(self._first_order) >= _CACHE_LIMIT:
+                self._first_order.clear()
+            got = self._first_order[places] = tuple(sorted(self.firsts(places)))
         return got
 
     def rares(self, places: frozenset[tuple[int, int]]) -> frozenset[int]:
@@ -147,6 +160,8 @@ class Lexicon:
             tuple(((pid, ti), t.slot) for ti, t in enumerate(p.terms) if not t.optional)
             for pid, p in enumerate(self.phrases)
         ]
+        # the matcher's window: required words plus a slack of 1 (up to 2 words) or 2
+        self.spans = [p.required + (1 if p.required <= 2 else 2) - 1 for p in self.phrases]
 
     def hits(self, key: str, norm: str) -> frozenset[tuple[int, int]]:
         """The (phrase, term) places a word fits: by key, ``prefix*`` or as a typo (memoised)."""

@@ -42,24 +42,29 @@ def _split_by(toks: list[Tok], used: list[int], scope_end: frozenset[str]) -> bo
     return any(toks[k].key in scope_end for k in range(lo + 1, hi) if k not in used)
 
 
-def _slack(required: int) -> int:
-    return 1 if required <= 2 else 2
-
-
 def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
     """Every candidate occurrence of a lexicon phrase in ``toks`` (overlaps included)."""
     content = [i for i, t in enumerate(toks) if not t.filler]
-    ordinal = {i: k for k, i in enumerate(content)}
     hits = lex.token_hits(toks)
     phrases = lex.phrases
+    spans = lex.spans
     sides = lex.language.side_words
     scope_end = lex.language.scope_end
     scoped = lex.language.negation_in_scope
-    # the places each clause offers: a phrase missing one of its words there cannot match
+    # each clause's content tokens (a clause is a run of tokens) and the places it offers:
+    # a phrase missing one of its words there cannot match
+    members: dict[int, list[int]] = {}
     offered: dict[int, list[frozenset[tuple[int, int]]]] = {}
+    where = [0] * len(toks)  # per content token: its position in its clause's row
     for i in content:
+        clause = toks[i].clause
+        mine = members.get(clause)
+        if mine is None:
+            mine = members[clause] = []
+        where[i] = len(mine)
+        mine.append(i)
         if hits[i]:
-            offered.setdefault(toks[i].clause, []).append(hits[i])
+            offered.setdefault(clause, []).append(hits[i])
     feasible: dict[int, set[int]] = {}
     need_places = lex.need_places
     plans = lex.plans
@@ -68,7 +73,7 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
         touched = frozenset().union(*(lex.rares(h) for h in sets))
         feasible[clause] = {pid for pid in touched if need_places[pid] <= places}
     out: dict[tuple[int, tuple[int, ...]], Candidate] = {}
-    for ci, anchor in enumerate(content):
+    for anchor in content:
         here = hits[anchor]
         if not here:
             continue
@@ -76,21 +81,22 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
         fit = feasible[clause]
         if not fit:
             continue  # no phrase has all its words in this clause
-        pids = fit.intersection(lex.firsts(here))  # tried once, from its first word
-        if not pids:
-            continue
+        row = members[clause]
+        at = where[anchor]
         windows: dict[int, list[int]] = {}
-        for pid in sorted(pids):
+        for pid in lex.firsts_sorted(here):  # tried once, from its first word
+            if pid not in fit:
+                continue
             phrase = phrases[pid]
-            span = phrase.required + _slack(phrase.required) - 1
+            span = spans[pid]
             window = windows.get(span)
             if window is None:
-                # nearest first: ci, ci-1, ci+1, ci-2, ... (no sort per anchor)
+                # nearest first: ci, ci-1, ci+1, ci-2, ... within the clause (no sort)
                 window = windows[span] = [
-                    content[k]
+                    row[k]
                     for d in range(span + 1)
-                    for k in ((ci,) if d == 0 else (ci - d, ci + d))
-                    if 0 <= k < len(content) and toks[content[k]].clause == clause
+                    for k in ((at,) if d == 0 else (at - d, at + d))
+                    if 0 <= k < len(row)
                 ]
             used: list[int] = []
             for place, slot in plans[pid]:
@@ -116,14 +122,15 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
                     continue
                 if phrase.negation and scoped and _split_by(toks, used, scope_end):
                     continue  # "gevoel is normaal, geen verdoving": not "geen gevoel"
-                ordinals = sorted(ordinal[i] for i in used)
-                spread = ordinals[-1] - ordinals[0]
+                idxs = tuple(sorted(used))
+                spread = where[idxs[-1]] - where[idxs[0]]  # in content tokens
                 if spread > span:
                     continue
-                key = (pid, tuple(sorted(used)))
+                key = (pid, idxs)
                 if key not in out:
                     optional = _optional(phrase, pid, toks, hits, used, clause, lex)
-                    out[key] = Candidate(phrase, key[1], optional, spread)
+                    tokens = tuple(sorted((*idxs, *optional))) if optional else idxs
+                    out[key] = Candidate(phrase, idxs, optional, spread, tokens)
     return list(out.values())
 
 
