@@ -77,32 +77,58 @@ def tokenize(
             seg += 1
             s += 1
         whole = m.group(0)
-        # a compound is read as its parts ("rug" "pijn"); English has none: one part
-        parts = lang.split(whole) if split else ((0, end - pos),)
-        for a, b in parts:
-            raw = whole[a:b] if split else whole
-            number: float | None = None
+        if not split:  # English: a word is one part (the common case, kept loop-free)
+            word = words.get(whole)
+            if word is None:
+                word = _word(whole, code, fillers, clause_words, known, cache, words)
+            if word[3]:
+                clause += 1
+                seg += 1
+                brk = ""
+            number = float(whole.replace(",", ".")) if whole[0].isdecimal() else None
+            # tuple.__new__ skips the named tuple's Python-level __new__ (one per word)
+            out.append(
+                _make(
+                    Tok,
+                    (whole, word[0], word[1], pos, end, clause, seg, number, word[2], sent, brk),
+                )
+            )
+            continue
+        # a compound is read as its parts ("rug" "pijn")
+        for a, b in lang.split(whole):
+            raw = whole[a:b]
             word = words.get(raw)
             if word is None:
-                # a token starting with a digit is a number (the token pattern): its own key
-                digit = raw[0].isdecimal()
-                key = raw if digit else known.get(raw) or word_key(raw, code, cache)
-                norm = raw.lower().replace("'", "").replace("\u2019", "")
-                word = (key, norm, key in fillers, key in clause_words)
-                if len(words) >= _MEMO_LIMIT:
-                    words.clear()
-                words[raw] = word
+                word = _word(raw, code, fillers, clause_words, known, cache, words)
             key, norm, filler, ends_clause = word
-            if raw[0].isdecimal():
-                number = float(raw.replace(",", "."))
+            number = float(raw.replace(",", ".")) if raw[0].isdecimal() else None
             if ends_clause:
                 clause += 1
                 seg += 1
                 brk = ""
-            # tuple.__new__ skips the named tuple's Python-level __new__ (one per word)
             out.append(
                 _make(
                     Tok, (raw, key, norm, pos + a, pos + b, clause, seg, number, filler, sent, brk)
                 )
             )
     return out
+
+
+def _word(
+    raw: str,
+    code: str,
+    fillers: frozenset[str],
+    clause_words: frozenset[str],
+    known: dict[str, str],
+    cache: dict[str, str] | None,
+    words: dict[str, Word],
+) -> Word:
+    """What :data:`Word` holds for ``raw``, stored in the bounded memo ``words``."""
+    # a token starting with a digit is a number (the token pattern): its own key
+    key = raw if raw[0].isdecimal() else known.get(raw) or word_key(raw, code, cache)
+    norm = raw.lower().replace("'", "").replace("\u2019", "")
+    word = (key, norm, key in fillers, key in clause_words)
+    if len(words) >= _MEMO_LIMIT:
+        words.clear()
+    words[raw] = word
+    return word
