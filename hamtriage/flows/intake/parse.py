@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from ...errors import ReportError
 from ...report import MAX_ITEMS, Report, SidedValue
-from ...rules.languages import Language
 from ...rules.pack import RulePack
 from .alarms import find_alarms, screens
 from .context import State, Verdict, classify
@@ -310,30 +309,37 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
     return ParsedText(
         report=report,
         matches=tuple(matches),
-        unused=_unused(text, toks, used, lang),
+        unused=_unused(text, toks, used, lex.quiet),
         notes=tuple(notes),
         suspected=tuple(kept),
     )
 
 
-def _unused(text: str, toks: list[Tok], used: set[int], lang: Language) -> tuple[Span, ...]:
-    """Runs of content tokens that were not used (fillers and negations alone are dropped)."""
+def _unused(text: str, toks: list[Tok], used: set[int], quiet: frozenset[str]) -> tuple[Span, ...]:
+    """Runs of content tokens that were not used (fillers and ``quiet`` words, negations
+    and idle ones, alone are dropped). One pass: a run keeps only its first and last
+    content token, so no list of tokens is built per run."""
     out: list[Span] = []
-    run: list[Tok] = []
-
-    def flush() -> None:
-        content = [
-            t for t in run if not (t.filler or t.key in lang.negations or t.key in lang.idle)
-        ]
-        if content:
-            start, end = content[0].start, content[-1].end
-            out.append(make_span(text=text[start:end], start=start, end=end))
-        run.clear()
-
+    first: Tok | None = None
+    last: Tok | None = None
+    open_run = False
+    seg = -1
     for i, t in enumerate(toks):
-        if i in used or (run and t.seg != run[-1].seg):
-            flush()
-        if i not in used:
-            run.append(t)
-    flush()
+        if i in used or (open_run and t.seg != seg):
+            if first is not None and last is not None:
+                out.append(
+                    make_span(text=text[first.start : last.end], start=first.start, end=last.end)
+                )
+            first = None
+            open_run = False
+            if i in used:
+                continue
+        open_run = True
+        seg = t.seg
+        if not (t.filler or t.key in quiet):
+            if first is None:
+                first = t
+            last = t
+    if first is not None and last is not None:
+        out.append(make_span(text=text[first.start : last.end], start=first.start, end=last.end))
     return tuple(out)
