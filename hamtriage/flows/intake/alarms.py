@@ -71,7 +71,7 @@ def _sequence(
 def _near(
     toks: list[Tok],
     content: list[int],
-    at: dict[int, int],
+    at: list[int],
     first: int,
     last: int,
     lang: Language,
@@ -114,12 +114,13 @@ def find_alarms(
     out: list[Hit] = []
     taken: set[int] = set()
     content = [k for k, t in enumerate(toks) if not t.filler]
-    at: dict[int, int] = {}
+    # per token: its content word's ordinal (a list, not a dict: every token has one)
+    at: list[int] = []
     n_seen = 0
-    for k, t in enumerate(toks):  # a filler counts as the content word before it
+    for t in toks:  # a filler counts as the content word before it
         if not t.filler:
             n_seen += 1
-        at[k] = max(0, n_seen - 1)
+        at.append(n_seen - 1 if n_seen else 0)
     for i in sorted(free):
         if i in taken:
             continue

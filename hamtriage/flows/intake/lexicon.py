@@ -85,6 +85,8 @@ class Lexicon:
     """Per phrase: its optional terms that are words other than fillers (part of a span)."""
     regions: dict[str, str] = field(default_factory=dict)
     """Symptom and history id -> its body region (read by the screens of every parse)."""
+    red_flag_ids: frozenset[str] = frozenset()
+    """The keys of ``red_flags``, as the alarms take them (built once, not per parse)."""
     quiet: frozenset[str] = frozenset()
     """The language's negations and idle words: alone, they are not an unused span."""
     spans: list[int] = field(default_factory=list)
@@ -163,6 +165,7 @@ class Lexicon:
             for pid, p in enumerate(self.phrases)
         ]
         # the matcher's window: required words plus a slack of 1 (up to 2 words) or 2
+        self.red_flag_ids = frozenset(self.red_flags)
         self.quiet = self.language.negations | self.language.idle
         self.spans = [p.required + (1 if p.required <= 2 else 2) - 1 for p in self.phrases]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 from ...errors import ReportError
 from ...report import MAX_ITEMS, Report, SidedValue
 from ...rules.pack import RulePack
@@ -67,6 +69,10 @@ def parse_text(text: str, pack: RulePack | None = None, *, lang: str = "en") -> 
     return _parse(text, pack, lex)
 
 
+_RANK = MappingProxyType({"absent": 0, "suspected": 1, "present": 2})
+"""How much a state says: a later mention only ever raises an item's state (read-only)."""
+
+
 def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
     lang = lex.language
     toks = tokenize(text, lang, lex.keys, lex.words_seen)
@@ -112,7 +118,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
             notes.append(f"'{span}' names {c.phrase.vid} but no number was found next to it")
     in_phrases = {i for c in chosen for i in c.tokens}
     free = {i for i, t in enumerate(toks) if i not in used and i not in in_phrases}
-    hits = find_alarms(toks, free, frozenset(lex.red_flags), lang)
+    hits = find_alarms(toks, free, lex.red_flag_ids, lang)
     mentions = frozenset(in_phrases | {i for h in hits for i in h.idxs})
 
     state: dict[str, str] = {}  # id -> "present" | "suspected" | "absent"
@@ -122,7 +128,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
     activities: list[str] = []
 
     def settle(vid: str, new: str) -> None:
-        rank = {"absent": 0, "suspected": 1, "present": 2}
+        rank = _RANK
         old = state.get(vid)
         if old is None:
             order.append(vid)
