@@ -91,7 +91,6 @@ class Lexicon:
     """The language's negations and idle words: alone, they are not an unused span."""
     spans: list[int] = field(default_factory=list)
     """Per phrase: how many content tokens its required words may spread over."""
-    _first_order: dict[frozenset[tuple[int, int]], tuple[int, ...]] = field(default_factory=dict)
 
     def pids(self, places: frozenset[tuple[int, int]]) -> frozenset[int]:
         """The phrases among ``places`` (memoised per word's places)."""
@@ -112,16 +111,6 @@ class Lexicon:
             needs = self.needs
             got = frozenset(pid for pid, ti in places if needs[pid] and needs[pid][0] == ti)
             self._firsts[places] = got
-        return got
-
-    def firsts_sorted(self, places: frozenset[tuple[int, int]]) -> tuple[int, ...]:
-        """:meth:`firsts` in ascending order (memoised): the matcher tries them in that
-        order, and sorting once per word beats sorting per anchor."""
-        got = self._first_order.get(places)
-        if got is None:
-            if len(self._first_order) >= _CACHE_LIMIT:
-                self._first_order.clear()
-            got = self._first_order[places] = tuple(sorted(self.firsts(places)))
         return got
 
     def rares(self, places: frozenset[tuple[int, int]]) -> frozenset[int]:

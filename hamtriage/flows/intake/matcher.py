@@ -65,13 +65,14 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
         mine.append(i)
         if hits[i]:
             offered.setdefault(clause, []).append(hits[i])
-    feasible: dict[int, set[int]] = {}
+    feasible: dict[int, list[int]] = {}
     need_places = lex.need_places
     plans = lex.plans
     for clause, sets in offered.items():
         places = frozenset().union(*sets)
         touched = frozenset().union(*(lex.rares(h) for h in sets))
-        feasible[clause] = {pid for pid in touched if need_places[pid] <= places}
+        # ascending, the order phrases are tried in: sorted once per clause, not per anchor
+        feasible[clause] = sorted(pid for pid in touched if need_places[pid] <= places)
     out: dict[tuple[int, tuple[int, ...]], Candidate] = {}
     for anchor in content:
         here = hits[anchor]
@@ -84,9 +85,10 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
         row = members[clause]
         at = where[anchor]
         windows: dict[int, list[int]] = {}
-        for pid in lex.firsts_sorted(here):  # tried once, from its first word
-            if pid not in fit:
-                continue
+        firsts = lex.firsts(here)
+        for pid in fit:  # a clause's feasible phrases are few, a word's first places many
+            if pid not in firsts:
+                continue  # tried once, from its first word
             phrase = phrases[pid]
             span = spans[pid]
             window = windows.get(span)
