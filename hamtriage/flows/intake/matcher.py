@@ -103,19 +103,23 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
             used: list[int] = []
             for place, slot in plans[pid]:
                 pick = -1
-                for i in window:
-                    if i in used:
-                        continue
-                    # inlined term test (hot loop): a slot takes a number or a side word
-                    if slot == "number":
-                        ok = toks[i].number is not None
-                    elif slot == "side":
-                        ok = toks[i].key in sides
-                    else:
-                        ok = place in hits[i]
-                    if ok:
-                        pick = i
-                        break
+                # inlined term test (hot loop), the kind of term chosen once per term, not
+                # per token; the word test first: it rejects most tokens
+                if slot is None:
+                    for i in window:
+                        if place in hits[i] and i not in used:
+                            pick = i
+                            break
+                elif slot == "number":
+                    for i in window:
+                        if toks[i].number is not None and i not in used:
+                            pick = i
+                            break
+                else:  # "side"
+                    for i in window:
+                        if toks[i].key in sides and i not in used:
+                            pick = i
+                            break
                 if pick < 0:
                     break
                 used.append(pick)
