@@ -16,6 +16,9 @@ from .tokens import Tok
 
 __all__ = ["Candidate", "find_phrases", "select"]
 
+Places = frozenset[tuple[int, int]]
+"""The (phrase, term) places a token fits."""
+
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
@@ -54,25 +57,36 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
     # each clause's content tokens (a clause is a run of tokens) and the places it offers:
     # a phrase missing one of its words there cannot match
     members: dict[int, list[int]] = {}
-    offered: dict[int, list[frozenset[tuple[int, int]]]] = {}
+    offered: list[tuple[int, list[Places], list[frozenset[int]]]] = []
     where = [0] * len(toks)  # per content token: its position in its clause's row
+    rares = lex.rares
+    row: list[int] = []
+    sets: list[Places] = []
+    rare_sets: list[frozenset[int]] = []
+    current = -1
     for i in content:
         clause = toks[i].clause
-        mine = members.get(clause)
-        if mine is None:
-            mine = members[clause] = []
-        where[i] = len(mine)
-        mine.append(i)
-        if hits[i]:
-            offered.setdefault(clause, []).append(hits[i])
+        if clause != current:  # clause numbers only grow: a new one starts a new row
+            current = clause
+            row = members[clause] = []
+            sets, rare_sets = [], []
+            offered.append((clause, sets, rare_sets))
+        where[i] = len(row)
+        row.append(i)
+        here = hits[i]
+        if here:
+            sets.append(here)
+            rare_sets.append(rares(here))
     feasible: dict[int, list[int]] = {}
     need_places = lex.need_places
     plans = lex.plans
-    for clause, sets in offered.items():
+    for clause, sets, rare_sets in offered:
+        if not sets:
+            continue  # no anchor in this clause: never looked up
         places = frozenset().union(*sets)
-        touched = frozenset().union(*(lex.rares(h) for h in sets))
-        # ascending, the order phrases are tried in: sorted once per clause, not per anchor
-        feasible[clause] = sorted(pid for pid in touched if need_places[pid] <= places)
+        fit = [pid for pid in frozenset().union(*rare_sets) if need_places[pid] <= places]
+        fit.sort()  # ascending, the order phrases are tried in: once per clause, not per anchor
+        feasible[clause] = fit
     out: dict[tuple[int, tuple[int, ...]], Candidate] = {}
     for anchor in content:
         here = hits[anchor]
