@@ -118,12 +118,6 @@ RESOLVED = "over: resolved since"
 _AHEAD = 24  # tokens looked at after a mention (bounded: parsing stays linear)
 
 
-def _is_other(t: Tok, lang: Language) -> bool:
-    """Someone else: "dad", and the possessive "my wife's" / "partner's"."""
-    other = lang.other_person
-    return t.key in other or t.norm in other or (t.norm[-1:] == "s" and t.norm[:-1] in other)
-
-
 def _with_self(toks: list[Tok], i: int, lang: Language) -> bool:
     """ "my wife and I": the writer is in it too."""
     nxt = toks[i + 1 : i + 3]
@@ -294,9 +288,17 @@ def classify(
     near = before
     if lang.context_in_segment:
         near = [i for i in before if toks[i].seg == toks[first].seg]
-    who = next(
-        (i for i in near if _is_other(toks[i], lang) and not _with_self(toks, i, lang)), None
-    )
+    # someone else ("dad", the possessive "my wife's"): tested inline, on every word
+    # before every mention
+    other = lang.other_person
+    who = None
+    for i in near:
+        norm = toks[i].norm
+        if (
+            toks[i].key in other or norm in other or (norm[-1:] == "s" and norm[:-1] in other)
+        ) and not _with_self(toks, i, lang):
+            who = i
+            break
     if who is not None:
         return Verdict(State.DROPPED, who, "about someone else")
     coached = lang.coached
