@@ -21,7 +21,7 @@ from hamtriage import Report, ReportError
 from .app import Service
 from .deps import available_languages, negotiate
 from .routes import triage_and_record
-from .security import PARSED_BODY, ASGIApp, Message, Receive, Scope, Send, key_matches
+from .security import PARSED_BODY, ASGIApp, Receive, Scope, Send, key_matches, replaying
 
 __all__ = ["TriageFastPath"]
 
@@ -77,15 +77,7 @@ class TriageFastPath:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
+        replay = replaying(body, receive)
         try:
             # as FastAPI does: json.loads (done by BodyGuard), then validation of the value
             value = scope[PARSED_BODY] if PARSED_BODY in scope else json.loads(body)

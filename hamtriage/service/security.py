@@ -24,6 +24,7 @@ __all__ = [
     "hash_key",
     "key_matches",
     "load_api_keys",
+    "replaying",
 ]
 
 Scope = MutableMapping[str, Any]
@@ -167,16 +168,21 @@ class BodyGuard:
             await _send_problem(send, 400, why)
             return
         scope[PARSED_BODY] = value  # the fast path reads it instead of parsing again
-        sent = False
+        await self.app(scope, replaying(body, receive), send)
 
-        async def replay() -> Message:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
 
-        await self.app(scope, replay, send)
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that hands the app the body already read, once, then the client's."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
 
 
 PAGE_CSP = (

@@ -5,6 +5,7 @@ Each end screen's screenshot is written to docs/screenshots/ for the README.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -46,23 +47,28 @@ def describe(page: Any, text: str) -> None:
     page.wait_for_selector("#step-review:not([hidden])")
 
 
-def answer_until_result(page: Any, asked: list[str], limit: int = 80) -> None:
-    """Answer 'No' (or 'I don't know' for a measurement) until the result shows."""
+def answer_until_result(
+    page: Any,
+    asked: list[str],
+    limit: int = 80,
+    *,
+    no: str = "No",
+    dont_know: str = "I don't know",
+    question_n: str = "Question {n}",
+) -> None:
+    """Answer ``no`` (``dont_know`` for a measurement) until the result shows; the
+    labels and the progress line (``question_n``) are the page's, in its language."""
     for _ in range(limit):
         page.wait_for_selector("#step-question:not([hidden]), #step-result:not([hidden])")
         if page.is_visible("#step-result"):
             return
-        text = page.inner_text("#q-text")
-        asked.append(text)
-        count = len(asked)
-        if page.is_visible("#q-answers input"):
-            page.click('#q-answers button:has-text("I don\'t know")')
-        else:
-            page.click("#q-answers button:has-text('No')")
+        asked.append(page.inner_text("#q-text"))
+        label = dont_know if page.is_visible("#q-answers input") else no
+        page.click(f"#q-answers button:text-is({json.dumps(label)})")  # exact: not "Not sure"
         page.wait_for_function(
-            "([n]) => !document.getElementById('step-result').hidden || "
-            "document.getElementById('q-progress').textContent.startsWith('Question ' + (n + 1))",
-            arg=[count],
+            "([p]) => !document.getElementById('step-result').hidden || "
+            "document.getElementById('q-progress').textContent.startsWith(p)",
+            arg=[question_n.format(n=len(asked) + 1)],
         )
     raise AssertionError(f"no result after {limit} questions")
 

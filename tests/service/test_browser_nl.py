@@ -16,7 +16,7 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="needs the server-t
 from hamtriage.catalog import messages  # noqa: E402
 
 from ._server import Server  # noqa: E402
-from .test_browser import SHOTS, no_horizontal_scroll  # noqa: E402
+from .test_browser import SHOTS, answer_until_result, no_horizontal_scroll  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -58,25 +58,17 @@ def describe(page: Any, text: str) -> None:
     page.wait_for_selector("#step-review:not([hidden])")
 
 
-def answer_no_until_result(page: Any, limit: int = 80) -> list[str]:
+def answer_no_until_result(page: Any) -> list[str]:
+    """The Dutch page's "Nee" ("Weet ik niet" for a measurement) until the result."""
     asked: list[str] = []
-    no, dont_know = capital(NL["answer.no"]), NL["page.dont_know"]
-    for _ in range(limit):
-        page.wait_for_selector("#step-question:not([hidden]), #step-result:not([hidden])")
-        if page.is_visible("#step-result"):
-            return asked
-        asked.append(page.inner_text("#q-text"))
-        if page.is_visible("#q-answers input"):
-            page.click(f"#q-answers button:text-is('{dont_know}')")
-        else:
-            page.click(f"#q-answers button:text-is('{no}')")
-        prefix = NL["page.question_n"].format(n=len(asked) + 1)
-        page.wait_for_function(
-            "([p]) => !document.getElementById('step-result').hidden || "
-            "document.getElementById('q-progress').textContent.startsWith(p)",
-            arg=[prefix],
-        )
-    raise AssertionError(f"no result after {limit} questions")
+    answer_until_result(
+        page,
+        asked,
+        no=capital(NL["answer.no"]),
+        dont_know=NL["page.dont_know"],
+        question_n=NL["page.question_n"],
+    )
+    return asked
 
 
 def test_dutch_browser_gets_the_dutch_page(browser: Any, server: Server) -> None:
