@@ -25,6 +25,7 @@ unpickling).
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import pickle
@@ -37,7 +38,16 @@ from typing import Any
 
 from .pack import RulePack, content_hash
 
-__all__ = ["Snapshot", "cache_dir", "locate"]
+__all__ = [
+    "Snapshot",
+    "cache_dir",
+    "environment",
+    "loader_code",
+    "locate",
+    "read_private",
+    "sources_digest",
+    "write_private",
+]
 
 FORMAT = b"hamtriage-pack-snapshot 1\n"
 MAX_FILE_BYTES = 1_000_000
@@ -97,7 +107,7 @@ def _read_capped(path: Path) -> bytes | None:
     return data if len(data) <= MAX_FILE_BYTES else None
 
 
-def _interpreter() -> bytes:
+def environment() -> bytes:
     """The Python environment: interpreter, pydantic and hamtriage versions."""
     import pydantic
     import pydantic_core
@@ -115,15 +125,22 @@ def _interpreter() -> bytes:
     return "\0".join(parts).encode()
 
 
-def _code() -> bytes:
+def sources_digest(names: tuple[str, ...]) -> bytes:
+    """The SHA-256 of these modules' source (paths relative to the hamtriage package)."""
+    here = Path(__file__).parent.parent  # the hamtriage package
+    digest = hashlib.sha256()
+    for name in names:
+        digest.update(name.encode() + b"\0" + hashlib.sha256((here / name).read_bytes()).digest())
+    return digest.digest()
+
+
+@functools.cache  # the installed code does not change under a running process
+def loader_code() -> bytes:
     """The code that decides what a loaded pack holds: this package's loading modules and
     PyYAML (found, not imported: its version is in its ``__init__.py``)."""
     import importlib.util
 
-    here = Path(__file__).parent.parent  # the hamtriage package
-    digest = hashlib.sha256()
-    for name in _SOURCES:
-        digest.update(name.encode() + b"\0" + hashlib.sha256((here / name).read_bytes()).digest())
+    digest = hashlib.sha256(sources_digest(_SOURCES))
     spec = importlib.util.find_spec("yaml")
     if spec is None or spec.origin is None:
         raise OSError("PyYAML not found")
@@ -143,32 +160,10 @@ class Snapshot:
 
     def read(self) -> RulePack | None:
         """The pack, if the file exists, is safe to read, and has this key; else ``None``."""
-        try:
-            # no symlink; a FIFO must not block the open (it is then refused as not regular)
-            flags = os.O_RDONLY | getattr(os, "O_BINARY", 0)
-            flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-            fd = os.open(self.path, flags)
-        except OSError:
+        payload = read_private(self.path, FORMAT, self.key)
+        if payload is None:
             return None
         try:
-            with os.fdopen(fd, "rb") as f:
-                info = os.fstat(f.fileno())
-                if (
-                    not stat.S_ISREG(info.st_mode)
-                    or info.st_uid != os.geteuid()
-                    or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-                ):
-                    return None
-                data = f.read()
-            head = len(FORMAT) + 2 * _DIGEST
-            if (
-                data[: len(FORMAT)] != FORMAT
-                or data[len(FORMAT) : len(FORMAT) + _DIGEST] != self.key
-            ):
-                return None
-            payload = memoryview(data)[head:]
-            if hashlib.sha256(payload).digest() != data[head - _DIGEST : head]:
-                return None
             pack = _restore(pickle.loads(payload))
         except Exception:  # noqa: BLE001 - an unreadable snapshot is only a cache miss
             return None
@@ -184,19 +179,58 @@ class Snapshot:
             or any(origin.path not in self.displays for origin in pack.origins.values())
         ):
             return  # the files changed while the pack loaded
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{os.urandom(6).hex()}.tmp")
         try:
             payload = pickle.dumps(_state(pack), protocol=pickle.HIGHEST_PROTOCOL)
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            fd = os.open(
-                tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600
-            )
-            with os.fdopen(fd, "wb") as f:
-                f.write(FORMAT + self.key + hashlib.sha256(payload).digest() + payload)
-            os.replace(tmp, self.path)
         except Exception:  # noqa: BLE001 - a snapshot that cannot be written is only a cache miss
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
+            return
+        write_private(self.path, FORMAT, self.key, payload)
+
+
+def read_private(path: Path, fmt: bytes, key: bytes) -> memoryview | None:
+    """The payload of the snapshot file ``path`` if it is safe to read (a regular file,
+    not a link, owned by this user, not writable by others), starts with ``fmt`` and
+    ``key`` and its payload digest matches; else ``None``. Never raises."""
+    try:
+        # no symlink; a FIFO must not block the open (it is then refused as not regular)
+        flags = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+        flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "rb") as f:
+            info = os.fstat(f.fileno())
+            if (
+                not stat.S_ISREG(info.st_mode)
+                or info.st_uid != os.geteuid()
+                or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+            ):
+                return None
+            data = f.read()
+    except Exception:  # noqa: BLE001 - an unreadable snapshot is only a cache miss
+        return None
+    head = len(fmt) + 2 * _DIGEST
+    if data[: len(fmt)] != fmt or data[len(fmt) : len(fmt) + _DIGEST] != key:
+        return None
+    payload = memoryview(data)[head:]
+    if hashlib.sha256(payload).digest() != data[head - _DIGEST : head]:
+        return None
+    return payload
+
+
+def write_private(path: Path, fmt: bytes, key: bytes, payload: bytes) -> None:
+    """Write a snapshot file atomically (a private temporary file renamed into place, so
+    two processes writing at once leave one whole file); never raises."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(6).hex()}.tmp")
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(fmt + key + hashlib.sha256(payload).digest() + payload)
+        os.replace(tmp, path)
+    except Exception:  # noqa: BLE001 - a snapshot that cannot be written is only a cache miss
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
 
 
 def locate(root: Path, files: list[tuple[Path, str]]) -> Snapshot | None:
@@ -211,7 +245,7 @@ def locate(root: Path, files: list[tuple[Path, str]]) -> Snapshot | None:
     try:
         resolved = str(root.resolve())
         # the file: one per pack directory, displayed paths and Python environment
-        where = hashlib.sha256(_interpreter() + b"\0" + resolved.encode())
+        where = hashlib.sha256(environment() + b"\0" + resolved.encode())
         for _, display in files:
             where.update(b"\0" + display.encode())
         # its key: that, the loading code and the files' bytes (as the content hash reads them)
@@ -224,7 +258,7 @@ def locate(root: Path, files: list[tuple[Path, str]]) -> Snapshot | None:
             name = file.relative_to(root).as_posix()
             digests.append((name, hashlib.sha256(data).digest()))
         content = content_hash(digests)  # what the loaded pack's content_hash will be
-        key = hashlib.sha256(where.digest() + _code() + content.encode()).digest()
+        key = hashlib.sha256(where.digest() + loader_code() + content.encode()).digest()
     except (OSError, UnicodeError, ValueError):
         return None
     return Snapshot(

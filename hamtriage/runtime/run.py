@@ -18,10 +18,11 @@ from ..results import MatchedFact, PackInfo, TriageResult
 from ..rules.loader import bundled_rules_path, load_pack, load_pack_from_texts
 from ..rules.logic import FactKind
 from ..rules.pack import RulePack
+from ._compiled_snapshot import compile_cached
 from ._construct import trusted
 from ._durable import Ruleset
 from .assemble import CACHE_LIMIT, Assembler
-from .compiler import CompiledPack, compile_pack
+from .compiler import CompiledPack
 from .partition import PARTITION_ABOVE
 from .split import Split
 from .wire import (
@@ -57,7 +58,8 @@ class Compiled:
 
     def __init__(self, pack: RulePack, *, unit_rules: int = PARTITION_ABOVE) -> None:
         self.pack = pack
-        self.compiled: CompiledPack = compile_pack(pack, unit_rules=unit_rules)
+        # read back from the pack's compiled snapshot when nothing it depends on changed
+        self.compiled: CompiledPack = compile_cached(pack, unit_rules=unit_rules)
         compiled = self.compiled
         units = compiled.units
         name = pack.meta.name
