@@ -41,9 +41,11 @@ FORMAT = b"hamtriage-compiled-snapshot 1\n"
 # the modules whose code decides what a compiled pack holds (the loader's are added)
 _SOURCES = (
     "levels.py",
+    "results.py",
     "rules/logic.py",
     "rules/_graph.py",
     "runtime/_compiled_snapshot.py",
+    "runtime/_construct.py",
     "runtime/_reserved.py",
     "runtime/compiler.py",
     "runtime/partition.py",
