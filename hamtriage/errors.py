@@ -7,7 +7,6 @@ chained as ``__cause__``.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
@@ -45,6 +44,8 @@ def suggest(word: str, candidates: Iterable[str], n: int = 3) -> tuple[str, ...]
 
         picked = process.extract(word, pool, scorer=fuzz.ratio, limit=_SHORTLIST, score_cutoff=59.5)
         pool = [choice for choice, _, _ in picked]
+    import difflib  # only for a bad id: a start never needs it (2-5 ms of import)
+
     return tuple(difflib.get_close_matches(word, pool, n=n, cutoff=0.6))
 
 
