@@ -32,6 +32,7 @@ import json, time
 c0, w0 = time.process_time(), time.perf_counter()
 import hamtriage
 c1, w1 = time.process_time(), time.perf_counter()
+assert hamtriage.__file__.startswith(TREE), hamtriage.__file__  # not another checkout's
 engine = hamtriage.Engine.default()
 c2, w2 = time.process_time(), time.perf_counter()
 engine.triage({"symptoms": ["low_back_spasms"], "activities": ["deadlift"]})
@@ -49,7 +50,7 @@ def start(tree: Path, cache: Path) -> dict[str, float]:
     env = {**os.environ, "PYTHONPATH": str(tree), "HAMTRIAGE_CACHE_DIR": str(cache)}
     env.pop("HAMTRIAGE_CACHE", None)
     out = subprocess.run(
-        [sys.executable, "-c", _CHILD],
+        [sys.executable, "-c", _CHILD.replace("TREE", repr(str(tree)))],
         capture_output=True,
         text=True,
         check=True,
@@ -108,7 +109,9 @@ def main() -> None:
         for name in trees:
             median = statistics.median(r["start_cpu"] for r in cold[name])
             wall = statistics.median(r["start_wall"] for r in cold[name])
-            print(f"{name} without snapshots (first start): {median:.0f} ms CPU, {wall:.0f} ms wall")
+            print(
+                f"{name} without snapshots (first start): {median:.0f} ms CPU, {wall:.0f} ms wall"
+            )
 
 
 if __name__ == "__main__":

@@ -386,3 +386,42 @@ def test_a_snapshot_is_never_read_for_a_pack_loaded_another_way(
     )
     assert _compiled_snapshot.locate(pack, 400) is None
     assert len(compiles) == 1
+
+
+START = r"""
+import json, sys
+from hamtriage.runtime import _compiled_snapshot, compiler
+calls = []
+real = compiler.compile_pack
+_compiled_snapshot.compile_pack = lambda pack, **kw: calls.append(1) or real(pack, **kw)
+import hamtriage
+engine = hamtriage.Engine.default()
+print(json.dumps({
+    "compiled": len(calls),
+    "difflib": "difflib" in sys.modules,
+    "flows": sorted(m for m in sys.modules if m.startswith("hamtriage.flows")),
+    "level": engine.triage({"symptoms": ["cannot_touch_floor"]}).level.value,
+}))
+"""
+
+
+def test_a_second_start_compiles_nothing_and_imports_no_did_you_mean(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "HAMTRIAGE_CACHE_DIR": str(tmp_path / "cache"),
+        "PYTHONPATH": str(Path(hamtriage.__file__).parent.parent),
+    }
+    env.pop("HAMTRIAGE_CACHE", None)
+    outs = []
+    for _ in range(2):
+        proc = subprocess.run(
+            [sys.executable, "-c", START], capture_output=True, text=True, env=env, timeout=120
+        )
+        assert proc.returncode == 0, proc.stderr
+        outs.append(json.loads(proc.stdout))
+    first, second = outs
+    assert first["compiled"] == 1
+    assert second["compiled"] == 0
+    assert second["difflib"] is False  # only a bad id needs "did you mean"
+    assert second["flows"] == []
+    assert second["level"] == first["level"] == "self_care"
