@@ -5,7 +5,9 @@
     python benchmarks/coldstart.py --before /tmp/cs-before --starts 15
 
 The "before" tree is an export of an older commit (``git archive <commit> hamtriage rules
-| tar -x -C DIR``) run with this checkout's interpreter and libraries. Each tree gets its
+| tar -x -C DIR``) run with this checkout's interpreter and libraries. A third kind of
+process, interleaved too, only imports pydantic as hamtriage does: the floor of any
+start. CPU times exclude the interpreter's own start-up (about 13 ms). Each tree gets its
 own snapshot cache, warmed by one start, and its bytecode written first (this
 environment sets ``PYTHONDONTWRITEBYTECODE``, so a checkout would otherwise recompile
 every module at every start). Starts alternate between the trees, so both see the same
@@ -45,6 +47,25 @@ print(json.dumps({
 """
 
 
+# the floor no version of hamtriage can go below: pydantic with the names it uses
+_FLOOR = """
+import json, time
+c0 = time.process_time()
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Field,
+    PrivateAttr, StringConstraints, Tag, ValidationError, model_validator)
+print(json.dumps({"pydantic_cpu": round((time.process_time() - c0) * 1e3, 2)}))
+"""
+
+
+def floor() -> float:
+    """The CPU time of importing pydantic as hamtriage does, in a fresh process (ms)."""
+    out = subprocess.run(
+        [sys.executable, "-c", _FLOOR], capture_output=True, text=True, check=True, cwd="/"
+    )
+    value: float = json.loads(out.stdout)["pydantic_cpu"]
+    return value
+
+
 def start(tree: Path, cache: Path) -> dict[str, float]:
     """One fresh process on ``tree`` with the snapshot cache ``cache``."""
     env = {**os.environ, "PYTHONPATH": str(tree), "HAMTRIAGE_CACHE_DIR": str(cache)}
@@ -81,6 +102,7 @@ def main() -> None:
             parser.error(f"{tree} holds no hamtriage package")
         compile_bytecode(tree)
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
+    floors: list[float] = []
     cold: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
     with tempfile.TemporaryDirectory() as tmp:
         caches = {name: Path(tmp) / name for name in trees}
@@ -90,6 +112,7 @@ def main() -> None:
             order = list(trees) if i % 2 == 0 else list(reversed(trees))
             for name in order:
                 runs[name].append(start(trees[name], caches[name]))
+            floors.append(floor())
         for i in range(args.unsnapped):
             for name in trees:
                 cold[name].append(start(trees[name], Path(tmp) / f"{name}-empty-{i}"))
@@ -102,6 +125,12 @@ def main() -> None:
         print(f"{name:<12}" + "".join(f"{medians[name][k]:>12.1f}" for k in keys))
     ratio = {k: medians["after"][k] / medians["before"][k] for k in keys}
     print(f"{'after/before':<12}" + "".join(f"{ratio[k]:>12.2f}" for k in keys))
+    pydantic = statistics.median(floors)
+    print(
+        f"importing pydantic as hamtriage does: {pydantic:.1f} ms CPU (median); hamtriage's "
+        "own share of a start (start CPU - that): "
+        + ", ".join(f"{n} {medians[n]['start_cpu'] - pydantic:.1f} ms" for n in trees)
+    )
     for name in trees:
         spread = sorted(r["start_cpu"] for r in runs[name])
         print(f"{name} start CPU, every start: {', '.join(f'{x:.0f}' for x in spread)}")
