@@ -218,3 +218,43 @@ def test_a_snapshot_is_never_read_for_a_pack_loaded_another_way(
     )
     assert _compiled_snapshot.locate(pack, 400) is None
     assert len(compiles) == 1
+
+
+def test_another_engine_build_or_compiler_source_is_another_key(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+    from importlib.machinery import ModuleSpec
+
+    pack = load_pack(tiny_pack(tmp_path / "p", RULES))
+    build = _compiled_snapshot._build
+
+    def place() -> tuple[Path, bytes]:
+        build.cache_clear()
+        found = _compiled_snapshot.locate(pack, 400)
+        assert found is not None
+        return found.path, found.key
+
+    here = place()
+    assert place() == here  # deterministic
+    other_engine = tmp_path / "durable_rules_engine.so"
+    other_engine.write_bytes(b"another build")
+    with monkeypatch.context() as m:
+        m.setattr(
+            importlib.util,
+            "find_spec",
+            lambda name: ModuleSpec(name, None, origin=str(other_engine)),
+        )
+        rebuilt = place()
+    assert rebuilt[0] != here[0]
+    assert rebuilt[1] != here[1]
+    real = _snapshot.sources_digest
+    with monkeypatch.context() as m:
+        m.setattr(
+            _snapshot,
+            "sources_digest",
+            lambda names: real(names) + (b"edited" if "runtime/compiler.py" in names else b""),
+        )
+        edited = place()
+    assert edited[1] != here[1]
+    assert place() == here
