@@ -2,7 +2,7 @@
 pack snapshot so that a start with an unchanged pack skips the compiler.
 
 Compiling the bundled pack (DNF, patterns, the partition, the name-hash checks) costs
-about 20-30 ms of a cold start; reading its result back costs about 2 ms, leaving only
+about 20-45 ms of a cold start; reading its result back costs 2-3 ms, leaving only
 durable's own ``create_ruleset`` (in C) to run. Only packs loaded from a directory are
 stored (one file per directory and environment, overwritten when the pack changes, like
 the pack snapshots of :mod:`hamtriage.rules._snapshot`, whose safety rules it shares).
