@@ -34,3 +34,22 @@ def test_sixteen_threads_triage_every_block_and_agree_with_the_sequential_run() 
         "relaxed 330 4 True True True",
         "interval restored True",
     ]
+
+
+def test_the_instruction_count_children_compute_the_same_results_on_one_and_sixteen_threads() -> (
+    None
+):
+    """benchmarks/threads_instructions.py counts two children's work: they must do the same
+    triages (a switch interval of 0.1 ms preempts the 16 threads mid-triage constantly)."""
+    digests = []
+    for mode in ("seq", "thr"):
+        done = run_child(
+            "import runpy, sys\n"
+            f"sys.argv = ['x', '--child', '{mode}', '120', '--interval', '0.0001', '--digest']\n"
+            "runpy.run_module('benchmarks.threads_instructions', run_name='__main__')\n",
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        digests.append(done.stdout.strip())
+    assert len(digests[0]) == 16
+    assert digests[0] == digests[1]
