@@ -207,8 +207,7 @@ def threads16(add: Add, engine: Engine, reports: list[dict[str, Any]]) -> None:
             ok,
         )
     add(
-        "16 threads / sequential, plain-Python control on the same threads and blocks "
-        "(what this interpreter and machine allow)",
+        "16 threads / sequential, plain-Python control (same threads and blocks)",
         "-",
         _summary(control),
         None,
