@@ -31,35 +31,51 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 THREADS = 16
+MAX_N = 2000
 CACHES = ["--I1=32768,8,64", "--D1=49152,12,64", "--LL=2097152,16,64"]
 _FIGURE = re.compile(r"==\d+== (I\s+refs|D1\s+misses|LL\s+misses):\s+([\d,]+)")
 
 
-def child(mode: str, n: int, interval: float, no_gc: bool, digest: bool = False) -> None:
-    """Triage ``n`` seeded reports on one thread (``seq``) or 16 (``thr``), after warm-up."""
+def child(
+    mode: str, n: int, interval: float, no_gc: bool, control: bool = False, digest: bool = False
+) -> None:
+    """Triage ``n`` seeded reports on one thread (``seq``) or 16 (``thr``), after warm-up;
+    with ``control``, evaluate their facts with the plain-Python evaluator instead."""
     import gc
 
     from hamtriage import Engine
+    from tests.support.oracle import PlainEvaluator
     from tests.support.reports import make_reports
 
     engine = Engine.default()
-    reports = make_reports(engine.pack, 300 + n, seed=7100)
-    triage = engine.triage
+    # the same reports drawn (and, for the control, normalised) whatever n is, so the
+    # child that does no work subtracts exactly what is not the work
+    reports: list[Any] = make_reports(engine.pack, 300 + MAX_N, seed=7100)
+    work: list[Any] = reports[300 : 300 + n]
+    do: Any = engine.triage
+    if control:
+        do = PlainEvaluator(engine.pack).evaluate
+        facts = [engine.normalize(r) for r in reports]
+        reports, work = facts, facts[300 : 300 + n]
     for r in reports[:300]:
-        triage(r)
-    work = reports[300:]
+        do(r)
     out: list[Any] = [None] * n
     if no_gc:
         gc.collect()
         gc.disable()
     if mode == "seq":
         for i, r in enumerate(work):
-            out[i] = triage(r)
+            out[i] = do(r)
     else:
-        _sixteen(triage, work, out, interval)
+        _sixteen(do, work, out, interval)
     if digest:  # for the test that both modes compute the same (never in a counted run)
-        text = "".join(o.model_dump_json() for o in out)
+        text = "".join(_canonical(o) if control else o.model_dump_json() for o in out)
         print(hashlib.sha256(text.encode()).hexdigest()[:16])
+
+
+def _canonical(outcome: Any) -> str:
+    # an Outcome's rules are a frozenset, whose order changes with the hash seed
+    return f"{outcome.level}|{sorted(outcome.fired)}|{outcome.confidences}"
 
 
 def _sixteen(triage: Any, work: list[Any], out: list[Any], interval: float) -> None:
@@ -80,7 +96,7 @@ def _sixteen(triage: Any, work: list[Any], out: list[Any], interval: float) -> N
         thread.join()
 
 
-def counted(mode: str, n: int, interval: float, no_gc: bool) -> dict[str, int]:
+def counted(mode: str, n: int, interval: float, no_gc: bool, control: bool) -> dict[str, int]:
     """Instructions (I refs), D1 and LL misses of one child process under cachegrind."""
     with tempfile.TemporaryDirectory() as tmp:
         done = subprocess.run(
@@ -99,6 +115,7 @@ def counted(mode: str, n: int, interval: float, no_gc: bool) -> dict[str, int]:
                 "--interval",
                 str(interval),
                 *(["--no-gc"] if no_gc else []),
+                *(["--control"] if control else []),
             ],
             cwd=ROOT,
             env={**os.environ, "PYTHONHASHSEED": "0"},
@@ -114,20 +131,24 @@ def counted(mode: str, n: int, interval: float, no_gc: bool) -> dict[str, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("n", nargs="?", type=int, default=1000)
+    parser.add_argument("n", nargs="?", type=int, default=1000, help=f"at most {MAX_N}")
     parser.add_argument("--no-gc", action="store_true")
     parser.add_argument("--interval", type=float, default=0.25)
     parser.add_argument("--child", choices=("seq", "thr"))
     parser.add_argument("--digest", action="store_true")
+    parser.add_argument("--control", action="store_true", help="the plain-Python evaluator")
     args = parser.parse_args()
+    if not 0 <= args.n <= MAX_N:
+        parser.error(f"n must be between 0 and {MAX_N}")
     if args.child:
-        child(args.child, args.n, args.interval, args.no_gc, args.digest)
+        child(args.child, args.n, args.interval, args.no_gc, args.control, args.digest)
         sys.stdout.flush()
         # no interpreter shutdown: its final collection over everything still alive would
         # be counted too, and it differs between the two modes
         os._exit(0)
-    base = counted("seq", 0, args.interval, args.no_gc)
-    got = {mode: counted(mode, args.n, args.interval, args.no_gc) for mode in ("seq", "thr")}
+    flags = (args.interval, args.no_gc, args.control)
+    base = counted("seq", 0, *flags)
+    got = {mode: counted(mode, args.n, *flags) for mode in ("seq", "thr")}
     per = {
         mode: {k: (v - base[k]) / args.n for k, v in figures.items()}
         for mode, figures in got.items()
@@ -136,12 +157,13 @@ def main() -> None:
         p = per[mode]
         print(
             f"{label:10s}: {p['I']:,.0f} instructions, {p['D1']:,.0f} D1 misses, "
-            f"{p['LL']:,.0f} LL misses per triage"
+            f"{p['LL']:,.0f} LL misses per {'evaluation' if args.control else 'triage'}"
         )
     print(
         "16 threads / 1 thread per triage: "
         + ", ".join(f"{k} {per['thr'][k] / per['seq'][k]:.3f}x" for k in ("I", "D1", "LL"))
         + (" (collector disabled)" if args.no_gc else "")
+        + (" (plain-Python control)" if args.control else "")
     )
 
 

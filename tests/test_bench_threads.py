@@ -4,6 +4,8 @@ mode, and the threads' results identical to the sequential ones."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.support.hazard import run_child
 
 CHILD = """
@@ -36,16 +38,20 @@ def test_sixteen_threads_triage_every_block_and_agree_with_the_sequential_run() 
     ]
 
 
-def test_the_instruction_count_children_compute_the_same_results_on_one_and_sixteen_threads() -> (
-    None
-):
+@pytest.mark.parametrize("control", [False, True], ids=["triage", "control"])
+def test_the_instruction_count_children_do_the_same_work_on_one_and_sixteen_threads(
+    control: bool,
+) -> None:
     """benchmarks/threads_instructions.py counts two children's work: they must do the same
-    triages (a switch interval of 0.1 ms preempts the 16 threads mid-triage constantly)."""
+    triages, or evaluations for the control (a switch interval of 0.1 ms preempts the 16
+    threads mid-item constantly)."""
+    extra = ", '--control'" if control else ""
     digests = []
     for mode in ("seq", "thr"):
         done = run_child(
             "import runpy, sys\n"
-            f"sys.argv = ['x', '--child', '{mode}', '120', '--interval', '0.0001', '--digest']\n"
+            f"sys.argv = ['x', '--child', '{mode}', '120', '--interval', '0.0001', "
+            f"'--digest'{extra}]\n"
             "runpy.run_module('benchmarks.threads_instructions', run_name='__main__')\n",
             timeout=300,
         )
