@@ -61,9 +61,9 @@ def _literals() -> list[str]:
         if not path.name.startswith(("test_intake", "test_corpus", "test_safety")):
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                if 0 < len(node.value) <= 10_000 and " " in node.value:
-                    out.add(node.value)
+            value = node.value if isinstance(node, ast.Constant) else None
+            if isinstance(value, str) and 0 < len(value) <= 10_000 and " " in value:
+                out.add(value)
     return sorted(out)
 
 
