@@ -76,8 +76,21 @@ def test_age_hints_skip_only_patterns_that_cannot_match(lang: str) -> None:
         "(Dave, 44) knee",
         "MY SON IS 15",
     ]
-    for text in [*_texts(lang), *extra]:
+    extra_nl = [
+        "Sam (16) doet aan rugby",
+        "ik ben 51 en mijn rug is stijf",
+        "ben 34, vrouw",
+        "Leeftijd: 40",
+        "mijn zoon is 15",
+        "16 jaar oud, hockey",
+        "16jr",
+        "MIJN DOCHTER IS 14",
+        "cliënt, 17, knie dik",
+    ]
+    for text in [*_texts(lang), *extra, *extra_nl]:
         a, b = find_age(text, [], profile), find_age(text, [], plain)
         assert a == b, text
     if lang == "en":
         assert all(find_age(t, [], profile) is not None for t in extra)
+    else:
+        assert all(find_age(t, [], profile) is not None for t in extra_nl)
