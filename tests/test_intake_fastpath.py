@@ -62,6 +62,26 @@ def test_the_word_memo_changes_no_token(lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
+def test_the_parts_memo_changes_no_token(lang: str) -> None:
+    profile = LANGUAGES[lang]
+    memo: dict[str, tuple[str, str, bool, bool]] = {}
+    parts: dict[str, tokens.Parts] = {}
+    split = 0
+    for text in _texts(lang):
+        got = tokenize(text, profile, {}, memo, parts)
+        assert got == tokenize(text, profile, {})
+        # every word read as the parts the language splits it into
+        want = [
+            (m.start() + a, m.start() + b)
+            for m in _FORMER_TOKEN.finditer(text)
+            for a, b in profile.split(m.group(0))
+        ]
+        assert [(t.start, t.end) for t in got] == want, text
+        split += len(want) - len(_FORMER_TOKEN.findall(text))
+    assert (split > 100) == (lang == "nl")  # Dutch compounds were split
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
 def test_age_hints_skip_only_patterns_that_cannot_match(lang: str) -> None:
     profile = LANGUAGES[lang]
     plain = dataclasses.replace(profile, age_hints=())

@@ -19,7 +19,7 @@ from ...rules.languages import LANGUAGES, Language, language
 from ...rules.pack import RulePack
 from ...rules.phrases import PhraseSyntaxError, Term, parse_phrase, word_key
 from ...runtime.screening import red_flag_screens
-from .tokens import Tok, Word
+from .tokens import Parts, Tok, Word
 
 __all__ = ["Lexicon", "Phrase", "intake_language", "lexicon_for"]
 
@@ -81,6 +81,8 @@ class Lexicon:
     """Per phrase: its required (phrase, term) places, to test a clause in one subset check."""
     words_seen: dict[str, Word] = field(default_factory=dict)
     """The tokeniser's memo of this lexicon's language (bounded; see :func:`.tokens.tokenize`)."""
+    parts_seen: dict[str, Parts] = field(default_factory=dict)
+    """The tokeniser's memo of compound parts (bounded; empty for English)."""
     optionals: list[tuple[int, ...]] = field(default_factory=list)
     """Per phrase: its optional terms that are words other than fillers (part of a span)."""
     regions: dict[str, str] = field(default_factory=dict)

@@ -75,7 +75,7 @@ _RANK = MappingProxyType({"absent": 0, "suspected": 1, "present": 2})
 
 def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
     lang = lex.language
-    toks = tokenize(text, lang, lex.keys, lex.words_seen)
+    toks = tokenize(text, lang, lex.keys, lex.words_seen, lex.parts_seen)
     used: set[int] = set()
     notes: list[str] = []
     matches: list[Match] = []
