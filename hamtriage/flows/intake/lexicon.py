@@ -93,6 +93,12 @@ class Lexicon:
     """The language's negations and idle words: alone, they are not an unused span."""
     spans: list[int] = field(default_factory=list)
     """Per phrase: how many content tokens its required words may spread over."""
+    bases: list[int] = field(default_factory=list)
+    """Per phrase: the bit of its first term in a place mask (its term ``ti`` is bit
+    ``base + ti``): a clause's places are one integer, tested with two operations."""
+    need_masks: list[int] = field(default_factory=list)
+    """Per phrase: :attr:`need_places` as a place mask."""
+    _masks: dict[frozenset[tuple[int, int]], int] = field(default_factory=dict)
 
     def pids(self, places: frozenset[tuple[int, int]]) -> frozenset[int]:
         """The phrases among ``places`` (memoised per word's places)."""
@@ -113,6 +119,20 @@ class Lexicon:
             needs = self.needs
             got = frozenset(pid for pid, ti in places if needs[pid] and needs[pid][0] == ti)
             self._firsts[places] = got
+        return got
+
+    def mask(self, places: frozenset[tuple[int, int]]) -> int:
+        """``places`` as a place mask (memoised): a clause's union of places is the OR of
+        its words' masks, far cheaper than a union of sets of pairs."""
+        got = self._masks.get(places)
+        if got is None:
+            if len(self._masks) >= _CACHE_LIMIT:
+                self._masks.clear()
+            bases = self.bases
+            got = 0
+            for pid, ti in places:
+                got |= 1 << (bases[pid] + ti)
+            self._masks[places] = got
         return got
 
     def rares(self, places: frozenset[tuple[int, int]]) -> frozenset[int]:
@@ -141,6 +161,14 @@ class Lexicon:
         ]
         self.need_places = [
             frozenset((pid, ti) for ti in need) for pid, need in enumerate(self.needs)
+        ]
+        self.bases = []
+        base = 0
+        for p in self.phrases:
+            self.bases.append(base)
+            base += len(p.terms)
+        self.need_masks = [
+            sum(1 << (self.bases[pid] + ti) for ti in need) for pid, need in enumerate(self.needs)
         ]
         fillers = self.language.fillers
         self.optionals = [

@@ -57,11 +57,12 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
     # each clause's content tokens (a clause is a run of tokens) and the places it offers:
     # a phrase missing one of its words there cannot match
     members: dict[int, list[int]] = {}
-    offered: list[tuple[int, list[Places], list[frozenset[int]]]] = []
+    offered: list[tuple[int, list[int], list[frozenset[int]]]] = []
     where = [0] * len(toks)  # per content token: its position in its clause's row
     rares = lex.rares
+    mask = lex.mask
     row: list[int] = []
-    sets: list[Places] = []
+    masks: list[int] = []
     rare_sets: list[frozenset[int]] = []
     current = -1
     for i in content:
@@ -69,22 +70,29 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
         if clause != current:  # clause numbers only grow: a new one starts a new row
             current = clause
             row = members[clause] = []
-            sets, rare_sets = [], []
-            offered.append((clause, sets, rare_sets))
+            masks, rare_sets = [], []
+            offered.append((clause, masks, rare_sets))
         where[i] = len(row)
         row.append(i)
         here = hits[i]
         if here:
-            sets.append(here)
+            masks.append(mask(here))
             rare_sets.append(rares(here))
     feasible: dict[int, list[int]] = {}
-    need_places = lex.need_places
+    need_masks = lex.need_masks
     plans = lex.plans
-    for clause, sets, rare_sets in offered:
-        if not sets:
+    for clause, masks, rare_sets in offered:
+        if not masks:
             continue  # no anchor in this clause: never looked up
-        places = frozenset().union(*sets)
-        fit = [pid for pid in frozenset().union(*rare_sets) if need_places[pid] <= places]
+        places = 0
+        for m in masks:
+            places |= m
+        # a phrase missing one of its required places in the clause cannot match there
+        fit = [
+            pid
+            for pid in (rare_sets[0] if len(rare_sets) == 1 else frozenset().union(*rare_sets))
+            if need_masks[pid] & places == need_masks[pid]
+        ]
         fit.sort()  # ascending, the order phrases are tried in: once per clause, not per anchor
         feasible[clause] = fit
     out: dict[tuple[int, tuple[int, ...]], Candidate] = {}
