@@ -99,6 +99,7 @@ class Lexicon:
     need_masks: list[int] = field(default_factory=list)
     """Per phrase: :attr:`need_places` as a place mask."""
     _masks: dict[frozenset[tuple[int, int]], int] = field(default_factory=dict)
+    _nearest: dict[tuple[int, int, int], tuple[int, ...]] = field(default_factory=dict)
 
     def pids(self, places: frozenset[tuple[int, int]]) -> frozenset[int]:
         """The phrases among ``places`` (memoised per word's places)."""
@@ -133,6 +134,22 @@ class Lexicon:
             for pid, ti in places:
                 got |= 1 << (bases[pid] + ti)
             self._masks[places] = got
+        return got
+
+    def nearest(self, n: int, at: int, span: int) -> tuple[int, ...]:
+        """The places of a row of ``n`` within ``span`` of ``at``, nearest first: ``at``,
+        ``at - 1``, ``at + 1``, ``at - 2``, ... (memoised: the matcher's window order)."""
+        key = (n, at, span)
+        got = self._nearest.get(key)
+        if got is None:
+            if len(self._nearest) >= _CACHE_LIMIT:
+                self._nearest.clear()
+            got = self._nearest[key] = tuple(
+                k
+                for d in range(span + 1)
+                for k in ((at,) if d == 0 else (at - d, at + d))
+                if 0 <= k < n
+            )
         return got
 
     def rares(self, places: frozenset[tuple[int, int]]) -> frozenset[int]:
