@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 import hamtriage
 from hamtriage.flows.intake import lexicon_for, tokens
+from hamtriage.flows.intake.context import RESOLVED, classify, marks
 from hamtriage.flows.intake.matcher import find_phrases
 from hamtriage.flows.intake.numbers import find_age
 from hamtriage.flows.intake.tokens import tokenize
@@ -146,3 +147,20 @@ def test_the_tokeniser_patterns_agree_with_the_former_ones_on_the_corpus(lang: s
         token = tokens._TOKEN_ASCII if text.isascii() else tokens._TOKEN
         assert _found(token, text) == _found(_FORMER_TOKEN, text), text
         assert _found(tokens._HARD, text) == _found(_FORMER_HARD, text), text
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_the_context_marks_change_no_verdict(lang: str) -> None:
+    # every word and every pair of neighbours of every corpus text read as a mention,
+    # with the marks (parse_text's fast path) and without (every scan done)
+    profile = LANGUAGES[lang]
+    whys: set[str] = set()
+    for text in _texts(lang):
+        toks = tokenize(text, profile)
+        found = marks(toks, profile)
+        for i in range(len(toks)):
+            for idxs in ((i,), (i, i + 1)) if i + 1 < len(toks) else ((i,),):
+                fast = classify(toks, idxs, frozenset(), profile, found)
+                assert fast == classify(toks, idxs, frozenset(), profile), (text, idxs)
+                whys.add(fast.why)
+    assert {"hypothetical", RESOLVED} <= whys  # the marks were found where they matter

@@ -15,14 +15,16 @@ suspected (asked, and counted for the level), any other item is left out.
 
 from __future__ import annotations
 
+import bisect
 import functools
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from ...rules.languages import ENGLISH, Language
 from .tokens import Tok
 
-__all__ = ["RESOLVED", "State", "Verdict", "classify", "intended"]
+__all__ = ["RESOLVED", "Marks", "State", "Verdict", "classify", "intended", "marks"]
 
 
 class State(StrEnum):
@@ -107,10 +109,64 @@ def _has_ngram(toks: list[Tok], idxs: list[int], lang: Language, name: str) -> b
     lo, hi = min(idxs), max(idxs)
     for k in range(lo, hi + 1):
         t = toks[k]
-        for gram in (*first.get(t.key, ()), *(first.get(t.norm, ()) if t.norm != t.key else ())):
-            if _gram_at(toks, k, gram, hi, False):
-                return True
+        # most words start no n-gram: two probes, no tuple built per word
+        grams = first.get(t.key)
+        if grams is not None:
+            for gram in grams:
+                if _gram_at(toks, k, gram, hi, False):
+                    return True
+        if t.norm != t.key:
+            grams = first.get(t.norm)
+            if grams is not None:
+                for gram in grams:
+                    if _gram_at(toks, k, gram, hi, False):
+                        return True
     return False
+
+
+class _Derived(NamedTuple):
+    """Word sets derived from a language's lists, for the per-word tests of :func:`classify`."""
+
+    other: frozenset[str]
+    """Someone else, and their possessive ("dad", "dads"): ``norm[:-1]`` of an ``s`` word."""
+    coached: frozenset[str]
+    """The possessives of someone the writer reports for ("clients")."""
+    stop: frozenset[str]
+    """Words that end a negation's scope before the phrase (not "and": it may list)."""
+
+
+@functools.lru_cache(maxsize=8)
+def _derived(lang: Language) -> _Derived:
+    """The :class:`_Derived` sets of ``lang`` (read-only; keyed by the profile's identity)."""
+    return _Derived(
+        lang.other_person | {w + "s" for w in lang.other_person},
+        frozenset(w + "s" for w in lang.coached),
+        lang.scope_end - lang.and_words,
+    )
+
+
+class Marks(NamedTuple):
+    """Where, in one text's tokens, a word starts one of the language's n-grams (in order):
+    found in one pass per parse, so a mention with none near skips that scan."""
+
+    resolved: list[int]
+    hypothetical: list[int]
+
+
+def marks(toks: list[Tok], lang: Language = ENGLISH) -> Marks:
+    """The :class:`Marks` of ``toks`` (read as :func:`_resolved` and :func:`_has_ngram` do:
+    a resolved n-gram by its folded words, a hypothetical one by key or folded word)."""
+    res, hyp = _by_first(lang, "resolved"), _by_first(lang, "hypothetical")
+    return Marks(
+        [k for k, t in enumerate(toks) if t.norm in res] if res else [],
+        [k for k, t in enumerate(toks) if t.key in hyp or t.norm in hyp],
+    )
+
+
+def _any_in(places: list[int], lo: int, hi: int) -> bool:
+    """Whether one of the sorted ``places`` is in ``lo..hi``."""
+    i = bisect.bisect_left(places, lo)
+    return i < len(places) and places[i] <= hi
 
 
 RESOLVED = "over: resolved since"
@@ -278,45 +334,49 @@ def classify(
     idxs: tuple[int, ...],
     items: frozenset[int] = frozenset(),
     lang: Language = ENGLISH,
+    found: Marks | None = None,
 ) -> Verdict:
     """The context of the mention made of tokens ``idxs`` (``items``: tokens of other
     mentions, which may stand between a negation and this one in a list), read with
-    the triggers of ``lang``."""
+    the triggers of ``lang``. ``found``: the :func:`marks` of ``toks``, if the caller has
+    them (the same verdict, fewer scans)."""
     first, last = min(idxs), max(idxs)
-    mine = set(idxs)
     before = _before(toks, first)
     near = before
+    seg = toks[first].seg
     if lang.context_in_segment:
-        near = [i for i in before if toks[i].seg == toks[first].seg]
+        near = [i for i in before if toks[i].seg == seg]
+    derived = _derived(lang)
     # someone else ("dad", the possessive "my wife's"): tested inline, on every word
-    # before every mention
+    # before every mention (the possessives are in the derived set: one probe a word)
     other = lang.other_person
-    who = None
+    other_s = derived.other
     for i in near:
-        norm = toks[i].norm
-        if (
-            toks[i].key in other or norm in other or (norm[-1:] == "s" and norm[:-1] in other)
-        ) and not _with_self(toks, i, lang):
-            who = i
-            break
-    if who is not None:
-        return Verdict(State.DROPPED, who, "about someone else")
-    coached = lang.coached
+        t = toks[i]
+        if (t.key in other or t.norm in other_s) and not _with_self(toks, i, lang):
+            return Verdict(State.DROPPED, i, "about someone else")
+    coached = derived.coached
     if coached:
         # "my client's knee": the possessive of someone the writer reports for
         for i in near:
-            norm = toks[i].norm
-            if norm[-1:] == "s" and norm[:-1] in coached:
+            if toks[i].norm in coached:
                 return Verdict(State.AMBIGUOUS, i, "about someone the writer reports for")
-    if _has_ngram(toks, near, lang, "hypothetical") or _framed(toks, near, last, lang):
+    hypothetical = (
+        bool(near) and _any_in(found.hypothetical, min(near), max(near))
+        if found is not None
+        else True  # not known: scan
+    ) and _has_ngram(toks, near, lang, "hypothetical")
+    if hypothetical or _framed(toks, near, last, lang):
         return Verdict(State.DROPPED, before[0], "hypothetical")
     asked = _question(toks, first, last, lang)
     if asked:
         return Verdict(State.DROPPED, None, "a general question, not about the writer")
     # a negation between the phrase's own words: "ankle bones doesn't hurt"
-    for i in range(first + 1, last):
-        if i not in mine and _is_trigger(toks, i, lang):
-            return Verdict(State.ABSENT, i, "negated")
+    if last - first > 1:
+        mine = set(idxs)
+        for i in range(first + 1, last):
+            if i not in mine and _is_trigger(toks, i, lang):
+                return Verdict(State.ABSENT, i, "negated")
     # right after the phrase: "numbness: none", "tingling - not anymore"
     j = last + 1
     seen = 0
@@ -352,13 +412,16 @@ def classify(
     distance = 0
     crossed = False
     listed = True
+    stop, negations, and_words = derived.stop, lang.negations, lang.and_words
     for i in before:
         t = toks[i]
-        if t.key in lang.scope_end and t.key not in lang.and_words:
+        key = t.key
+        if key in stop:
             break
-        if t.seg != toks[first].seg:
+        if t.seg != seg:
             crossed = True
-        if _is_trigger(toks, i, lang):
+        # a trigger is a negation (by key, or by the folded word: "don't")
+        if (key in negations or t.norm in negations) and _is_trigger(toks, i, lang):
             # "no numbness, tingling or weakness": a list closed by "or" in this clause
             glue_or = any(
                 toks[k].key in lang.list_closers
@@ -370,16 +433,23 @@ def classify(
             if distance <= 2 and not crossed:
                 return Verdict(State.ABSENT, i, "negated")
             return Verdict(State.AMBIGUOUS, i, "negation too far away to be sure")
-        if t.key in lang.and_words and i not in items:
+        if key in and_words and i not in items:
             break  # "no back pain and my bum is numb"
         if not t.filler:
             distance += 1
-            if i not in items and t.key not in lang.list_glue:
+            if i not in items and key not in lang.list_glue:
                 listed = False
     answer = _answer(toks, last, items, lang)
     if answer is not None:
         return Verdict(State.ABSENT, answer, "negated")
-    over = _resolved(toks, first, last, lang)
+    # the resolved words can stand only within a window before and _AHEAD after
+    over = (
+        _resolved(toks, first, last, lang)
+        if found is None
+        or _any_in(found.resolved, first - _WINDOW, first - 1)
+        or _any_in(found.resolved, last + 1, last + _AHEAD)
+        else None
+    )
     if over is not None:
         return Verdict(State.DROPPED, over, RESOLVED)
     if asked is False and _yes(toks, last, lang):

@@ -8,7 +8,7 @@ from ...errors import ReportError
 from ...report import MAX_ITEMS, Report, SidedValue
 from ...rules.pack import RulePack
 from .alarms import find_alarms, screens
-from .context import State, Verdict, classify
+from .context import State, Verdict, classify, marks
 from .lexicon import Lexicon, intake_language, lexicon_for
 from .matcher import Candidate, find_phrases, select
 from .mentions import adjust, has_number, soreness, with_nested
@@ -121,6 +121,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
     hits = find_alarms(toks, free, lex.red_flag_ids, lang)
     mentions = frozenset(in_phrases | {i for h in hits for i in h.idxs})
 
+    found = marks(toks, lang)  # one pass, so a mention's context skips scans it need not do
     state: dict[str, str] = {}  # id -> "present" | "suspected" | "absent"
     order: list[str] = []
     suspects: list[Suspect] = []
@@ -187,7 +188,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
                     )
                 )
             continue
-        verdict = classify(toks, c.idxs, mentions - set(c.tokens), lang)
+        verdict = classify(toks, c.idxs, mentions - set(c.tokens), lang, found)
         verdict = adjust(verdict, vid, toks, c.idxs, lex, pack, c.phrase.affirms)
         used.update(c.tokens)
         if verdict.trigger is not None and verdict.state is State.ABSENT:
@@ -252,7 +253,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
             notes.append(f"'{span}' ({vid}): {verdict.why}; left out")
 
     for hit in hits:
-        verdict = classify(toks, hit.idxs, mentions - set(hit.idxs), lang)
+        verdict = classify(toks, hit.idxs, mentions - set(hit.idxs), lang, found)
         verdict = adjust(verdict, hit.item, toks, hit.idxs, lex, pack)
         start, end, span = _span(text, toks, hit.idxs)
         if verdict.state is State.ABSENT and verdict.trigger is not None:
