@@ -15,13 +15,11 @@ suspected (asked, and counted for the level), any other item is left out.
 
 from __future__ import annotations
 
-import bisect
-import functools
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import NamedTuple
 
 from ...rules.languages import ENGLISH, Language
+from .scans import Marks, any_in, by_first, derived, marks
 from .tokens import Tok
 
 __all__ = ["RESOLVED", "Marks", "State", "Verdict", "classify", "intended", "marks"]
@@ -79,18 +77,6 @@ def _before(toks: list[Tok], first: int) -> list[int]:
     return out
 
 
-@functools.lru_cache(maxsize=64)
-def _by_first(lang: Language, name: str) -> dict[str, tuple[tuple[str, ...], ...]]:
-    """First word -> the n-grams of ``lang``'s list ``name`` starting with it (read-only).
-    Keyed by the profile (hashed by identity) and the list's name: a key of the n-grams
-    themselves would hash every n-gram on each call."""
-    out: dict[str, list[tuple[str, ...]]] = {}
-    grams: tuple[tuple[str, ...], ...] = getattr(lang, name)
-    for gram in grams:
-        out.setdefault(gram[0], []).append(gram)
-    return {w: tuple(g) for w, g in out.items()}
-
-
 def _gram_at(toks: list[Tok], k: int, gram: tuple[str, ...], hi: int, norm_only: bool) -> bool:
     if k + len(gram) - 1 > hi:
         return False
@@ -105,7 +91,7 @@ def _has_ngram(toks: list[Tok], idxs: list[int], lang: Language, name: str) -> b
     """One of ``lang``'s n-grams ``name`` occurs in the tokens ``idxs`` (nearest first given)."""
     if not idxs:
         return False
-    first = _by_first(lang, name)
+    first = by_first(lang, name)
     lo, hi = min(idxs), max(idxs)
     for k in range(lo, hi + 1):
         t = toks[k]
@@ -122,51 +108,6 @@ def _has_ngram(toks: list[Tok], idxs: list[int], lang: Language, name: str) -> b
                     if _gram_at(toks, k, gram, hi, False):
                         return True
     return False
-
-
-class _Derived(NamedTuple):
-    """Word sets derived from a language's lists, for the per-word tests of :func:`classify`."""
-
-    other: frozenset[str]
-    """Someone else, and their possessive ("dad", "dads"): ``norm[:-1]`` of an ``s`` word."""
-    coached: frozenset[str]
-    """The possessives of someone the writer reports for ("clients")."""
-    stop: frozenset[str]
-    """Words that end a negation's scope before the phrase (not "and": it may list)."""
-
-
-@functools.lru_cache(maxsize=8)
-def _derived(lang: Language) -> _Derived:
-    """The :class:`_Derived` sets of ``lang`` (read-only; keyed by the profile's identity)."""
-    return _Derived(
-        lang.other_person | {w + "s" for w in lang.other_person},
-        frozenset(w + "s" for w in lang.coached),
-        lang.scope_end - lang.and_words,
-    )
-
-
-class Marks(NamedTuple):
-    """Where, in one text's tokens, a word starts one of the language's n-grams (in order):
-    found in one pass per parse, so a mention with none near skips that scan."""
-
-    resolved: list[int]
-    hypothetical: list[int]
-
-
-def marks(toks: list[Tok], lang: Language = ENGLISH) -> Marks:
-    """The :class:`Marks` of ``toks`` (read as :func:`_resolved` and :func:`_has_ngram` do:
-    a resolved n-gram by its folded words, a hypothetical one by key or folded word)."""
-    res, hyp = _by_first(lang, "resolved"), _by_first(lang, "hypothetical")
-    return Marks(
-        [k for k, t in enumerate(toks) if t.norm in res] if res else [],
-        [k for k, t in enumerate(toks) if t.key in hyp or t.norm in hyp],
-    )
-
-
-def _any_in(places: list[int], lo: int, hi: int) -> bool:
-    """Whether one of the sorted ``places`` is in ``lo..hi``."""
-    i = bisect.bisect_left(places, lo)
-    return i < len(places) and places[i] <= hi
 
 
 RESOLVED = "over: resolved since"
@@ -283,11 +224,11 @@ def _resolved(toks: list[Tok], first: int, last: int, lang: Language) -> int | N
     hi = last
     while hi + 1 < len(toks) and toks[hi + 1].clause == clause and hi - last < _AHEAD:
         hi += 1
-    by_first = _by_first(lang, "resolved")
+    starts = by_first(lang, "resolved")
     for k in range(lo, hi + 1):
         if first <= k <= last:
             continue
-        for gram in by_first.get(toks[k].norm, ()):
+        for gram in starts.get(toks[k].norm, ()):
             if _gram_at(toks, k, gram, hi, True) and not any(
                 _is_trigger(toks, b, lang) for b in range(max(lo, k - 2), k)
             ):
@@ -346,23 +287,23 @@ def classify(
     seg = toks[first].seg
     if lang.context_in_segment:
         near = [i for i in before if toks[i].seg == seg]
-    derived = _derived(lang)
+    sets = derived(lang)
     # someone else ("dad", the possessive "my wife's"): tested inline, on every word
     # before every mention (the possessives are in the derived set: one probe a word)
     other = lang.other_person
-    other_s = derived.other
+    other_s = sets.other
     for i in near:
         t = toks[i]
         if (t.key in other or t.norm in other_s) and not _with_self(toks, i, lang):
             return Verdict(State.DROPPED, i, "about someone else")
-    coached = derived.coached
+    coached = sets.coached
     if coached:
         # "my client's knee": the possessive of someone the writer reports for
         for i in near:
             if toks[i].norm in coached:
                 return Verdict(State.AMBIGUOUS, i, "about someone the writer reports for")
     hypothetical = (
-        bool(near) and _any_in(found.hypothetical, min(near), max(near))
+        bool(near) and any_in(found.hypothetical, min(near), max(near))
         if found is not None
         else True  # not known: scan
     ) and _has_ngram(toks, near, lang, "hypothetical")
@@ -412,7 +353,7 @@ def classify(
     distance = 0
     crossed = False
     listed = True
-    stop, negations, and_words = derived.stop, lang.negations, lang.and_words
+    stop, negations, and_words = sets.stop, lang.negations, lang.and_words
     for i in before:
         t = toks[i]
         key = t.key
@@ -446,8 +387,8 @@ def classify(
     over = (
         _resolved(toks, first, last, lang)
         if found is None
-        or _any_in(found.resolved, first - _WINDOW, first - 1)
-        or _any_in(found.resolved, last + 1, last + _AHEAD)
+        or any_in(found.resolved, first - _WINDOW, first - 1)
+        or any_in(found.resolved, last + 1, last + _AHEAD)
         else None
     )
     if over is not None:
