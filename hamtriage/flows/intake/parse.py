@@ -97,8 +97,9 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
         )
     sex: str | None = None
     sex_words = lang.sex_words
-    for i, t in enumerate(toks):
-        if t.norm in sex_words and i not in used:
+    for i in [i for i, t in enumerate(toks) if t.norm in sex_words]:  # few: no loop per word
+        t = toks[i]
+        if i not in used:
             if sex is None:
                 sex = sex_words[t.norm]
                 used.add(i)
@@ -117,7 +118,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
             span = _span(text, toks, c.tokens)[2]
             notes.append(f"'{span}' names {c.phrase.vid} but no number was found next to it")
     in_phrases = {i for c in chosen for i in c.tokens}
-    free = {i for i, t in enumerate(toks) if i not in used and i not in in_phrases}
+    free = set(range(len(toks))).difference(used, in_phrases)
     hits = find_alarms(toks, free, lex.red_flag_ids, lang)
     mentions = frozenset(in_phrases | {i for h in hits for i in h.idxs})
 
@@ -188,7 +189,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
                     )
                 )
             continue
-        verdict = classify(toks, c.idxs, mentions - set(c.tokens), lang, found)
+        verdict = classify(toks, c.idxs, mentions.difference(c.tokens), lang, found)
         verdict = adjust(verdict, vid, toks, c.idxs, lex, pack, c.phrase.affirms)
         used.update(c.tokens)
         if verdict.trigger is not None and verdict.state is State.ABSENT:
@@ -253,7 +254,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
             notes.append(f"'{span}' ({vid}): {verdict.why}; left out")
 
     for hit in hits:
-        verdict = classify(toks, hit.idxs, mentions - set(hit.idxs), lang, found)
+        verdict = classify(toks, hit.idxs, mentions.difference(hit.idxs), lang, found)
         verdict = adjust(verdict, hit.item, toks, hit.idxs, lex, pack)
         start, end, span = _span(text, toks, hit.idxs)
         if verdict.state is State.ABSENT and verdict.trigger is not None:
