@@ -198,15 +198,13 @@ def select(cands: list[Candidate]) -> list[Candidate]:
     taken: set[int] = set()
     chosen: list[Candidate] = []
     for c in ranked:
-        if taken.intersection(c.idxs):
+        if not taken.isdisjoint(c.idxs):
             continue
-        opt = tuple(i for i in c.optional if i not in taken)
-        c2 = (
-            c
-            if opt == c.optional
-            else Candidate(c.phrase, c.idxs, opt, c.spread, tuple(sorted((*c.idxs, *opt))))
-        )
-        chosen.append(c2)
-        taken.update(c2.tokens)
+        if c.optional:
+            opt = tuple(i for i in c.optional if i not in taken)
+            if opt != c.optional:
+                c = Candidate(c.phrase, c.idxs, opt, c.spread, tuple(sorted((*c.idxs, *opt))))
+        chosen.append(c)
+        taken.update(c.tokens)
     chosen.sort(key=lambda c: c.idxs[0])
     return chosen
