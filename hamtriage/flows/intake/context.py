@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ...rules.languages import ENGLISH, Language
-from .scans import Marks, any_in, by_first, derived, marks
+from .scans import AHEAD as _AHEAD
+from .scans import WINDOW as _WINDOW
+from .scans import Marks, any_in, by_first, derived, marks, quiet
 from .tokens import Tok
 
 __all__ = ["RESOLVED", "Marks", "State", "Verdict", "classify", "intended", "marks"]
@@ -36,7 +38,6 @@ class State(StrEnum):
 
 NEGATIONS = ENGLISH.negations
 """English negations (each language's: ``Language.negations``)."""
-_WINDOW = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +113,6 @@ def _has_ngram(toks: list[Tok], idxs: list[int], lang: Language, name: str) -> b
 
 RESOLVED = "over: resolved since"
 """The ``why`` of a mention that is over ("had a fever last month, totally recovered")."""
-_AHEAD = 24  # tokens looked at after a mention (bounded: parsing stays linear)
 
 
 def _with_self(toks: list[Tok], i: int, lang: Language) -> bool:
@@ -282,6 +282,8 @@ def classify(
     the triggers of ``lang``. ``found``: the :func:`marks` of ``toks``, if the caller has
     them (the same verdict, fewer scans)."""
     first, last = min(idxs), max(idxs)
+    if found is not None and quiet(toks, first, last, lang, found):
+        return Verdict(State.PRESENT)
     before = _before(toks, first)
     near = before
     seg = toks[first].seg

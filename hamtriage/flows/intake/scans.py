@@ -9,7 +9,23 @@ from typing import NamedTuple
 from ...rules.languages import ENGLISH, Language
 from .tokens import Tok
 
-__all__ = ["Derived", "Marks", "any_in", "by_first", "derived", "marks"]
+__all__ = [
+    "AHEAD",
+    "WINDOW",
+    "Derived",
+    "Marks",
+    "any_in",
+    "by_first",
+    "cues",
+    "derived",
+    "marks",
+    "quiet",
+]
+
+WINDOW = 8
+"""Tokens a context rule looks at before a mention."""
+AHEAD = 24
+"""Tokens looked at after a mention (bounded: parsing stays linear)."""
 
 
 @functools.lru_cache(maxsize=64)
@@ -45,21 +61,55 @@ def derived(lang: Language) -> Derived:
     )
 
 
+@functools.lru_cache(maxsize=8)
+def cues(lang: Language) -> frozenset[str]:
+    """Every word by which a context rule other than the resolved and question ones can
+    give a mention a verdict other than present: negations, the words after a phrase,
+    someone else and their possessives, hypothetical openings, worries (read-only)."""
+    sets = derived(lang)
+    return frozenset().union(
+        lang.negations,
+        lang.post_negations,
+        lang.post_fine,
+        lang.post_not,
+        sets.other,
+        sets.coached,
+        {gram[0] for gram in lang.hypothetical},
+        *(opening for opening, _ in lang.hypothetical_frames),
+        lang.worry,
+    )
+
+
 class Marks(NamedTuple):
-    """Where, in one text's tokens, a word starts one of the language's n-grams (in order):
-    found in one pass per parse, so a mention with none near skips that scan."""
+    """Where, in one text's tokens, a word starts one of the language's n-grams (in order),
+    where a cue word stands and where each clause starts and ends: found in one pass per
+    parse, so a mention with none near skips those scans."""
 
     resolved: list[int]
     hypothetical: list[int]
+    cued: list[int]
+    """Tokens whose key or folded word is one of :func:`cues`."""
+    starts: dict[int, int]
+    """Clause number -> its first token."""
+    ends: dict[int, int]
+    """Clause number -> its last token."""
 
 
 def marks(toks: list[Tok], lang: Language = ENGLISH) -> Marks:
     """The :class:`Marks` of ``toks`` (read as the context rules read them:
     a resolved n-gram by its folded words, a hypothetical one by key or folded word)."""
-    res, hyp = by_first(lang, "resolved"), by_first(lang, "hypothetical")
+    res, hyp, cue = by_first(lang, "resolved"), by_first(lang, "hypothetical"), cues(lang)
+    starts: dict[int, int] = {}
+    ends: dict[int, int] = {}
+    for k, t in enumerate(toks):
+        ends[t.clause] = k
+        starts.setdefault(t.clause, k)
     return Marks(
         [k for k, t in enumerate(toks) if t.norm in res] if res else [],
         [k for k, t in enumerate(toks) if t.key in hyp or t.norm in hyp],
+        [k for k, t in enumerate(toks) if t.key in cue or t.norm in cue],
+        starts,
+        ends,
     )
 
 
@@ -67,3 +117,22 @@ def any_in(places: list[int], lo: int, hi: int) -> bool:
     """Whether one of the sorted ``places`` is in ``lo..hi``."""
     i = bisect.bisect_left(places, lo)
     return i < len(places) and places[i] <= hi
+
+
+def quiet(toks: list[Tok], first: int, last: int, lang: Language, found: Marks) -> bool:
+    """Whether no rule of :func:`.context.classify` can find anything for this mention (it
+    is then present): no cue word from the window before it to six tokens into the next
+    clause (where an answer is read), no question word opening its clause, no resolved
+    n-gram in reach. ``tests/test_intake_fastpath.py`` compares it with every scan."""
+    clause = toks[first].clause
+    start = max(found.starts[clause], first - AHEAD)  # where _question looks
+    words = lang.question_starts
+    if toks[start].key in words or toks[start].norm in words:
+        return False
+    lo = max(found.starts[clause], first - WINDOW)
+    if any_in(found.cued, lo, found.ends[clause] + 6):
+        return False
+    return not (
+        any_in(found.resolved, first - WINDOW, first - 1)
+        or any_in(found.resolved, last + 1, last + AHEAD)
+    )
