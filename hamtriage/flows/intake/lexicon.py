@@ -97,7 +97,9 @@ class Lexicon:
     """Per phrase: the bit of its first term in a place mask (its term ``ti`` is bit
     ``base + ti``): a clause's places are one integer, tested with two operations."""
     need_masks: list[int] = field(default_factory=list)
-    """Per phrase: :attr:`need_places` as a place mask."""
+    """Per phrase: :attr:`need_places` as a place mask; 0 (nothing to test) for a phrase
+    of one required word: the matcher tests only phrases whose rarest word a clause
+    holds, and that word is the one (an AND of two wide integers saved)."""
     _masks: dict[frozenset[tuple[int, int]], int] = field(default_factory=dict)
     _nearest: dict[tuple[int, int, int], tuple[int, ...]] = field(default_factory=dict)
 
@@ -185,7 +187,8 @@ class Lexicon:
             self.bases.append(base)
             base += len(p.terms)
         self.need_masks = [
-            sum(1 << (self.bases[pid] + ti) for ti in need) for pid, need in enumerate(self.needs)
+            sum(1 << (self.bases[pid] + ti) for ti in need) if len(need) > 1 else 0
+            for pid, need in enumerate(self.needs)
         ]
         fillers = self.language.fillers
         self.optionals = [
