@@ -99,11 +99,11 @@ def marks(toks: list[Tok], lang: Language = ENGLISH) -> Marks:
     """The :class:`Marks` of ``toks`` (read as the context rules read them:
     a resolved n-gram by its folded words, a hypothetical one by key or folded word)."""
     res, hyp, cue = by_first(lang, "resolved"), by_first(lang, "hypothetical"), cues(lang)
-    starts: dict[int, int] = {}
-    ends: dict[int, int] = {}
-    for k, t in enumerate(toks):
-        ends[t.clause] = k
-        starts.setdefault(t.clause, k)
+    clauses = [t.clause for t in toks]
+    n = len(clauses)
+    # dict() keeps the last value of a key: a clause's last token, and read backwards, its first
+    ends = dict(zip(clauses, range(n), strict=True))
+    starts = dict(zip(reversed(clauses), range(n - 1, -1, -1), strict=True))
     return Marks(
         [k for k, t in enumerate(toks) if t.norm in res] if res else [],
         [k for k, t in enumerate(toks) if t.key in hyp or t.norm in hyp],
