@@ -62,22 +62,21 @@ def derived(lang: Language) -> Derived:
 
 
 @functools.lru_cache(maxsize=8)
-def cues(lang: Language) -> frozenset[str]:
-    """Every word by which a context rule other than the resolved and question ones can
-    give a mention a verdict other than present: negations, the words after a phrase,
-    someone else and their possessives, hypothetical openings, worries (read-only)."""
+def cues(lang: Language) -> tuple[frozenset[str], frozenset[str]]:
+    """The words by which a context rule other than the resolved and question ones can
+    give a mention a verdict other than present (read-only): those read before it or
+    between its words (negations, someone else and their possessives, hypothetical
+    openings, worries), and those read after it (the after-words)."""
     sets = derived(lang)
-    return frozenset().union(
+    before = frozenset().union(
         lang.negations,
-        lang.post_negations,
-        lang.post_fine,
-        lang.post_not,
         sets.other,
         sets.coached,
         {gram[0] for gram in lang.hypothetical},
         *(opening for opening, _ in lang.hypothetical_frames),
         lang.worry,
     )
+    return before, lang.post_negations | lang.post_fine | lang.post_not
 
 
 class Marks(NamedTuple):
@@ -88,7 +87,9 @@ class Marks(NamedTuple):
     resolved: list[int]
     hypothetical: list[int]
     cued: list[int]
-    """Tokens whose key or folded word is one of :func:`cues`."""
+    """Tokens whose key or folded word is one of the words :func:`cues` reads before."""
+    cued_after: list[int]
+    """Tokens whose key or folded word is one of the words :func:`cues` reads after."""
     starts: dict[int, int]
     """Clause number -> its first token."""
     ends: dict[int, int]
@@ -98,7 +99,8 @@ class Marks(NamedTuple):
 def marks(toks: list[Tok], lang: Language = ENGLISH) -> Marks:
     """The :class:`Marks` of ``toks`` (read as the context rules read them:
     a resolved n-gram by its folded words, a hypothetical one by key or folded word)."""
-    res, hyp, cue = by_first(lang, "resolved"), by_first(lang, "hypothetical"), cues(lang)
+    res, hyp = by_first(lang, "resolved"), by_first(lang, "hypothetical")
+    cue, after = cues(lang)
     clauses = [t.clause for t in toks]
     n = len(clauses)
     # dict() keeps the last value of a key: a clause's last token, and read backwards, its first
@@ -108,6 +110,7 @@ def marks(toks: list[Tok], lang: Language = ENGLISH) -> Marks:
         [k for k, t in enumerate(toks) if t.norm in res] if res else [],
         [k for k, t in enumerate(toks) if t.key in hyp or t.norm in hyp],
         [k for k, t in enumerate(toks) if t.key in cue or t.norm in cue],
+        [k for k, t in enumerate(toks) if t.key in after or t.norm in after],
         starts,
         ends,
     )
@@ -121,16 +124,26 @@ def any_in(places: list[int], lo: int, hi: int) -> bool:
 
 def quiet(toks: list[Tok], first: int, last: int, lang: Language, found: Marks) -> bool:
     """Whether no rule of :func:`.context.classify` can find anything for this mention (it
-    is then present): no cue word from the window before it to six tokens into the next
-    clause (where an answer is read), no question word opening its clause, no resolved
-    n-gram in reach. ``tests/test_intake_fastpath.py`` compares it with every scan."""
+    is then present): no cue word in the window before it or between its words, no
+    after-word to the end of its clause, neither in the first six tokens of the next
+    clause if that one opens with "?" or "-" (where an answer is read), no question word
+    opening its clause, no resolved n-gram in reach. ``tests/test_intake_fastpath.py`` compares it with every scan."""
     clause = toks[first].clause
     start = max(found.starts[clause], first - AHEAD)  # where _question looks
     words = lang.question_starts
     if toks[start].key in words or toks[start].norm in words:
         return False
-    lo = max(found.starts[clause], first - WINDOW)
-    if any_in(found.cued, lo, found.ends[clause] + 6):
+    # before it (the window) and between its words; after it, to the end of its clause
+    if any_in(found.cued, max(found.starts[clause], first - WINDOW), last):
+        return False
+    end = found.ends[toks[last].clause]  # the rules after a mention read its last word's clause
+    if any_in(found.cued_after, last + 1, end):
+        return False
+    # the next clause may answer it ("Bruising? None."): then its first words count
+    answered = end + 1 < len(toks) and toks[end + 1].brk in ("?", "-")
+    if answered and (
+        any_in(found.cued, end + 1, end + 6) or any_in(found.cued_after, end + 1, end + 6)
+    ):
         return False
     return not (
         any_in(found.resolved, first - WINDOW, first - 1)
