@@ -21,7 +21,7 @@ from enum import StrEnum
 from ...rules.languages import ENGLISH, Language
 from .scans import AHEAD as _AHEAD
 from .scans import WINDOW as _WINDOW
-from .scans import Marks, any_in, by_first, derived, marks, quiet
+from .scans import Marks, any_in, by_first, derived, gram_at, marks, quiet
 from .tokens import Tok
 
 __all__ = ["RESOLVED", "Marks", "State", "Verdict", "classify", "intended", "marks"]
@@ -78,16 +78,6 @@ def _before(toks: list[Tok], first: int) -> list[int]:
     return out
 
 
-def _gram_at(toks: list[Tok], k: int, gram: tuple[str, ...], hi: int, norm_only: bool) -> bool:
-    if k + len(gram) - 1 > hi:
-        return False
-    for m, w in enumerate(gram):
-        t = toks[k + m]
-        if t.norm != w and (norm_only or t.key != w):
-            return False
-    return True
-
-
 def _has_ngram(toks: list[Tok], idxs: list[int], lang: Language, name: str) -> bool:
     """One of ``lang``'s n-grams ``name`` occurs in the tokens ``idxs`` (nearest first given)."""
     if not idxs:
@@ -100,13 +90,13 @@ def _has_ngram(toks: list[Tok], idxs: list[int], lang: Language, name: str) -> b
         grams = first.get(t.key)
         if grams is not None:
             for gram in grams:
-                if _gram_at(toks, k, gram, hi, False):
+                if gram_at(toks, k, gram, hi, False):
                     return True
         if t.norm != t.key:
             grams = first.get(t.norm)
             if grams is not None:
                 for gram in grams:
-                    if _gram_at(toks, k, gram, hi, False):
+                    if gram_at(toks, k, gram, hi, False):
                         return True
     return False
 
@@ -229,7 +219,7 @@ def _resolved(toks: list[Tok], first: int, last: int, lang: Language) -> int | N
         if first <= k <= last:
             continue
         for gram in starts.get(toks[k].norm, ()):
-            if _gram_at(toks, k, gram, hi, True) and not any(
+            if gram_at(toks, k, gram, hi, True) and not any(
                 _is_trigger(toks, b, lang) for b in range(max(lo, k - 2), k)
             ):
                 return k

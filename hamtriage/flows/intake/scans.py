@@ -18,6 +18,7 @@ __all__ = [
     "by_first",
     "cues",
     "derived",
+    "gram_at",
     "marks",
     "quiet",
 ]
@@ -38,6 +39,18 @@ def by_first(lang: Language, name: str) -> dict[str, tuple[tuple[str, ...], ...]
     for gram in grams:
         out.setdefault(gram[0], []).append(gram)
     return {w: tuple(g) for w, g in out.items()}
+
+
+def gram_at(toks: list[Tok], k: int, gram: tuple[str, ...], hi: int, norm_only: bool) -> bool:
+    """Whether ``gram`` matches the tokens from ``k`` on, ending at ``hi`` at the latest
+    (by folded word, or also by key unless ``norm_only``)."""
+    if k + len(gram) - 1 > hi:
+        return False
+    for m, w in enumerate(gram):
+        t = toks[k + m]
+        if t.norm != w and (norm_only or t.key != w):
+            return False
+    return True
 
 
 class Derived(NamedTuple):
@@ -63,16 +76,15 @@ def derived(lang: Language) -> Derived:
 
 @functools.lru_cache(maxsize=8)
 def cues(lang: Language) -> tuple[frozenset[str], frozenset[str]]:
-    """The words by which a context rule other than the resolved and question ones can
-    give a mention a verdict other than present (read-only): those read before it or
-    between its words (negations, someone else and their possessives, hypothetical
-    openings, worries), and those read after it (the after-words)."""
+    """The words by which a context rule other than the resolved, hypothetical n-gram and
+    question ones can give a mention a verdict other than present (read-only): those read
+    before it or between its words (negations, someone else and their possessives, the
+    openings of hypothetical frames, worries), and those read after it (the after-words)."""
     sets = derived(lang)
     before = frozenset().union(
         lang.negations,
         sets.other,
         sets.coached,
-        {gram[0] for gram in lang.hypothetical},
         *(opening for opening, _ in lang.hypothetical_frames),
         lang.worry,
     )
@@ -86,6 +98,7 @@ class Marks(NamedTuple):
 
     resolved: list[int]
     hypothetical: list[int]
+    """Tokens from which a whole hypothetical n-gram matches ("in case", "when to worry")."""
     cued: list[int]
     """Tokens whose key or folded word is one of the words :func:`cues` reads before."""
     cued_after: list[int]
@@ -108,12 +121,19 @@ def marks(toks: list[Tok], lang: Language = ENGLISH) -> Marks:
     starts = dict(zip(reversed(clauses), range(n - 1, -1, -1), strict=True))
     return Marks(
         [k for k, t in enumerate(toks) if t.norm in res] if res else [],
-        [k for k, t in enumerate(toks) if t.key in hyp or t.norm in hyp],
+        [k for k, t in enumerate(toks) if (t.key in hyp or t.norm in hyp) and _opens(toks, k, hyp)],
         [k for k, t in enumerate(toks) if t.key in cue or t.norm in cue],
         [k for k, t in enumerate(toks) if t.key in after or t.norm in after],
         starts,
         ends,
     )
+
+
+def _opens(toks: list[Tok], k: int, starts: dict[str, tuple[tuple[str, ...], ...]]) -> bool:
+    """Whether a whole n-gram of ``starts`` (by key or folded word) matches from token ``k``."""
+    t, hi = toks[k], len(toks) - 1
+    grams = (*starts.get(t.key, ()), *(starts.get(t.norm, ()) if t.norm != t.key else ()))
+    return any(gram_at(toks, k, gram, hi, False) for gram in grams)
 
 
 def any_in(places: list[int], lo: int, hi: int) -> bool:
@@ -125,16 +145,18 @@ def any_in(places: list[int], lo: int, hi: int) -> bool:
 def quiet(toks: list[Tok], first: int, last: int, lang: Language, found: Marks) -> bool:
     """Whether no rule of :func:`.context.classify` can find anything for this mention (it
     is then present): no cue word in the window before it or between its words, no
-    after-word to the end of its clause, neither in the first six tokens of the next
-    clause if that one opens with "?" or "-" (where an answer is read), no question word
-    opening its clause, no resolved n-gram in reach. ``tests/test_intake_fastpath.py`` compares it with every scan."""
+    hypothetical n-gram in that window, no after-word to the end of its clause, neither
+    in the first six tokens of the next clause if that one opens with "?" or "-" (where
+    an answer is read), no question word opening its clause, no resolved n-gram in
+    reach. ``tests/test_intake_fastpath.py`` compares it with every scan."""
     clause = toks[first].clause
     start = max(found.starts[clause], first - AHEAD)  # where _question looks
     words = lang.question_starts
     if toks[start].key in words or toks[start].norm in words:
         return False
     # before it (the window) and between its words; after it, to the end of its clause
-    if any_in(found.cued, max(found.starts[clause], first - WINDOW), last):
+    lo = max(found.starts[clause], first - WINDOW)
+    if any_in(found.cued, lo, last) or any_in(found.hypothetical, lo, first - 1):
         return False
     end = found.ends[toks[last].clause]  # the rules after a mention read its last word's clause
     if any_in(found.cued_after, last + 1, end):
