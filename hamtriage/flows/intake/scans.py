@@ -1,4 +1,4 @@
-"""Indexes for the context rules: n-grams by first word and word sets per language, and where a text's n-grams start."""
+"""Indexes for the context rules (n-grams by first word, word sets per language, where a text's n-grams and cue words stand) and the test that a mention needs none of the rules."""
 
 from __future__ import annotations
 
