@@ -29,8 +29,7 @@ for p in (ROOT, ROOT / "benchmarks"):
     if str(p) not in sys.path:
         sys.path.insert(0, str(p))
 
-import intake as bench  # noqa: E402
-
+from benchmarks import intake as bench  # noqa: E402
 from hamtriage import Engine, HamtriageError, parse_text  # noqa: E402
 
 ODD = [
