@@ -113,19 +113,26 @@ def find_alarms(
     by_first = _by_first(lang)
     out: list[Hit] = []
     taken: set[int] = set()
-    content = [k for k, t in enumerate(toks) if not t.filler]
-    # per token: its content word's ordinal (a list, not a dict: every token has one)
+    content: list[int] = []
+    # per token: its content word's ordinal (a list, not a dict: every token has one);
+    # built when the first alarm sequence is found (most words start none)
     at: list[int] = []
-    n_seen = 0
-    for t in toks:  # a filler counts as the content word before it
-        if not t.filler:
-            n_seen += 1
-        at.append(n_seen - 1 if n_seen else 0)
     for i in sorted(free):
         if i in taken:
             continue
         t = toks[i]
-        seqs = [*by_first.get(t.key, ()), *(by_first.get(t.norm, ()) if t.norm != t.key else ())]
+        by_key = by_first.get(t.key)
+        by_norm = by_first.get(t.norm) if t.norm != t.key else None
+        if by_key is None and by_norm is None:
+            continue
+        seqs = [*(by_key or ()), *(by_norm or ())]
+        if not at:
+            content = [k for k, tk in enumerate(toks) if not tk.filler]
+            n_seen = 0
+            for tk in toks:  # a filler counts as the content word before it
+                if not tk.filler:
+                    n_seen += 1
+                at.append(n_seen - 1 if n_seen else 0)
         for n, seq in seqs:
             idxs = _sequence(toks, i, seq, free, lang.negation_in_scope)
             if not idxs:

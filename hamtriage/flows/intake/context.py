@@ -15,14 +15,16 @@ suspected (asked, and counted for the level), any other item is left out.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from enum import StrEnum
 
 from ...rules.languages import ENGLISH, Language
+from .scans import AHEAD as _AHEAD
+from .scans import WINDOW as _WINDOW
+from .scans import Marks, any_in, by_first, derived, gram_at, marks, quiet
 from .tokens import Tok
 
-__all__ = ["RESOLVED", "State", "Verdict", "classify", "intended"]
+__all__ = ["RESOLVED", "Marks", "State", "Verdict", "classify", "intended", "marks"]
 
 
 class State(StrEnum):
@@ -36,7 +38,6 @@ class State(StrEnum):
 
 NEGATIONS = ENGLISH.negations
 """English negations (each language's: ``Language.negations``)."""
-_WINDOW = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,45 +78,31 @@ def _before(toks: list[Tok], first: int) -> list[int]:
     return out
 
 
-@functools.lru_cache(maxsize=64)
-def _by_first(lang: Language, name: str) -> dict[str, tuple[tuple[str, ...], ...]]:
-    """First word -> the n-grams of ``lang``'s list ``name`` starting with it (read-only).
-    Keyed by the profile (hashed by identity) and the list's name: a key of the n-grams
-    themselves would hash every n-gram on each call."""
-    out: dict[str, list[tuple[str, ...]]] = {}
-    grams: tuple[tuple[str, ...], ...] = getattr(lang, name)
-    for gram in grams:
-        out.setdefault(gram[0], []).append(gram)
-    return {w: tuple(g) for w, g in out.items()}
-
-
-def _gram_at(toks: list[Tok], k: int, gram: tuple[str, ...], hi: int, norm_only: bool) -> bool:
-    if k + len(gram) - 1 > hi:
-        return False
-    for m, w in enumerate(gram):
-        t = toks[k + m]
-        if t.norm != w and (norm_only or t.key != w):
-            return False
-    return True
-
-
 def _has_ngram(toks: list[Tok], idxs: list[int], lang: Language, name: str) -> bool:
     """One of ``lang``'s n-grams ``name`` occurs in the tokens ``idxs`` (nearest first given)."""
     if not idxs:
         return False
-    first = _by_first(lang, name)
+    first = by_first(lang, name)
     lo, hi = min(idxs), max(idxs)
     for k in range(lo, hi + 1):
         t = toks[k]
-        for gram in (*first.get(t.key, ()), *(first.get(t.norm, ()) if t.norm != t.key else ())):
-            if _gram_at(toks, k, gram, hi, False):
-                return True
+        # most words start no n-gram: two probes, no tuple built per word
+        grams = first.get(t.key)
+        if grams is not None:
+            for gram in grams:
+                if gram_at(toks, k, gram, hi, False):
+                    return True
+        if t.norm != t.key:
+            grams = first.get(t.norm)
+            if grams is not None:
+                for gram in grams:
+                    if gram_at(toks, k, gram, hi, False):
+                        return True
     return False
 
 
 RESOLVED = "over: resolved since"
 """The ``why`` of a mention that is over ("had a fever last month, totally recovered")."""
-_AHEAD = 24  # tokens looked at after a mention (bounded: parsing stays linear)
 
 
 def _with_self(toks: list[Tok], i: int, lang: Language) -> bool:
@@ -227,12 +214,12 @@ def _resolved(toks: list[Tok], first: int, last: int, lang: Language) -> int | N
     hi = last
     while hi + 1 < len(toks) and toks[hi + 1].clause == clause and hi - last < _AHEAD:
         hi += 1
-    by_first = _by_first(lang, "resolved")
+    starts = by_first(lang, "resolved")
     for k in range(lo, hi + 1):
         if first <= k <= last:
             continue
-        for gram in by_first.get(toks[k].norm, ()):
-            if _gram_at(toks, k, gram, hi, True) and not any(
+        for gram in starts.get(toks[k].norm, ()):
+            if gram_at(toks, k, gram, hi, True) and not any(
                 _is_trigger(toks, b, lang) for b in range(max(lo, k - 2), k)
             ):
                 return k
@@ -278,45 +265,51 @@ def classify(
     idxs: tuple[int, ...],
     items: frozenset[int] = frozenset(),
     lang: Language = ENGLISH,
+    found: Marks | None = None,
 ) -> Verdict:
     """The context of the mention made of tokens ``idxs`` (``items``: tokens of other
     mentions, which may stand between a negation and this one in a list), read with
-    the triggers of ``lang``."""
+    the triggers of ``lang``. ``found``: the :func:`marks` of ``toks``, if the caller has
+    them (the same verdict, fewer scans)."""
     first, last = min(idxs), max(idxs)
-    mine = set(idxs)
+    if found is not None and quiet(toks, first, last, lang, found):
+        return Verdict(State.PRESENT)
     before = _before(toks, first)
     near = before
+    seg = toks[first].seg
     if lang.context_in_segment:
-        near = [i for i in before if toks[i].seg == toks[first].seg]
+        near = [i for i in before if toks[i].seg == seg]
+    sets = derived(lang)
     # someone else ("dad", the possessive "my wife's"): tested inline, on every word
-    # before every mention
+    # before every mention (the possessives are in the derived set: one probe a word)
     other = lang.other_person
-    who = None
+    other_s = sets.other
     for i in near:
-        norm = toks[i].norm
-        if (
-            toks[i].key in other or norm in other or (norm[-1:] == "s" and norm[:-1] in other)
-        ) and not _with_self(toks, i, lang):
-            who = i
-            break
-    if who is not None:
-        return Verdict(State.DROPPED, who, "about someone else")
-    coached = lang.coached
+        t = toks[i]
+        if (t.key in other or t.norm in other_s) and not _with_self(toks, i, lang):
+            return Verdict(State.DROPPED, i, "about someone else")
+    coached = sets.coached
     if coached:
         # "my client's knee": the possessive of someone the writer reports for
         for i in near:
-            norm = toks[i].norm
-            if norm[-1:] == "s" and norm[:-1] in coached:
+            if toks[i].norm in coached:
                 return Verdict(State.AMBIGUOUS, i, "about someone the writer reports for")
-    if _has_ngram(toks, near, lang, "hypothetical") or _framed(toks, near, last, lang):
+    hypothetical = (
+        bool(near) and any_in(found.hypothetical, min(near), max(near))
+        if found is not None
+        else True  # not known: scan
+    ) and _has_ngram(toks, near, lang, "hypothetical")
+    if hypothetical or _framed(toks, near, last, lang):
         return Verdict(State.DROPPED, before[0], "hypothetical")
     asked = _question(toks, first, last, lang)
     if asked:
         return Verdict(State.DROPPED, None, "a general question, not about the writer")
     # a negation between the phrase's own words: "ankle bones doesn't hurt"
-    for i in range(first + 1, last):
-        if i not in mine and _is_trigger(toks, i, lang):
-            return Verdict(State.ABSENT, i, "negated")
+    if last - first > 1:
+        mine = set(idxs)
+        for i in range(first + 1, last):
+            if i not in mine and _is_trigger(toks, i, lang):
+                return Verdict(State.ABSENT, i, "negated")
     # right after the phrase: "numbness: none", "tingling - not anymore"
     j = last + 1
     seen = 0
@@ -352,13 +345,16 @@ def classify(
     distance = 0
     crossed = False
     listed = True
+    stop, negations, and_words = sets.stop, lang.negations, lang.and_words
     for i in before:
         t = toks[i]
-        if t.key in lang.scope_end and t.key not in lang.and_words:
+        key = t.key
+        if key in stop:
             break
-        if t.seg != toks[first].seg:
+        if t.seg != seg:
             crossed = True
-        if _is_trigger(toks, i, lang):
+        # a trigger is a negation (by key, or by the folded word: "don't")
+        if (key in negations or t.norm in negations) and _is_trigger(toks, i, lang):
             # "no numbness, tingling or weakness": a list closed by "or" in this clause
             glue_or = any(
                 toks[k].key in lang.list_closers
@@ -370,16 +366,23 @@ def classify(
             if distance <= 2 and not crossed:
                 return Verdict(State.ABSENT, i, "negated")
             return Verdict(State.AMBIGUOUS, i, "negation too far away to be sure")
-        if t.key in lang.and_words and i not in items:
+        if key in and_words and i not in items:
             break  # "no back pain and my bum is numb"
         if not t.filler:
             distance += 1
-            if i not in items and t.key not in lang.list_glue:
+            if i not in items and key not in lang.list_glue:
                 listed = False
     answer = _answer(toks, last, items, lang)
     if answer is not None:
         return Verdict(State.ABSENT, answer, "negated")
-    over = _resolved(toks, first, last, lang)
+    # the resolved words can stand only within a window before and _AHEAD after
+    over = (
+        _resolved(toks, first, last, lang)
+        if found is None
+        or any_in(found.resolved, first - _WINDOW, first - 1)
+        or any_in(found.resolved, last + 1, last + _AHEAD)
+        else None
+    )
     if over is not None:
         return Verdict(State.DROPPED, over, RESOLVED)
     if asked is False and _yes(toks, last, lang):

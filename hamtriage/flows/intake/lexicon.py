@@ -19,7 +19,7 @@ from ...rules.languages import LANGUAGES, Language, language
 from ...rules.pack import RulePack
 from ...rules.phrases import PhraseSyntaxError, Term, parse_phrase, word_key
 from ...runtime.screening import red_flag_screens
-from .tokens import Tok, Word
+from .tokens import Parts, Tok, Word
 
 __all__ = ["Lexicon", "Phrase", "intake_language", "lexicon_for"]
 
@@ -81,6 +81,8 @@ class Lexicon:
     """Per phrase: its required (phrase, term) places, to test a clause in one subset check."""
     words_seen: dict[str, Word] = field(default_factory=dict)
     """The tokeniser's memo of this lexicon's language (bounded; see :func:`.tokens.tokenize`)."""
+    parts_seen: dict[str, Parts] = field(default_factory=dict)
+    """The tokeniser's memo of compound parts (bounded; empty for English)."""
     optionals: list[tuple[int, ...]] = field(default_factory=list)
     """Per phrase: its optional terms that are words other than fillers (part of a span)."""
     regions: dict[str, str] = field(default_factory=dict)
@@ -91,6 +93,15 @@ class Lexicon:
     """The language's negations and idle words: alone, they are not an unused span."""
     spans: list[int] = field(default_factory=list)
     """Per phrase: how many content tokens its required words may spread over."""
+    bases: list[int] = field(default_factory=list)
+    """Per phrase: the bit of its first term in a place mask (its term ``ti`` is bit
+    ``base + ti``): a clause's places are one integer, tested with two operations."""
+    need_masks: list[int] = field(default_factory=list)
+    """Per phrase: :attr:`need_places` as a place mask; 0 (nothing to test) for a phrase
+    of one required word: the matcher tests only phrases whose rarest word a clause
+    holds, and that word is the one (an AND of two wide integers saved)."""
+    _masks: dict[frozenset[tuple[int, int]], int] = field(default_factory=dict)
+    _nearest: dict[tuple[int, int, int], tuple[int, ...]] = field(default_factory=dict)
 
     def pids(self, places: frozenset[tuple[int, int]]) -> frozenset[int]:
         """The phrases among ``places`` (memoised per word's places)."""
@@ -111,6 +122,36 @@ class Lexicon:
             needs = self.needs
             got = frozenset(pid for pid, ti in places if needs[pid] and needs[pid][0] == ti)
             self._firsts[places] = got
+        return got
+
+    def mask(self, places: frozenset[tuple[int, int]]) -> int:
+        """``places`` as a place mask (memoised): a clause's union of places is the OR of
+        its words' masks, far cheaper than a union of sets of pairs."""
+        got = self._masks.get(places)
+        if got is None:
+            if len(self._masks) >= _CACHE_LIMIT:
+                self._masks.clear()
+            bases = self.bases
+            got = 0
+            for pid, ti in places:
+                got |= 1 << (bases[pid] + ti)
+            self._masks[places] = got
+        return got
+
+    def nearest(self, n: int, at: int, span: int) -> tuple[int, ...]:
+        """The places of a row of ``n`` within ``span`` of ``at``, nearest first: ``at``,
+        ``at - 1``, ``at + 1``, ``at - 2``, ... (memoised: the matcher's window order)."""
+        key = (n, at, span)
+        got = self._nearest.get(key)
+        if got is None:
+            if len(self._nearest) >= _CACHE_LIMIT:
+                self._nearest.clear()
+            got = self._nearest[key] = tuple(
+                k
+                for d in range(span + 1)
+                for k in ((at,) if d == 0 else (at - d, at + d))
+                if 0 <= k < n
+            )
         return got
 
     def rares(self, places: frozenset[tuple[int, int]]) -> frozenset[int]:
@@ -139,6 +180,15 @@ class Lexicon:
         ]
         self.need_places = [
             frozenset((pid, ti) for ti in need) for pid, need in enumerate(self.needs)
+        ]
+        self.bases = []
+        base = 0
+        for p in self.phrases:
+            self.bases.append(base)
+            base += len(p.terms)
+        self.need_masks = [
+            sum(1 << (self.bases[pid] + ti) for ti in need) if len(need) > 1 else 0
+            for pid, need in enumerate(self.needs)
         ]
         fillers = self.language.fillers
         self.optionals = [

@@ -9,7 +9,7 @@ candidates are resolved greedily: more words matched first, then the tightest sp
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .lexicon import Lexicon, Phrase
 from .tokens import Tok
@@ -20,20 +20,20 @@ Places = frozenset[tuple[int, int]]
 """The (phrase, term) places a token fits."""
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A phrase found in the text: the tokens of its required and optional words."""
+class Candidate(NamedTuple):
+    """A phrase found in the text: the tokens of its required and optional words. A
+    named tuple: a parse builds a score of them, and a frozen dataclass costs several
+    times more to build."""
 
     phrase: Phrase
     idxs: tuple[int, ...]
     optional: tuple[int, ...]
     spread: int
-    tokens: tuple[int, ...] = ()
-    """All tokens the candidate uses, in order (computed when not given: read often)."""
+    tokens: tuple[int, ...]
+    """All tokens the candidate uses, in order (read often)."""
 
-    def __post_init__(self) -> None:
-        if not self.tokens:
-            object.__setattr__(self, "tokens", tuple(sorted((*self.idxs, *self.optional))))
+
+_make = tuple.__new__
 
 
 def _split_by(toks: list[Tok], used: list[int], scope_end: frozenset[str]) -> bool:
@@ -57,11 +57,12 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
     # each clause's content tokens (a clause is a run of tokens) and the places it offers:
     # a phrase missing one of its words there cannot match
     members: dict[int, list[int]] = {}
-    offered: list[tuple[int, list[Places], list[frozenset[int]]]] = []
+    offered: list[tuple[int, list[int], list[frozenset[int]]]] = []
     where = [0] * len(toks)  # per content token: its position in its clause's row
     rares = lex.rares
+    mask = lex.mask
     row: list[int] = []
-    sets: list[Places] = []
+    masks: list[int] = []
     rare_sets: list[frozenset[int]] = []
     current = -1
     for i in content:
@@ -69,22 +70,31 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
         if clause != current:  # clause numbers only grow: a new one starts a new row
             current = clause
             row = members[clause] = []
-            sets, rare_sets = [], []
-            offered.append((clause, sets, rare_sets))
+            masks, rare_sets = [], []
+            offered.append((clause, masks, rare_sets))
         where[i] = len(row)
         row.append(i)
         here = hits[i]
         if here:
-            sets.append(here)
+            masks.append(mask(here))
             rare_sets.append(rares(here))
     feasible: dict[int, list[int]] = {}
-    need_places = lex.need_places
+    need_masks = lex.need_masks
     plans = lex.plans
-    for clause, sets, rare_sets in offered:
-        if not sets:
+    optionals = lex.optionals
+    nearest = lex.nearest
+    for clause, masks, rare_sets in offered:
+        if not masks:
             continue  # no anchor in this clause: never looked up
-        places = frozenset().union(*sets)
-        fit = [pid for pid in frozenset().union(*rare_sets) if need_places[pid] <= places]
+        places = 0
+        for m in masks:
+            places |= m
+        # a phrase missing one of its required places in the clause cannot match there
+        fit = [
+            pid
+            for pid in (rare_sets[0] if len(rare_sets) == 1 else frozenset().union(*rare_sets))
+            if need_masks[pid] & places == need_masks[pid]
+        ]
         fit.sort()  # ascending, the order phrases are tried in: once per clause, not per anchor
         feasible[clause] = fit
     out: dict[tuple[int, tuple[int, ...]], Candidate] = {}
@@ -107,13 +117,9 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
             span = spans[pid]
             window = windows.get(span)
             if window is None:
-                # nearest first: ci, ci-1, ci+1, ci-2, ... within the clause (no sort)
-                window = windows[span] = [
-                    row[k]
-                    for d in range(span + 1)
-                    for k in ((at,) if d == 0 else (at - d, at + d))
-                    if 0 <= k < len(row)
-                ]
+                # nearest first: ci, ci-1, ci+1, ci-2, ... within the clause (the order of
+                # places in a row of this length is memoised on the lexicon)
+                window = windows[span] = [row[k] for k in nearest(len(row), at, span)]
             used: list[int] = []
             for place, slot in plans[pid]:
                 pick = -1
@@ -148,25 +154,26 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
                     continue
                 key = (pid, idxs)
                 if key not in out:
-                    optional = _optional(phrase, pid, toks, hits, used, clause, lex)
+                    optional = (
+                        _optional(optionals[pid], pid, toks, hits, used, clause)
+                        if optionals[pid]
+                        else ()
+                    )
                     tokens = tuple(sorted((*idxs, *optional))) if optional else idxs
-                    out[key] = Candidate(phrase, idxs, optional, spread, tokens)
+                    out[key] = _make(Candidate, (phrase, idxs, optional, spread, tokens))
     return list(out.values())
 
 
 def _optional(
-    phrase: Phrase,
+    terms: tuple[int, ...],
     pid: int,
     toks: list[Tok],
     hits: list[frozenset[tuple[int, int]]],
     used: list[int],
     clause: int,
-    lex: Lexicon,
 ) -> tuple[int, ...]:
-    """Tokens of the phrase's optional (non-filler) words right next to its span."""
-    terms = lex.optionals[pid]  # fillers are allowed, but not part of the span ("my", "up")
-    if not terms:
-        return ()
+    """Tokens of the phrase's optional (non-filler) words ``terms`` right next to its span
+    (fillers are allowed, but not part of the span: "my", "up")."""
     first, last = min(used), max(used)
     found: list[int] = []
     for ti in terms:
@@ -191,11 +198,13 @@ def select(cands: list[Candidate]) -> list[Candidate]:
     taken: set[int] = set()
     chosen: list[Candidate] = []
     for c in ranked:
-        if taken.intersection(c.idxs):
+        if not taken.isdisjoint(c.idxs):
             continue
-        opt = tuple(i for i in c.optional if i not in taken)
-        c2 = c if opt == c.optional else Candidate(c.phrase, c.idxs, opt, c.spread)
-        chosen.append(c2)
-        taken.update(c2.tokens)
+        if c.optional:
+            opt = tuple(i for i in c.optional if i not in taken)
+            if opt != c.optional:
+                c = Candidate(c.phrase, c.idxs, opt, c.spread, tuple(sorted((*c.idxs, *opt))))
+        chosen.append(c)
+        taken.update(c.tokens)
     chosen.sort(key=lambda c: c.idxs[0])
     return chosen

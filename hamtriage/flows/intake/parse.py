@@ -8,7 +8,7 @@ from ...errors import ReportError
 from ...report import MAX_ITEMS, Report, SidedValue
 from ...rules.pack import RulePack
 from .alarms import find_alarms, screens
-from .context import State, Verdict, classify
+from .context import State, Verdict, classify, marks
 from .lexicon import Lexicon, intake_language, lexicon_for
 from .matcher import Candidate, find_phrases, select
 from .mentions import adjust, has_number, soreness, with_nested
@@ -75,7 +75,7 @@ _RANK = MappingProxyType({"absent": 0, "suspected": 1, "present": 2})
 
 def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
     lang = lex.language
-    toks = tokenize(text, lang, lex.keys, lex.words_seen)
+    toks = tokenize(text, lang, lex.keys, lex.words_seen, lex.parts_seen)
     used: set[int] = set()
     notes: list[str] = []
     matches: list[Match] = []
@@ -97,8 +97,9 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
         )
     sex: str | None = None
     sex_words = lang.sex_words
-    for i, t in enumerate(toks):
-        if t.norm in sex_words and i not in used:
+    for i in [i for i, t in enumerate(toks) if t.norm in sex_words]:  # few: no loop per word
+        t = toks[i]
+        if i not in used:
             if sex is None:
                 sex = sex_words[t.norm]
                 used.add(i)
@@ -117,10 +118,11 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
             span = _span(text, toks, c.tokens)[2]
             notes.append(f"'{span}' names {c.phrase.vid} but no number was found next to it")
     in_phrases = {i for c in chosen for i in c.tokens}
-    free = {i for i, t in enumerate(toks) if i not in used and i not in in_phrases}
+    free = set(range(len(toks))).difference(used, in_phrases)
     hits = find_alarms(toks, free, lex.red_flag_ids, lang)
     mentions = frozenset(in_phrases | {i for h in hits for i in h.idxs})
 
+    found = marks(toks, lang)  # one pass, so a mention's context skips scans it need not do
     state: dict[str, str] = {}  # id -> "present" | "suspected" | "absent"
     order: list[str] = []
     suspects: list[Suspect] = []
@@ -187,7 +189,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
                     )
                 )
             continue
-        verdict = classify(toks, c.idxs, mentions - set(c.tokens), lang)
+        verdict = classify(toks, c.idxs, mentions.difference(c.tokens), lang, found)
         verdict = adjust(verdict, vid, toks, c.idxs, lex, pack, c.phrase.affirms)
         used.update(c.tokens)
         if verdict.trigger is not None and verdict.state is State.ABSENT:
@@ -252,7 +254,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
             notes.append(f"'{span}' ({vid}): {verdict.why}; left out")
 
     for hit in hits:
-        verdict = classify(toks, hit.idxs, mentions - set(hit.idxs), lang)
+        verdict = classify(toks, hit.idxs, mentions.difference(hit.idxs), lang, found)
         verdict = adjust(verdict, hit.item, toks, hit.idxs, lex, pack)
         start, end, span = _span(text, toks, hit.idxs)
         if verdict.state is State.ABSENT and verdict.trigger is not None:

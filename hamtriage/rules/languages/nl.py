@@ -411,6 +411,29 @@ AGES = (
     ),
 )
 
+# one per pattern of AGES: a match contains one of these (lower case), so an ASCII text
+# without any is not scanned with that pattern (tests/test_intake_fastpath.py compares)
+AGE_HINTS: tuple[tuple[str, ...], ...] = (
+    ("jaar", "jr"),
+    ("leeftijd",),
+    ("ben",),
+    ("(",),
+    # "cliënt", "patiënt": not ASCII, so such a text is scanned with every pattern
+    (
+        "zoon",
+        "dochter",
+        "kind",
+        "jongen",
+        "meisje",
+        "sporter",
+        "atleet",
+        "client",
+        "speler",
+        "puber",
+        "tiener",
+    ),
+)
+
 DUTCH = Language(
     code="nl",
     name="Nederlands",
@@ -436,6 +459,7 @@ DUTCH = Language(
     sides=SIDES,
     side_words=words("links rechts linker rechter"),
     ages=AGES,
+    age_hints=AGE_HINTS,
     measure_glue=words("en kant zijde ongeveer rond circa ca zon test is"),
     soreness=words("spierpijn doms"),
     soreness_bigrams=frozenset({("leg", "day")}),

@@ -1,0 +1,173 @@
+"""Indexes for the context rules (n-grams by first word, word sets per language, where a text's n-grams and cue words stand) and the test that a mention needs none of the rules."""
+
+from __future__ import annotations
+
+import bisect
+import functools
+from typing import NamedTuple
+
+from ...rules.languages import ENGLISH, Language
+from .tokens import Tok
+
+__all__ = [
+    "AHEAD",
+    "WINDOW",
+    "Derived",
+    "Marks",
+    "any_in",
+    "by_first",
+    "cues",
+    "derived",
+    "gram_at",
+    "marks",
+    "quiet",
+]
+
+WINDOW = 8
+"""Tokens a context rule looks at before a mention."""
+AHEAD = 24
+"""Tokens looked at after a mention (bounded: parsing stays linear)."""
+
+
+@functools.lru_cache(maxsize=64)
+def by_first(lang: Language, name: str) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """First word -> the n-grams of ``lang``'s list ``name`` starting with it (read-only).
+    Keyed by the profile (hashed by identity) and the list's name: a key of the n-grams
+    themselves would hash every n-gram on each call."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    grams: tuple[tuple[str, ...], ...] = getattr(lang, name)
+    for gram in grams:
+        out.setdefault(gram[0], []).append(gram)
+    return {w: tuple(g) for w, g in out.items()}
+
+
+def gram_at(toks: list[Tok], k: int, gram: tuple[str, ...], hi: int, norm_only: bool) -> bool:
+    """Whether ``gram`` matches the tokens from ``k`` on, ending at ``hi`` at the latest
+    (by folded word, or also by key unless ``norm_only``)."""
+    if k + len(gram) - 1 > hi:
+        return False
+    for m, w in enumerate(gram):
+        t = toks[k + m]
+        if t.norm != w and (norm_only or t.key != w):
+            return False
+    return True
+
+
+class Derived(NamedTuple):
+    """Word sets derived from a language's lists, for the per-word tests of :func:`.context.classify`."""
+
+    other: frozenset[str]
+    """Someone else, and their possessive ("dad", "dads"): ``norm[:-1]`` of an ``s`` word."""
+    coached: frozenset[str]
+    """The possessives of someone the writer reports for ("clients")."""
+    stop: frozenset[str]
+    """Words that end a negation's scope before the phrase (not "and": it may list)."""
+
+
+@functools.lru_cache(maxsize=8)
+def derived(lang: Language) -> Derived:
+    """The :class:`Derived` sets of ``lang`` (read-only; keyed by the profile's identity)."""
+    return Derived(
+        lang.other_person | {w + "s" for w in lang.other_person},
+        frozenset(w + "s" for w in lang.coached),
+        lang.scope_end - lang.and_words,
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def cues(lang: Language) -> tuple[frozenset[str], frozenset[str]]:
+    """The words by which a context rule other than the resolved, hypothetical n-gram and
+    question ones can give a mention a verdict other than present (read-only): those read
+    before it or between its words (negations, someone else and their possessives, the
+    openings of hypothetical frames, worries), and those read after it (the after-words)."""
+    sets = derived(lang)
+    before = frozenset().union(
+        lang.negations,
+        sets.other,
+        sets.coached,
+        *(opening for opening, _ in lang.hypothetical_frames),
+        lang.worry,
+    )
+    return before, lang.post_negations | lang.post_fine | lang.post_not
+
+
+class Marks(NamedTuple):
+    """Where, in one text's tokens, a word starts one of the language's n-grams (in order),
+    where a cue word stands and where each clause starts and ends: found in one pass per
+    parse, so a mention with none near skips those scans."""
+
+    resolved: list[int]
+    hypothetical: list[int]
+    """Tokens from which a whole hypothetical n-gram matches ("in case", "when to worry")."""
+    cued: list[int]
+    """Tokens whose key or folded word is one of the words :func:`cues` reads before."""
+    cued_after: list[int]
+    """Tokens whose key or folded word is one of the words :func:`cues` reads after."""
+    starts: dict[int, int]
+    """Clause number -> its first token."""
+    ends: dict[int, int]
+    """Clause number -> its last token."""
+
+
+def marks(toks: list[Tok], lang: Language = ENGLISH) -> Marks:
+    """The :class:`Marks` of ``toks`` (read as the context rules read them:
+    a resolved n-gram by its folded words, a hypothetical one by key or folded word)."""
+    res, hyp = by_first(lang, "resolved"), by_first(lang, "hypothetical")
+    cue, after = cues(lang)
+    clauses = [t.clause for t in toks]
+    n = len(clauses)
+    # dict() keeps the last value of a key: a clause's last token, and read backwards, its first
+    ends = dict(zip(clauses, range(n), strict=True))
+    starts = dict(zip(reversed(clauses), range(n - 1, -1, -1), strict=True))
+    return Marks(
+        [k for k, t in enumerate(toks) if t.norm in res] if res else [],
+        [k for k, t in enumerate(toks) if (t.key in hyp or t.norm in hyp) and _opens(toks, k, hyp)],
+        [k for k, t in enumerate(toks) if t.key in cue or t.norm in cue],
+        [k for k, t in enumerate(toks) if t.key in after or t.norm in after],
+        starts,
+        ends,
+    )
+
+
+def _opens(toks: list[Tok], k: int, starts: dict[str, tuple[tuple[str, ...], ...]]) -> bool:
+    """Whether a whole n-gram of ``starts`` (by key or folded word) matches from token ``k``."""
+    t, hi = toks[k], len(toks) - 1
+    grams = (*starts.get(t.key, ()), *(starts.get(t.norm, ()) if t.norm != t.key else ()))
+    return any(gram_at(toks, k, gram, hi, False) for gram in grams)
+
+
+def any_in(places: list[int], lo: int, hi: int) -> bool:
+    """Whether one of the sorted ``places`` is in ``lo..hi``."""
+    i = bisect.bisect_left(places, lo)
+    return i < len(places) and places[i] <= hi
+
+
+def quiet(toks: list[Tok], first: int, last: int, lang: Language, found: Marks) -> bool:
+    """Whether no rule of :func:`.context.classify` can find anything for this mention (it
+    is then present): no cue word in the window before it or between its words, no
+    hypothetical n-gram in that window, no after-word to the end of its clause, neither
+    in the first six tokens of the next clause if that one opens with "?" or "-" (where
+    an answer is read), no question word opening its clause, no resolved n-gram in
+    reach. ``tests/test_intake_fastpath.py`` compares it with every scan."""
+    clause = toks[first].clause
+    start = max(found.starts[clause], first - AHEAD)  # where _question looks
+    words = lang.question_starts
+    if toks[start].key in words or toks[start].norm in words:
+        return False
+    # before it (the window) and between its words; after it, to the end of its clause
+    lo = max(found.starts[clause], first - WINDOW)
+    if any_in(found.cued, lo, last) or any_in(found.hypothetical, lo, first - 1):
+        return False
+    end = found.ends[toks[last].clause]  # the rules after a mention read its last word's clause
+    if any_in(found.cued_after, last + 1, end):
+        return False
+    # the next clause may answer it ("Bruising? None."): then its first words count
+    answered = end + 1 < len(toks) and toks[end + 1].brk in ("?", "-")
+    if answered and (
+        any_in(found.cued, end + 1, end + 6) or any_in(found.cued_after, end + 1, end + 6)
+    ):
+        return False
+    return not (
+        any_in(found.resolved, first - WINDOW, first - 1)
+        or any_in(found.resolved, last + 1, last + AHEAD)
+    )
