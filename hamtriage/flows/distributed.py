@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import BatchReportError, ReportError
 from ..runtime.run import Compiled, default_compiled, process_runner
+from ._collector import frozen_during
 from ._compact import BatchResults
 from .batch import moved, stream
 
@@ -160,7 +161,8 @@ def _triage_blob(blob: bytes, state: Compiled, on_error: str) -> bytes:
 
 def _triage_blob_of(part: tuple[int, list[Any]], state: Compiled, on_error: str) -> bytes:
     offset, reports = part
-    rows = triage_partition(reports, on_error="return", compact=True, state=state)
+    with frozen_during():  # Dask's state and the pack are not rescanned by the task's collections
+        rows = triage_partition(reports, on_error="return", compact=True, state=state)
     if on_error == "raise":
         for i, row in enumerate(rows):
             if isinstance(row, ReportError):  # numbered in the whole batch
