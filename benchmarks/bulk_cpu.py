@@ -1,6 +1,7 @@
 """Where a worker's extra CPU per triage comes from (issue 16, third pass), in CPU time.
 
     python -m benchmarks.bulk_cpu [BLOCK] [ROUNDS]
+    python -m benchmarks.bulk_cpu --parts [N_REPORTS] [ROUNDS]   (tasks per worker)
 
 Every side keeps its processes for the whole run and triages the same block of seeded
 reports once per round, the sides taking turns (blocks of a second or two, so the VM's
@@ -27,7 +28,9 @@ from __future__ import annotations
 import functools
 import gc
 import multiprocessing
+import os
 import pickle
+import resource
 import statistics
 import sys
 import time
@@ -123,8 +126,71 @@ def _dask_side(
     return None, sum(g[1] for g in got), sum(g[2] for g in got)
 
 
+def _all_cpu() -> float:
+    """CPU seconds of this process and of its children that have ended."""
+    me, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _process_cpu() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
+def parts(n: int, rounds: int) -> None:
+    """Tasks per worker, 2 to 16: CPU of every process (and wall) per 1,000 reports for
+    ``stream(workers=2)`` (pool started each time: start-up included) and for
+    ``triage_dask`` on a warm LocalCluster of 2 workers (client + workers)."""
+    import distributed as dd
+
+    from hamtriage.flows.distributed import triage_dask
+
+    dask: Any = dd  # distributed is not fully typed
+    engine = Engine.default()
+    state = compiled_state(engine)
+    reports = make_reports(engine.pack, n, seed=8000)
+    expected = engine.triage_many(reports).rows
+    counts = (2, 4, 8, 16)
+    got: dict[str, list[tuple[float, float]]] = {}
+    with (
+        dask.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        dask.Client(cluster) as client,
+    ):
+        triage_dask(reports[:2000], engine=engine)  # each worker builds the pack
+        for r in range(rounds):
+            for k in counts if r % 2 == 0 else reversed(counts):
+                size = -(-n // (2 * k))
+                cpu, t = _all_cpu(), time.perf_counter()
+                rows = list(batch.stream(state, reports, workers=2, chunk_size=size))
+                wall = time.perf_counter() - t
+                got.setdefault(f"workers, {k}/worker", []).append((_all_cpu() - cpu, wall))
+                assert rows == expected
+                workers0 = sum(client.run(_process_cpu).values())
+                cpu, t = _process_cpu(), time.perf_counter()
+                result = triage_dask(reports, engine=engine, npartitions=2 * k)
+                wall = time.perf_counter() - t
+                used = _process_cpu() - cpu + sum(client.run(_process_cpu).values()) - workers0
+                got.setdefault(f"dask, {k}/worker", []).append((used, wall))
+                assert result.rows == expected
+    print(f"{n:,} reports x {rounds} rounds: CPU of all processes (wall) per 1,000 reports")
+    for name, values in got.items():
+        cpus = ", ".join(f"{c / n * 1000:.3f} ({w / n * 1000:.3f})" for c, w in values)
+        print(
+            f"  {name:18s} median {statistics.median(c for c, _ in values) / n * 1000:.3f} s [{cpus}]"
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if "--parts" in args:
+        args.remove("--parts")
+        parts(int(args[0]) if args else 20_000, int(args[1]) if len(args) > 1 else 2)
+        return 0
     n = int(args[0]) if args else 4000
     rounds = int(args[1]) if len(args) > 1 else 6
     use_dask = "--no-dask" not in args
