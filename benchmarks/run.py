@@ -648,15 +648,23 @@ def _dask(res: Results, engine: Engine, config: Config) -> None:
             bag = from_sequence(reports, npartitions=8 * n)
             t = time.perf_counter()
             first = triage_dask(reports, engine=engine)  # includes each worker's pack build
+            # what client and workers spend per second doing nothing (heartbeats, monitors,
+            # the workers' sampling profiler): a loaded machine stretches the wall clock
+            # and with it this share of the CPU ratio
+            idle0, t0 = time.process_time() + workers_cpu(), time.perf_counter()
+            time.sleep(3)
+            churn = (time.process_time() + workers_cpu() - idle0) / (time.perf_counter() - t0)
             cold = len(reports) / (time.perf_counter() - t)
             # 2 workers: warm runs alternate with one-process runs, each compared with the
             # one-process run just before it (the VM's speed drifts over a run)
             pairs: list[tuple[float, float, float, float]] = []  # rate, CPU; one process's
+            idle_share: list[float] = []  # the churn's CPU over a warm run / its CPU
             results = []
             for _ in range(3 if n == 2 else 1):
                 rate, used, got = warm_run()
                 results.append(got)
                 pairs.append((rate, used, *here[-1]))
+                idle_share.append(churn * len(reports) / rate / used)
                 here.append(one_process())
             t = time.perf_counter()
             third = triage_dask(bag, engine=engine)  # a bag of dicts built by the caller
@@ -682,7 +690,8 @@ def _dask(res: Results, engine: Engine, config: Config) -> None:
             "(warm); a caller's bag of dicts",
             "-",
             f"{overhead:.2f}x (2 idle cores: at most {min(n, 2) / overhead:.2f}x one process); "
-            f"bag: {in_bag / base:.2f}x",
+            f"idle churn {churn:.3f} CPU s/s, {statistics.median(idle_share):.0%} of the warm "
+            f"CPU; bag: {in_bag / base:.2f}x",
         )
 
 

@@ -20,8 +20,9 @@
   each the engine's compiled pack, pickled by content (its files and content hash, see
   ``Compiled.__reduce__``), and chunks of reports, at most :data:`IN_FLIGHT` chunks per worker
   in flight; rows come back. Each worker loads and compiles the pack once, from the files
-  it was sent (no shared file system needed). Pool start-up costs about a second, so
-  workers pay off from a few thousand reports on.
+  it was sent (no shared file system needed), then freezes what it holds for the
+  collector (``_collector``). Pool start-up costs about a second, so workers pay off
+  from a few thousand reports on.
 """
 
 from __future__ import annotations
