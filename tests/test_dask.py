@@ -146,3 +146,29 @@ def test_default_partitions_are_few_and_large() -> None:
     import pickle
 
     assert [pickle.loads(b) for b in blobs] == [(0, [0, 1, 2, 3]), (4, [4, 5, 6, 7]), (8, [8, 9])]
+
+
+def test_rows_arrive_as_partitions_finish_and_the_first_bad_report_by_position_raises() -> None:
+    """Rows are unpickled as each partition arrives, in the batch's order whatever order
+    they finish in; with bad reports in two partitions, the earlier one is reported."""
+    from hamtriage.flows.distributed import triage_dask
+
+    engine = Engine.default()
+    reports = make_reports(engine.pack, 900, seed=34)
+    expected = engine.triage_many(reports)
+    bad = {"symptoms": ["no_such_symptom"]}
+    cluster_cls: Any = distributed.LocalCluster
+    client_cls: Any = distributed.Client
+    with (
+        cluster_cls(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        client_cls(cluster),
+    ):
+        assert triage_dask(reports, engine=engine, npartitions=9).rows == expected.rows
+        late_first = [*reports[:150], bad, *reports[150:700], bad, *reports[700:]]
+        with pytest.raises(Exception, match=r"reports\[150\]\.symptoms\[0\]") as caught:
+            triage_dask(late_first, engine=engine, npartitions=6)
+        assert getattr(caught.value, "index", None) == 150
+        got = triage_dask(late_first, engine=engine, npartitions=6, on_error="return")
+        assert [i for i, r in enumerate(got.rows) if not isinstance(r, tuple)] == [150, 701]

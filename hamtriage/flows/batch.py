@@ -20,8 +20,9 @@
   each the engine's compiled pack, pickled by content (its files and content hash, see
   ``Compiled.__reduce__``), and chunks of reports, at most :data:`IN_FLIGHT` chunks per worker
   in flight; rows come back. Each worker loads and compiles the pack once, from the files
-  it was sent (no shared file system needed). Pool start-up costs about a second, so
-  workers pay off from a few thousand reports on.
+  it was sent (no shared file system needed), then freezes what it holds for the
+  collector (``_collector``). Pool start-up costs about a second, so workers pay off
+  from a few thousand reports on.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from ..errors import BatchReportError, EngineError, HamtriageError, ReportError, ReportProblem
 from ..report import Facts, Report, normalize
 from ..results import TriageResult
+from ._collector import freeze_worker
 from ._compact import BatchResults, Builder, Row, encode
 from ._spawn import GUARD_HINT, check_main_guard
 
@@ -173,11 +175,13 @@ def _worker_chunk(
 
 
 def _warm(ref: tuple[tuple[tuple[str, bytes], ...] | None, str]) -> None:
-    """Build the pack as the worker starts, while the parent sends the first chunks."""
+    """Build the pack as the worker starts, while the parent sends the first chunks; then
+    keep the collector off what the worker holds for good (see ``_collector``)."""
     from ..runtime.run import restore
 
     with contextlib.suppress(HamtriageError):  # the first task reports it as itself
         restore(*ref)
+    freeze_worker()
 
 
 def _chunks(reports: Iterable[AnyReport], size: int) -> Iterator[list[AnyReport]]:

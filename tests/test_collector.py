@@ -1,0 +1,96 @@
+"""Worker processes keep the cyclic collector off what they held before their work: a
+pool worker freezes once its engine is built, a Dask task freezes around its own work
+and gives everything back after, leaving a caller's own freeze alone. Each check runs
+in a child process (the collector's state is process-wide; the tasks touch the engine)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+
+def _run(code: str) -> list[str]:
+    proc = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.split()
+
+
+def test_frozen_during_freezes_for_the_block_and_respects_a_callers_freeze() -> None:
+    out = _run(
+        """
+        import gc
+        from hamtriage.flows._collector import frozen_during
+
+        kept = [[i] for i in range(1000)]  # containers that exist before the block
+        with frozen_during():
+            print(gc.get_freeze_count() >= 1000)
+        print(gc.get_freeze_count())
+        try:
+            with frozen_during():
+                raise KeyError("boom")
+        except KeyError:
+            pass
+        print(gc.get_freeze_count())  # given back after an error too
+        gc.freeze()  # the caller's own choice
+        before = gc.get_freeze_count()
+        with frozen_during():
+            inside = gc.get_freeze_count()
+        print(before > 0, inside == before, gc.get_freeze_count() == before)
+        """
+    )
+    assert out == ["True", "0", "0", "True", "True", "True"]
+
+
+def test_a_pool_worker_freezes_once_its_engine_is_built() -> None:
+    out = _run(
+        """
+        import gc, multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from hamtriage import Engine
+        from hamtriage.engine import compiled_state
+        from hamtriage.flows import batch
+
+        if __name__ == "__main__":
+            ref = compiled_state(Engine.default()).__reduce__()[1]
+            ctx = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(1, ctx, batch._warm, (ref,)) as pool:
+                print(pool.submit(gc.get_freeze_count).result() > 10_000)  # the pack's objects
+        """
+    )
+    assert out == ["True"]
+
+
+def test_a_dask_task_freezes_around_its_work_with_identical_rows() -> None:
+    """``_triage_blob`` (the task ``triage_dask`` runs on a worker), in this process."""
+    out = _run(
+        """
+        import gc, pickle
+        from hamtriage import Engine
+        from hamtriage.engine import compiled_state
+        from hamtriage.flows import distributed
+        from tests.support.reports import make_reports
+
+        engine = Engine.default()
+        reports = make_reports(engine.pack, 300, seed=5)
+        expected = engine.triage_many(reports).rows
+        real = distributed.triage_partition
+        seen = []
+
+        def spy(*args, **kwargs):
+            seen.append(gc.get_freeze_count())
+            return real(*args, **kwargs)
+
+        distributed.triage_partition = spy
+        blob = pickle.dumps((0, reports))
+        rows = pickle.loads(distributed._triage_blob(blob, compiled_state(engine), "raise"))
+        print(rows == expected, seen[0] > 10_000, gc.get_freeze_count())
+        """
+    )
+    assert out == ["True", "True", "0"]
