@@ -125,18 +125,34 @@ def run(args: argparse.Namespace) -> int:
         f"({args.workers} worker{'s' if args.workers > 1 else ''}, store {_safe_url(config.db_url)})",
         file=sys.stderr,
     )
-    uvicorn.run(
-        "hamtriage.service.app:app_from_env",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level=args.log_level,
-        access_log=False,
-        server_header=False,
-        ws="none",  # no websockets: one import less at start-up
-        lifespan="on",
-    )
+    settings: dict[str, Any] = {
+        "factory": True,
+        "host": args.host,
+        "port": args.port,
+        "workers": args.workers,
+        "log_level": args.log_level,
+        "access_log": False,
+        "server_header": False,
+        "ws": "none",  # no websockets: one import less at start-up
+        "lifespan": "on",
+    }
+    app = "hamtriage.service.app:app_from_env"
+    from ..service.listen import claim_port, reuse_port_supported
+
+    if args.workers == 1 or not reuse_port_supported():
+        uvicorn.run(app, **settings)
+        return 0
+    # several workers: uvicorn's supervisor (restarts, signals), but each worker listens
+    # on a socket of its own, so the kernel spreads connections over them
+    from uvicorn.supervisors import Multiprocess
+
+    claim = claim_port(args.host, args.port)
+    try:
+        Multiprocess(uvicorn.Config(app, **settings), sockets=[claim]).run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        claim.close()
     return 0
 
 
