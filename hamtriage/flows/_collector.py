@@ -28,7 +28,9 @@ def freeze_worker() -> None:
 def frozen_during() -> Iterator[None]:
     """Freeze what exists now for the duration of one task in a process hamtriage does not
     own (a Dask worker), and give it back to the collector after. If something else
-    froze objects already (the count is not zero), its choice is left as it is."""
+    froze objects already (the count is not zero), its choice is left as it is. CPython
+    3.12 starts with a few hundred objects of its own frozen, which cannot be told from a
+    caller's: there a task leaves the collector alone (a speed-up lost, no result changed)."""
     if gc.get_freeze_count():
         yield
         return
