@@ -5,19 +5,11 @@ in a child process (the collector's state is process-wide; the tasks touch the e
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
+from tests.support.hazard import run_child
 
 
 def _run(code: str) -> list[str]:
-    proc = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    proc = run_child(code)  # a crash or a hang fails the test, with the child's stderr
     assert proc.returncode == 0, proc.stderr
     return proc.stdout.split()
 
