@@ -15,13 +15,14 @@ suspected (asked, and counted for the level), any other item is left out.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from enum import StrEnum
 
 from ...rules.languages import ENGLISH, Language
 from .scans import AHEAD as _AHEAD
 from .scans import WINDOW as _WINDOW
-from .scans import Marks, any_in, by_first, derived, gram_at, marks, quiet
+from .scans import Marks, any_in, by_first, derived, gram_at, marks
 from .tokens import Tok
 
 __all__ = ["RESOLVED", "Marks", "State", "Verdict", "classify", "intended", "marks"]
@@ -272,40 +273,79 @@ def classify(
     the triggers of ``lang``. ``found``: the :func:`marks` of ``toks``, if the caller has
     them (the same verdict, fewer scans)."""
     first, last = min(idxs), max(idxs)
-    if found is not None and quiet(toks, first, last, lang, found):
-        return Verdict(State.PRESENT)
-    before = _before(toks, first)
+    if found is None:
+        cue = hyp = after = fine_after = answer = asks = over = True
+        inside = last - first > 1
+    else:
+        # which rules can find anything here (each returns only at a word the marks
+        # note): the others are skipped, and with none left the mention is present
+        clause = toks[first].clause
+        cstart = found.starts[clause]
+        start = cstart if cstart > first - _AHEAD else first - _AHEAD  # where _question looks
+        words = lang.question_starts
+        asks = toks[start].key in words or toks[start].norm in words
+        lo = cstart if cstart > first - _WINDOW else first - _WINDOW
+        cued, cued_after = found.cued, found.cued_after
+        i = bisect_left(cued, lo)
+        cue = i < len(cued) and cued[i] < first
+        i = bisect_left(cued, first + 1)  # a negation between its words
+        inside = last - first > 1 and i < len(cued) and cued[i] < last
+        places = found.hypothetical
+        i = bisect_left(places, lo)
+        hyp = i < len(places) and places[i] < first
+        end = found.ends[toks[last].clause]  # the rules after a mention read its last word's clause
+        i = bisect_left(cued_after, last + 1)
+        nxt = cued_after[i] if i < len(cued_after) else len(toks)
+        after = nxt <= end
+        fine_after = bool(lang.fine_skips) and nxt < last + _WINDOW
+        # the next clause may answer it ("Bruising? None."): then its first words count
+        answer = (
+            end + 1 < len(toks)
+            and toks[end + 1].brk in ("?", "-")
+            and (any_in(cued, end + 1, end + 6) or any_in(cued_after, end + 1, end + 6))
+        )
+        over = any_in(found.resolved, first - _WINDOW, first - 1) or any_in(
+            found.resolved, last + 1, last + _AHEAD
+        )
+        if not (asks or cue or hyp or inside or after or fine_after or answer or over):
+            return Verdict(State.PRESENT)
+    before = _before(toks, first) if cue or hyp else []
     near = before
     seg = toks[first].seg
     if lang.context_in_segment:
         near = [i for i in before if toks[i].seg == seg]
     sets = derived(lang)
-    # someone else ("dad", the possessive "my wife's"): tested inline, on every word
-    # before every mention (the possessives are in the derived set: one probe a word)
-    other = lang.other_person
-    other_s = sets.other
-    for i in near:
-        t = toks[i]
-        if (t.key in other or t.norm in other_s) and not _with_self(toks, i, lang):
-            return Verdict(State.DROPPED, i, "about someone else")
-    coached = sets.coached
-    if coached:
-        # "my client's knee": the possessive of someone the writer reports for
+    if cue:
+        # someone else ("dad", the possessive "my wife's"): tested inline, on every word
+        # before every mention (the possessives are in the derived set: one probe a word)
+        other = lang.other_person
+        other_s = sets.other
         for i in near:
-            if toks[i].norm in coached:
-                return Verdict(State.AMBIGUOUS, i, "about someone the writer reports for")
+            t = toks[i]
+            if (t.key in other or t.norm in other_s) and not _with_self(toks, i, lang):
+                return Verdict(State.DROPPED, i, "about someone else")
+        coached = sets.coached
+        if coached:
+            # "my client's knee": the possessive of someone the writer reports for
+            for i in near:
+                if toks[i].norm in coached:
+                    return Verdict(State.AMBIGUOUS, i, "about someone the writer reports for")
     hypothetical = (
-        bool(near) and any_in(found.hypothetical, min(near), max(near))
-        if found is not None
-        else True  # not known: scan
-    ) and _has_ngram(toks, near, lang, "hypothetical")
-    if hypothetical or _framed(toks, near, last, lang):
+        hyp
+        and (
+            bool(near) and any_in(found.hypothetical, min(near), max(near))
+            if found is not None
+            else True  # not known: scan
+        )
+        and _has_ngram(toks, near, lang, "hypothetical")
+    )
+    if hypothetical or (cue and _framed(toks, near, last, lang)):
         return Verdict(State.DROPPED, before[0], "hypothetical")
-    asked = _question(toks, first, last, lang)
+    asked = _question(toks, first, last, lang) if found is None or asks else None
     if asked:
         return Verdict(State.DROPPED, None, "a general question, not about the writer")
     # a negation between the phrase's own words: "ankle bones doesn't hurt"
-    if last - first > 1:
+    if inside:
         mine = set(idxs)
         for i in range(first + 1, last):
             if i not in mine and _is_trigger(toks, i, lang):
@@ -313,7 +353,7 @@ def classify(
     # right after the phrase: "numbness: none", "tingling - not anymore"
     j = last + 1
     seen = 0
-    while j < len(toks) and toks[j].clause == toks[last].clause and seen < 2:
+    while after and j < len(toks) and toks[j].clause == toks[last].clause and seen < 2:
         t = toks[j]
         if t.seg != toks[last].seg and not (
             # Dutch "knie: nee": past a ':' or ',' only a denial as the very next word
@@ -338,7 +378,7 @@ def classify(
         if not t.filler:
             seen += 1
         j += 1
-    fine = _fine_after(toks, last, items, lang)
+    fine = _fine_after(toks, last, items, lang) if fine_after else None
     if fine is not None:
         return Verdict(State.ABSENT, fine, "negated")
     # before the phrase
@@ -346,7 +386,7 @@ def classify(
     crossed = False
     listed = True
     stop, negations, and_words = sets.stop, lang.negations, lang.and_words
-    for i in before:
+    for i in before if cue else ():
         t = toks[i]
         key = t.key
         if key in stop:
@@ -372,23 +412,17 @@ def classify(
             distance += 1
             if i not in items and key not in lang.list_glue:
                 listed = False
-    answer = _answer(toks, last, items, lang)
-    if answer is not None:
-        return Verdict(State.ABSENT, answer, "negated")
+    denial = _answer(toks, last, items, lang) if answer else None
+    if denial is not None:
+        return Verdict(State.ABSENT, denial, "negated")
     # the resolved words can stand only within a window before and _AHEAD after
-    over = (
-        _resolved(toks, first, last, lang)
-        if found is None
-        or any_in(found.resolved, first - _WINDOW, first - 1)
-        or any_in(found.resolved, last + 1, last + _AHEAD)
-        else None
-    )
-    if over is not None:
-        return Verdict(State.DROPPED, over, RESOLVED)
+    done = _resolved(toks, first, last, lang) if found is None or over else None
+    if done is not None:
+        return Verdict(State.DROPPED, done, RESOLVED)
     if asked is False and _yes(toks, last, lang):
         return Verdict(State.PRESENT)
     if asked is False:
         return Verdict(State.AMBIGUOUS, None, "asked about, not reported")
-    if any(toks[i].key in lang.worry for i in before):
+    if cue and any(toks[i].key in lang.worry for i in before):
         return Verdict(State.AMBIGUOUS, None, "a worry, not a report")
     return Verdict(State.PRESENT)

@@ -1,4 +1,4 @@
-"""Indexes for the context rules (n-grams by first word, word sets per language, where a text's n-grams and cue words stand) and the test that a mention needs none of the rules."""
+"""Indexes for the context rules: n-grams by first word, word sets per language, and where a text's n-grams, cue words and clauses stand."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ __all__ = [
     "derived",
     "gram_at",
     "marks",
-    "quiet",
 ]
 
 WINDOW = 8
@@ -140,34 +139,3 @@ def any_in(places: list[int], lo: int, hi: int) -> bool:
     """Whether one of the sorted ``places`` is in ``lo..hi``."""
     i = bisect.bisect_left(places, lo)
     return i < len(places) and places[i] <= hi
-
-
-def quiet(toks: list[Tok], first: int, last: int, lang: Language, found: Marks) -> bool:
-    """Whether no rule of :func:`.context.classify` can find anything for this mention (it
-    is then present): no cue word in the window before it or between its words, no
-    hypothetical n-gram in that window, no after-word to the end of its clause, neither
-    in the first six tokens of the next clause if that one opens with "?" or "-" (where
-    an answer is read), no question word opening its clause, no resolved n-gram in
-    reach. ``tests/test_intake_fastpath.py`` compares it with every scan."""
-    clause = toks[first].clause
-    start = max(found.starts[clause], first - AHEAD)  # where _question looks
-    words = lang.question_starts
-    if toks[start].key in words or toks[start].norm in words:
-        return False
-    # before it (the window) and between its words; after it, to the end of its clause
-    lo = max(found.starts[clause], first - WINDOW)
-    if any_in(found.cued, lo, last) or any_in(found.hypothetical, lo, first - 1):
-        return False
-    end = found.ends[toks[last].clause]  # the rules after a mention read its last word's clause
-    if any_in(found.cued_after, last + 1, end):
-        return False
-    # the next clause may answer it ("Bruising? None."): then its first words count
-    answered = end + 1 < len(toks) and toks[end + 1].brk in ("?", "-")
-    if answered and (
-        any_in(found.cued, end + 1, end + 6) or any_in(found.cued_after, end + 1, end + 6)
-    ):
-        return False
-    return not (
-        any_in(found.resolved, first - WINDOW, first - 1)
-        or any_in(found.resolved, last + 1, last + AHEAD)
-    )
