@@ -15,7 +15,7 @@ suspected (asked, and counted for the level), any other item is left out.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -279,8 +279,8 @@ def classify(
     else:
         # which rules can find anything here (each returns only at a word the marks
         # note): the others are skipped, and with none left the mention is present
-        clause = toks[first].clause
-        cstart = found.starts[clause]
+        clauses = found.clauses
+        cstart = bisect_left(clauses, toks[first].clause)
         start = cstart if cstart > first - _AHEAD else first - _AHEAD  # where _question looks
         words = lang.question_starts
         asks = toks[start].key in words or toks[start].norm in words
@@ -293,7 +293,8 @@ def classify(
         places = found.hypothetical
         i = bisect_left(places, lo)
         hyp = i < len(places) and places[i] < first
-        end = found.ends[toks[last].clause]  # the rules after a mention read its last word's clause
+        # the rules after a mention read its last word's clause (to its last token)
+        end = bisect_right(clauses, toks[last].clause) - 1
         i = bisect_left(cued_after, last + 1)
         nxt = cued_after[i] if i < len(cued_after) else len(toks)
         after = nxt <= end

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+from operator import itemgetter
 from typing import NamedTuple
 
 from ...rules.languages import ENGLISH, Language
@@ -21,6 +22,8 @@ __all__ = [
     "gram_at",
     "marks",
 ]
+
+_CLAUSE = itemgetter(Tok._fields.index("clause"))
 
 WINDOW = 8
 """Tokens a context rule looks at before a mention."""
@@ -92,8 +95,8 @@ def cues(lang: Language) -> tuple[frozenset[str], frozenset[str]]:
 
 class Marks(NamedTuple):
     """Where, in one text's tokens, a word starts one of the language's n-grams (in order),
-    where a cue word stands and where each clause starts and ends: found in one pass per
-    parse, so a mention with none near skips those scans."""
+    where a cue word stands and each token's clause: found in one pass per parse, so a
+    mention with none near skips those scans."""
 
     resolved: list[int]
     hypothetical: list[int]
@@ -102,10 +105,9 @@ class Marks(NamedTuple):
     """Tokens whose key or folded word is one of the words :func:`cues` reads before."""
     cued_after: list[int]
     """Tokens whose key or folded word is one of the words :func:`cues` reads after."""
-    starts: dict[int, int]
-    """Clause number -> its first token."""
-    ends: dict[int, int]
-    """Clause number -> its last token."""
+    clauses: list[int]
+    """Each token's clause number (in order, never falling: a clause's first and last
+    token are found by bisection)."""
 
 
 def marks(toks: list[Tok], lang: Language = ENGLISH) -> Marks:
@@ -113,26 +115,26 @@ def marks(toks: list[Tok], lang: Language = ENGLISH) -> Marks:
     a resolved n-gram by its folded words, a hypothetical one by key or folded word)."""
     res, hyp = by_first(lang, "resolved"), by_first(lang, "hypothetical")
     cue, after = cues(lang)
-    clauses = [t.clause for t in toks]
-    n = len(clauses)
-    # dict() keeps the last value of a key: a clause's last token, and read backwards, its first
-    ends = dict(zip(clauses, range(n), strict=True))
-    starts = dict(zip(reversed(clauses), range(n - 1, -1, -1), strict=True))
     return Marks(
         [k for k, t in enumerate(toks) if t.norm in res] if res else [],
         [k for k, t in enumerate(toks) if (t.key in hyp or t.norm in hyp) and _opens(toks, k, hyp)],
         [k for k, t in enumerate(toks) if t.key in cue or t.norm in cue],
         [k for k, t in enumerate(toks) if t.key in after or t.norm in after],
-        starts,
-        ends,
+        list(map(_CLAUSE, toks)),
     )
 
 
 def _opens(toks: list[Tok], k: int, starts: dict[str, tuple[tuple[str, ...], ...]]) -> bool:
     """Whether a whole n-gram of ``starts`` (by key or folded word) matches from token ``k``."""
     t, hi = toks[k], len(toks) - 1
-    grams = (*starts.get(t.key, ()), *(starts.get(t.norm, ()) if t.norm != t.key else ()))
-    return any(gram_at(toks, k, gram, hi, False) for gram in grams)
+    for gram in starts.get(t.key, ()):
+        if gram_at(toks, k, gram, hi, False):
+            return True
+    if t.norm != t.key:
+        for gram in starts.get(t.norm, ()):
+            if gram_at(toks, k, gram, hi, False):
+                return True
+    return False
 
 
 def any_in(places: list[int], lo: int, hi: int) -> bool:
