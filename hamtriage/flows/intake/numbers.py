@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -28,19 +29,33 @@ class Age:
 _DIGIT = re.compile(r"\d")
 
 
+@functools.lru_cache(maxsize=8)
+def _age_scans(lang: Language) -> tuple[tuple[re.Pattern[str], tuple[str, ...], bool], ...]:
+    """Per age pattern of ``lang``: the pattern, its hint strings and whether it minds case
+    (read-only; a flag test per call went through the enum's Python operators)."""
+    hints = lang.age_hints or ((),) * len(lang.ages)
+    return tuple(
+        (p, hint, not p.flags & re.IGNORECASE) for p, hint in zip(lang.ages, hints, strict=True)
+    )
+
+
 def find_age(text: str, notes: list[str], lang: Language = ENGLISH) -> Age | None:
     """The first plausible age the text states (0-120) in ``lang``'s patterns; others are noted."""
     if not _DIGIT.search(text):
         return None  # every age pattern captures digits: skip their scans of the text
-    low = text.lower()
     # only ASCII: re.IGNORECASE folds a few letters that lower() does not ("ſ" is "s")
-    hints = lang.age_hints if lang.age_hints and text.isascii() else ((),) * len(lang.ages)
-    found = [
-        (m.start(), m.end(), int(m.group(1)))
-        for p, hint in zip(lang.ages, hints, strict=True)
-        if not hint or any(h in low for h in hint)  # a pattern that cannot match: no scan
-        for m in p.finditer(text)
-    ]
+    hinted = text.isascii()
+    low = text.lower() if hinted else text
+    found: list[tuple[int, int, int]] = []
+    for p, hint, cased in _age_scans(lang):
+        if hint and hinted:
+            within = text if cased else low  # a pattern that minds case: the text as written
+            for h in hint:
+                if h in within:
+                    break
+            else:
+                continue  # no hint string: the pattern cannot match, no scan
+        found += [(m.start(), m.end(), int(m.group(1))) for m in p.finditer(text)]
     for start, end, value in sorted(found):
         if 0 <= value <= 120:
             # "I'm 34 years old": two patterns, one age

@@ -307,9 +307,12 @@ AGES = (
     # "13 years old", "13yo", "17 y/o" (not "2 years ago")
     re.compile(r"\b(\d{1,3})\s*-?\s*(?:(?:years?|yrs?)\s*-?\s*old|y/?o|y\.o\.?)(?![a-z])", re.I),
     re.compile(r"\baged?\s*:?\s*(\d{1,3})\b" + _NOT_AGE, re.I),
+    # "I'm 51": the "i" (every letter re.IGNORECASE folds to it) and a look-behind for the
+    # word boundary come first, so the scan jumps from one such letter to the next (with
+    # a leading \b the pattern was tried at every position)
     re.compile(
-        r"\bi\s*['\u2019]?\s*a?m\s+(?:now\s+|only\s+|just\s+)?(\d{1,3})\b(?![.,]\d)" + _NOT_AGE,
-        re.I,
+        r"[iI\u0130\u0131](?<!\w[iI\u0130\u0131])(?i:\s*['\u2019]?\s*a?m\s+(?:now\s+|only\s+|just\s+)?"
+        r"(\d{1,3})\b(?![.,]\d)" + _NOT_AGE + ")"
     ),
     re.compile(r"\b[A-Z][a-z]+\s*\(\s*(\d{1,2})\s*\)"),
     re.compile(
@@ -329,7 +332,7 @@ AGES = (
 # any is not scanned with that pattern (tests/test_intake_speed.py checks each is needed)
 AGE_HINTS: tuple[tuple[str, ...], ...] = (
     ("(",),
-    (),  # "35F": any text may hold it
+    ("F", "M"),  # "35F": a pattern that minds case, so as written
     ("now",),
     ("man", "male", "survivor"),  # "woman", "female" hold these
     ("old", "yo", "y/o", "y.o"),

@@ -130,9 +130,10 @@ class Language:
     """People a writer reports for ("client", "athlete"): "my client's knee gave way" may be
     about them or the writer's own case, so a red flag there is asked (suspected)."""
     age_hints: tuple[tuple[str, ...], ...] = ()
-    """Per pattern of :attr:`ages` (in order): lower-case strings one of which any match of
-    it contains ("now" for "now 30"); a text holding none is not scanned with it. Empty
-    (or missing): always scanned."""
+    """Per pattern of :attr:`ages` (in order): strings one of which any match of it
+    contains ("now" for "now 30"); a text holding none is not scanned with it. Lower case
+    for a pattern that ignores case (looked for in the lowered text), as written for one
+    that does not ("F" for "35F"). Empty (or missing): always scanned."""
     post_not_ends_segment: bool = False
     """A negation right after a phrase counts when a comma follows it ("plassen heb ik
     niet, ..."): in verb-final languages the negation ends the clause."""
