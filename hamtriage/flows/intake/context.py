@@ -50,6 +50,10 @@ class Verdict:
     why: str = ""
 
 
+_PRESENT = Verdict(State.PRESENT)
+"""The verdict of most mentions (immutable: one is shared, not built per mention)."""
+
+
 def _is_trigger(toks: list[Tok], i: int, lang: Language) -> bool:
     key = toks[i].key
     if key not in lang.negations:
@@ -305,11 +309,13 @@ def classify(
             and toks[end + 1].brk in ("?", "-")
             and (any_in(cued, end + 1, end + 6) or any_in(cued_after, end + 1, end + 6))
         )
-        over = any_in(found.resolved, first - _WINDOW, first - 1) or any_in(
-            found.resolved, last + 1, last + _AHEAD
+        resolved = found.resolved
+        over = bool(resolved) and (
+            any_in(resolved, first - _WINDOW, first - 1)
+            or any_in(resolved, last + 1, last + _AHEAD)
         )
         if not (asks or cue or hyp or inside or after or fine_after or answer or over):
-            return Verdict(State.PRESENT)
+            return _PRESENT
     before = _before(toks, first) if cue or hyp else []
     near = before
     seg = toks[first].seg
@@ -421,9 +427,9 @@ def classify(
     if done is not None:
         return Verdict(State.DROPPED, done, RESOLVED)
     if asked is False and _yes(toks, last, lang):
-        return Verdict(State.PRESENT)
+        return _PRESENT
     if asked is False:
         return Verdict(State.AMBIGUOUS, None, "asked about, not reported")
     if cue and any(toks[i].key in lang.worry for i in before):
         return Verdict(State.AMBIGUOUS, None, "a worry, not a report")
-    return Verdict(State.PRESENT)
+    return _PRESENT

@@ -99,6 +99,7 @@ class Marks(NamedTuple):
     mention with none near skips those scans."""
 
     resolved: list[int]
+    """Tokens from which a whole resolved n-gram matches by folded words ("went away")."""
     hypothetical: list[int]
     """Tokens from which a whole hypothetical n-gram matches ("in case", "when to worry")."""
     cued: list[int]
@@ -116,7 +117,7 @@ def marks(toks: list[Tok], lang: Language = ENGLISH) -> Marks:
     res, hyp = by_first(lang, "resolved"), by_first(lang, "hypothetical")
     cue, after = cues(lang)
     return Marks(
-        [k for k, t in enumerate(toks) if t.norm in res] if res else [],
+        [k for k, t in enumerate(toks) if t.norm in res and _opens(toks, k, res, True)],
         [k for k, t in enumerate(toks) if (t.key in hyp or t.norm in hyp) and _opens(toks, k, hyp)],
         [k for k, t in enumerate(toks) if t.key in cue or t.norm in cue],
         [k for k, t in enumerate(toks) if t.key in after or t.norm in after],
@@ -124,15 +125,19 @@ def marks(toks: list[Tok], lang: Language = ENGLISH) -> Marks:
     )
 
 
-def _opens(toks: list[Tok], k: int, starts: dict[str, tuple[tuple[str, ...], ...]]) -> bool:
-    """Whether a whole n-gram of ``starts`` (by key or folded word) matches from token ``k``."""
+def _opens(
+    toks: list[Tok], k: int, starts: dict[str, tuple[tuple[str, ...], ...]], norm_only: bool = False
+) -> bool:
+    """Whether a whole n-gram of ``starts`` (by folded word, or also by key unless
+    ``norm_only``) matches from token ``k``."""
     t, hi = toks[k], len(toks) - 1
-    for gram in starts.get(t.key, ()):
-        if gram_at(toks, k, gram, hi, False):
-            return True
-    if t.norm != t.key:
-        for gram in starts.get(t.norm, ()):
+    if not norm_only:
+        for gram in starts.get(t.key, ()):
             if gram_at(toks, k, gram, hi, False):
+                return True
+    if norm_only or t.norm != t.key:
+        for gram in starts.get(t.norm, ()):
+            if gram_at(toks, k, gram, hi, norm_only):
                 return True
     return False
 
