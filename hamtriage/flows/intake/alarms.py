@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from itertools import accumulate, compress
+from operator import add, itemgetter, not_
 
 from ...rules.languages import ENGLISH, Alarm, Language
 from .tokens import Tok
@@ -34,6 +36,7 @@ def _by_first(lang: Language) -> dict[str, list[tuple[int, tuple[str, ...]]]]:
 
 
 _CONTEXT = 14
+_KEY, _NORM, _FILLER = (itemgetter(Tok._fields.index(f)) for f in ("key", "norm", "filler"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,39 +74,65 @@ def _sequence(
 def _near(
     toks: list[Tok],
     content: list[int],
-    at: list[int],
+    lo: int,
+    hi: int,
     first: int,
     last: int,
     lang: Language,
     keep_denied: bool = False,
-) -> set[str]:
-    """Keys and norms of the content words within :data:`_CONTEXT` content words of the
-    alarm, plus ``@both`` when both sides are named and ``w+`` for a word near an injury.
+) -> tuple[set[str], bool]:
+    """Keys and norms of the content words ``content[lo:hi]`` (those within
+    :data:`_CONTEXT` content words of the alarm), plus ``@both`` when both sides are named;
+    and whether an injury word is among them (then each word ``w`` also counts as ``w+``).
     A word right after a negation is left out unless ``keep_denied`` (the alarm is itself
     denied: "not swollen, not hot" denies the hot swollen joint)."""
-    lo = max(0, at[first] - _CONTEXT)
-    hi = min(len(content), at[last] + _CONTEXT + 1)
-    near: set[str] = set()
+    window = [toks[k] for k in content[lo:hi]]
+    keys, norms = set(map(_KEY, window)), set(map(_NORM, window))
     negations = lang.negations
-    prev: Tok | None = None
-    for k in content[lo:hi]:
-        t = toks[k]
-        # a denied word is no context: "a bruise ... there was no pop" is no pop
-        denied = (
-            prev is not None
-            and prev.seg == t.seg
-            and (prev.key in negations or prev.norm in negations)
-        )
-        prev = t
-        if denied and not keep_denied and k not in (first, last):
-            continue
-        near.add(t.key)
-        near.add(t.norm)
-    if {lang.sides[w] for w in near if w in lang.sides} >= {"left", "right"}:
+    if keep_denied or (negations.isdisjoint(keys) and negations.isdisjoint(norms)):
+        near = keys | norms  # no word is denied: the sets in C, no step per word
+    else:
+        near = set()
+        prev: Tok | None = None
+        for k in content[lo:hi]:
+            t = toks[k]
+            # a denied word is no context: "a bruise ... there was no pop" is no pop
+            denied = (
+                prev is not None
+                and prev.seg == t.seg
+                and (prev.key in negations or prev.norm in negations)
+            )
+            prev = t
+            if denied and k not in (first, last):
+                continue
+            near.add(t.key)
+            near.add(t.norm)
+    sides = lang.sides
+    if {sides[w] for w in near.intersection(sides)} >= {"left", "right"}:
         near.add("@both")
-    if near & lang.injury:
-        near.update([f"{w}+" for w in near])
-    return near
+    # not a "w+" string per word: an item's "w+" words are tested by their "w" (_contexts)
+    return near, not near.isdisjoint(lang.injury)
+
+
+@functools.lru_cache(maxsize=8)
+def _contexts(
+    lang: Language,
+) -> tuple[tuple[tuple[frozenset[str] | None, frozenset[str], str], ...], ...]:
+    """Per alarm of ``lang``, its items as (context words, the words of its ``w+`` entries
+    without the ``+``, item id) (read-only)."""
+    return tuple(
+        tuple(
+            (ctx, frozenset(w[:-1] for w in ctx or () if w.endswith("+")), vid)
+            for ctx, vid in alarm.items
+        )
+        for alarm in lang.alarms
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _firsts(lang: Language) -> frozenset[str]:
+    """The words that start one of ``lang``'s alarm sequences (read-only)."""
+    return frozenset(_by_first(lang))
 
 
 def find_alarms(
@@ -111,47 +140,53 @@ def find_alarms(
 ) -> list[Hit]:
     """Alarms of ``lang`` among the ``free`` tokens whose item is one of ``known``."""
     by_first = _by_first(lang)
+    starts = _firsts(lang)
+    contexts = _contexts(lang)
+    # most words start no sequence: one comprehension finds those that do
+    found = [i for i in sorted(free) if toks[i].key in starts or toks[i].norm in starts]
+    if not found:
+        return []
     out: list[Hit] = []
     taken: set[int] = set()
-    content: list[int] = []
-    # per token: its content word's ordinal (a list, not a dict: every token has one);
-    # built when the first alarm sequence is found (most words start none)
-    at: list[int] = []
-    for i in sorted(free):
+    # the content words, and per token how many content words stand up to it (a filler
+    # counts as the content word before it): in C, not a step per token
+    fillers = list(map(_FILLER, toks))
+    content = list(compress(range(len(toks)), map(not_, fillers)))
+    upto = list(accumulate(map(not_, fillers), add, initial=0))[1:]
+    for i in found:
         if i in taken:
             continue
         t = toks[i]
         by_key = by_first.get(t.key)
         by_norm = by_first.get(t.norm) if t.norm != t.key else None
-        if by_key is None and by_norm is None:
-            continue
         seqs = [*(by_key or ()), *(by_norm or ())]
-        if not at:
-            content = [k for k, tk in enumerate(toks) if not tk.filler]
-            n_seen = 0
-            for tk in toks:  # a filler counts as the content word before it
-                if not tk.filler:
-                    n_seen += 1
-                at.append(n_seen - 1 if n_seen else 0)
+        at = upto[i] - 1 if upto[i] else 0  # this word's content ordinal
         for n, seq in seqs:
             idxs = _sequence(toks, i, seq, free, lang.negation_in_scope)
             if not idxs:
                 continue
-            before = content[at[i] - 1] if at[i] > 0 and not t.filler else -1
+            before = content[at - 1] if at > 0 and not t.filler else -1
             denied = (
                 before >= 0
                 and toks[before].clause == t.clause
                 and (toks[before].key in lang.negations or toks[before].norm in lang.negations)
             )
-            near = _near(toks, content, at, i, idxs[-1], lang, denied)
-            item = next(
-                (
-                    vid
-                    for ctx, vid in lang.alarms[n].items
-                    if vid in known and (ctx is None or ctx & near)
-                ),
-                None,
-            )
+            near: set[str] | None = None  # built only for an item that reads it
+            injured = False
+            item = None
+            for ctx, plus, vid in contexts[n]:
+                if vid not in known:
+                    continue
+                if ctx is not None:
+                    if near is None:
+                        end = upto[idxs[-1]] - 1 if upto[idxs[-1]] else 0
+                        lo = max(0, at - _CONTEXT)
+                        hi = min(len(content), end + _CONTEXT + 1)
+                        near, injured = _near(toks, content, lo, hi, i, idxs[-1], lang, denied)
+                    if ctx.isdisjoint(near) and not (injured and not plus.isdisjoint(near)):
+                        continue
+                item = vid
+                break
             if item is not None:
                 out.append(Hit(idxs, item))
                 taken.update(idxs)
