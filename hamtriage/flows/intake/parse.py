@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from operator import attrgetter, itemgetter
 from types import MappingProxyType
 
 from ...errors import ReportError
@@ -69,6 +70,10 @@ def parse_text(text: str, pack: RulePack | None = None, *, lang: str = "en") -> 
     return _parse(text, pack, lex)
 
 
+_KEY = itemgetter(Tok._fields.index("key"))
+_BY_START_ID = attrgetter("start", "id")
+_BY_START = attrgetter("start")
+
 _RANK = MappingProxyType({"absent": 0, "suspected": 1, "present": 2})
 """How much a state says: a later mention only ever raises an item's state (read-only)."""
 
@@ -109,7 +114,9 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
             elif sex_words[t.norm] != sex:
                 notes.append(f"'{t.raw}' contradicts the sex given earlier and was left out")
 
-    cands = [c for c in find_phrases(lex, toks) if not used.intersection(c.idxs)]
+    cands = find_phrases(lex, toks)
+    if used:  # the age's tokens are taken
+        cands = [c for c in cands if used.isdisjoint(c.idxs)]
     chosen = []
     for c in with_nested(select(cands), cands):
         if has_number(c, toks):
@@ -278,7 +285,8 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
         suspect(hit.item, hit.idxs, f"alarm word '{span}'")
 
     values = {k: v for k, v in measurements.items() if isinstance(v, float)}
-    for item, basis, why in screens(state, age, {t.key for t in toks}, lex.regions, lang, values):
+    keys = set(map(_KEY, toks))
+    for item, basis, why in screens(state, age, keys, lex.regions, lang, values):
         if item in lex.questions:
             m = next(m for m in matches if m.id == basis)
             suspects.append(
@@ -292,10 +300,23 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
                 )
             )
             settle(item, "suspected")
-    symptoms = [v for v in order if state[v] == "present" and lex.kinds[v] == "symptom"]
-    history = [v for v in order if state[v] == "present" and lex.kinds[v] == "history"]
-    absent = [v for v in order if state[v] == "absent"]
-    suspected = [v for v in order if state[v] == "suspected"]
+    symptoms: list[str] = []
+    history: list[str] = []
+    absent: list[str] = []
+    suspected: list[str] = []
+    kinds = lex.kinds
+    for v in order:  # one pass, not a list comprehension per state
+        now = state[v]
+        if now == "present":
+            kind = kinds[v]
+            if kind == "symptom":
+                symptoms.append(v)
+            elif kind == "history":
+                history.append(v)
+        elif now == "absent":
+            absent.append(v)
+        elif now == "suspected":
+            suspected.append(v)
     keep = set(suspected)
     report = Report(
         symptoms=tuple(symptoms[:MAX_ITEMS]),
@@ -307,10 +328,10 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
         sex=sex,  # type: ignore[arg-type]
         suspected=tuple(suspected[:MAX_ITEMS]),
     )
-    matches.sort(key=lambda m: (m.start, m.id))
+    matches.sort(key=_BY_START_ID)
     seen: set[str] = set()
     kept: list[Suspect] = []
-    for s in sorted(suspects, key=lambda s: s.start):
+    for s in sorted(suspects, key=_BY_START):
         if s.id in keep and s.id not in seen:
             seen.add(s.id)
             kept.append(s)
@@ -325,24 +346,23 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
 
 def _unused(text: str, toks: list[Tok], used: set[int], quiet: frozenset[str]) -> tuple[Span, ...]:
     """Runs of content tokens that were not used (fillers and ``quiet`` words, negations
-    and idle ones, alone are dropped). One pass: a run keeps only its first and last
-    content token, so no list of tokens is built per run."""
+    and idle ones, alone are dropped). One pass over the unused tokens only: a run ends
+    where a used token stands between two of them or the comma segment changes, and it
+    keeps only its first and last content token (no list of tokens per run)."""
     out: list[Span] = []
     first: Tok | None = None
     last: Tok | None = None
-    open_run = False
+    after = -2  # the unused token before this one
     seg = -1
-    for i, t in enumerate(toks):
-        if i in used or (open_run and t.seg != seg):
+    for i in sorted(set(range(len(toks))).difference(used)):
+        t = toks[i]
+        if i != after + 1 or t.seg != seg:
             if first is not None and last is not None:
                 out.append(
                     make_span(text=text[first.start : last.end], start=first.start, end=last.end)
                 )
             first = None
-            open_run = False
-            if i in used:
-                continue
-        open_run = True
+        after = i
         seg = t.seg
         if not (t.filler or t.key in quiet):
             if first is None:
