@@ -111,16 +111,28 @@ class Marks(NamedTuple):
     token are found by bisection)."""
 
 
+@functools.lru_cache(maxsize=8)
+def _marked(lang: Language) -> frozenset[str]:
+    """Every word :func:`marks` looks for (read-only): one probe finds the few tokens to sort."""
+    res, hyp = by_first(lang, "resolved"), by_first(lang, "hypothetical")
+    cue, after = cues(lang)
+    return frozenset().union(res, hyp, cue, after)
+
+
 def marks(toks: list[Tok], lang: Language = ENGLISH) -> Marks:
     """The :class:`Marks` of ``toks`` (read as the context rules read them:
     a resolved n-gram by its folded words, a hypothetical one by key or folded word)."""
     res, hyp = by_first(lang, "resolved"), by_first(lang, "hypothetical")
     cue, after = cues(lang)
+    every = _marked(lang)
+    # one pass over all tokens finds those with any marked word; the four lists are
+    # sorted out of those few (a pass per list cost a Python step per token each)
+    some = [(k, t) for k, t in enumerate(toks) if t.key in every or t.norm in every]
     return Marks(
-        [k for k, t in enumerate(toks) if t.norm in res and _opens(toks, k, res, True)],
-        [k for k, t in enumerate(toks) if (t.key in hyp or t.norm in hyp) and _opens(toks, k, hyp)],
-        [k for k, t in enumerate(toks) if t.key in cue or t.norm in cue],
-        [k for k, t in enumerate(toks) if t.key in after or t.norm in after],
+        [k for k, t in some if t.norm in res and _opens(toks, k, res, True)],
+        [k for k, t in some if (t.key in hyp or t.norm in hyp) and _opens(toks, k, hyp)],
+        [k for k, t in some if t.key in cue or t.norm in cue],
+        [k for k, t in some if t.key in after or t.norm in after],
         list(map(_CLAUSE, toks)),
     )
 
