@@ -31,11 +31,13 @@ _DIGIT = re.compile(r"\d")
 
 @functools.lru_cache(maxsize=8)
 def _age_scans(lang: Language) -> tuple[tuple[re.Pattern[str], tuple[str, ...], bool], ...]:
-    """Per age pattern of ``lang``: the pattern, its hint strings and whether it minds case
-    (read-only; a flag test per call went through the enum's Python operators)."""
+    """Per age pattern of ``lang``: the pattern, its hint strings and whether they are
+    looked for in the text as written (hints with a capital: "F" for "35F"), not in the
+    lowered text (read-only)."""
     hints = lang.age_hints or ((),) * len(lang.ages)
     return tuple(
-        (p, hint, not p.flags & re.IGNORECASE) for p, hint in zip(lang.ages, hints, strict=True)
+        (p, hint, any(h != h.lower() for h in hint))
+        for p, hint in zip(lang.ages, hints, strict=True)
     )
 
 
@@ -49,7 +51,7 @@ def find_age(text: str, notes: list[str], lang: Language = ENGLISH) -> Age | Non
     found: list[tuple[int, int, int]] = []
     for p, hint, cased in _age_scans(lang):
         if hint and hinted:
-            within = text if cased else low  # a pattern that minds case: the text as written
+            within = text if cased else low
             for h in hint:
                 if h in within:
                     break

@@ -301,15 +301,18 @@ AGES = (
     re.compile(r"\(\s*[A-Z][a-z]+\s*,\s*(\d{1,2})\s*\)"),
     re.compile(r"(?:^|[(,]\s*)(\d{2})\s?[FM](?=\s*[,.;:)/]|\s*$)"),
     re.compile(r"\bnow\s+(\d{2})\b(?![.,]\d)" + _NOT_AGE, re.I),
+    # "female, 41": the first letter (each letter re.IGNORECASE folds to it) and look-behinds
+    # for the word boundary and the word's first letter come first, as in "I'm 51" below
     re.compile(
-        r"\b(?:female|male|woman|man|survivor)\s*,\s*(\d{1,2})\b(?![.,]\d)" + _NOT_AGE, re.I
+        r"[fFmMwWsS\u017f](?<!\w.)(?i:(?<=f)emale|(?<=m)ale|(?<=w)oman|(?<=m)an|(?<=s)urvivor)"
+        r"(?i:\s*,\s*(\d{1,2})\b(?![.,]\d)" + _NOT_AGE + ")"
     ),
     # "13 years old", "13yo", "17 y/o" (not "2 years ago")
     re.compile(r"\b(\d{1,3})\s*-?\s*(?:(?:years?|yrs?)\s*-?\s*old|y/?o|y\.o\.?)(?![a-z])", re.I),
     re.compile(r"\baged?\s*:?\s*(\d{1,3})\b" + _NOT_AGE, re.I),
     # "I'm 51": the "i" (every letter re.IGNORECASE folds to it) and a look-behind for the
     # word boundary come first, so the scan jumps from one such letter to the next (with
-    # a leading \b the pattern was tried at every position)
+    # a leading \b the pattern was tried at every position; tests/test_intake_age_patterns.py)
     re.compile(
         r"[iI\u0130\u0131](?<!\w[iI\u0130\u0131])(?i:\s*['\u2019]?\s*a?m\s+(?:now\s+|only\s+|just\s+)?"
         r"(\d{1,3})\b(?![.,]\d)" + _NOT_AGE + ")"

@@ -398,10 +398,14 @@ _NOT_AGE = (
 AGES = (
     re.compile(r"\b(\d{1,3})\s*-?\s*(?:jaar|jr)(?:\s+oud)?(?![a-z])", re.I),
     re.compile(r"\bleeftijd\s*:?\s*(\d{1,3})\b" + _NOT_AGE, re.I),
+    # "ik ben 51", "ben ik 51", "Ben 51" opening a line or after punctuation: the first
+    # letter (each letter re.IGNORECASE folds to it) comes first and look-behinds test what
+    # stood before it, so the scan jumps from one such letter to the next (with a leading
+    # \b or ^ the pattern was tried at every position; tests/test_intake_age_patterns.py)
     re.compile(
-        r"(?:\bik\s+ben|\bben\s+ik|(?:^|(?<=[.!?,;]\s)|(?<=[.!?,;]))ben)"
-        r"\s+(?:nu\s+|pas\s+|net\s+|al\s+)?(\d{1,3})\b(?![.,]\d)" + _NOT_AGE,
-        re.I | re.M,
+        r"[iI\u0130\u0131bB](?i:(?<=i)(?<!\w.)k\s+ben|(?<=b)(?<!\w.)en\s+ik"
+        r"|(?<=b)(?:(?<![^\n].)|(?<=[.!?,;]\s.)|(?<=[.!?,;].))en)"
+        r"(?i:\s+(?:nu\s+|pas\s+|net\s+|al\s+)?(\d{1,3})\b(?![.,]\d)" + _NOT_AGE + ")"
     ),
     re.compile(r"\b[A-Z][a-z]+\s*\(\s*(\d{1,2})\s*\)"),
     re.compile(

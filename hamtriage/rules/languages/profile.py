@@ -132,8 +132,9 @@ class Language:
     age_hints: tuple[tuple[str, ...], ...] = ()
     """Per pattern of :attr:`ages` (in order): strings one of which any match of it
     contains ("now" for "now 30"); a text holding none is not scanned with it. Lower case
-    for a pattern that ignores case (looked for in the lowered text), as written for one
-    that does not ("F" for "35F"). Empty (or missing): always scanned."""
+    (looked for in the lowered text), or, for letters a pattern matches only as written,
+    with capitals ("F" for "35F": the hints of such a pattern are looked for in the text
+    as written). Empty (or missing): always scanned."""
     post_not_ends_segment: bool = False
     """A negation right after a phrase counts when a comma follows it ("plassen heb ik
     niet, ..."): in verb-final languages the negation ends the clause."""
