@@ -346,23 +346,24 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
 
 def _unused(text: str, toks: list[Tok], used: set[int], quiet: frozenset[str]) -> tuple[Span, ...]:
     """Runs of content tokens that were not used (fillers and ``quiet`` words, negations
-    and idle ones, alone are dropped). One pass over the unused tokens only: a run ends
-    where a used token stands between two of them or the comma segment changes, and it
-    keeps only its first and last content token (no list of tokens per run)."""
+    and idle ones, alone are dropped). One pass: a run keeps only its first and last
+    content token, so no list of tokens is built per run."""
     out: list[Span] = []
     first: Tok | None = None
     last: Tok | None = None
-    after = -2  # the unused token before this one
+    open_run = False
     seg = -1
-    for i in sorted(set(range(len(toks))).difference(used)):
-        t = toks[i]
-        if i != after + 1 or t.seg != seg:
+    for i, t in enumerate(toks):
+        if i in used or (open_run and t.seg != seg):
             if first is not None and last is not None:
                 out.append(
                     make_span(text=text[first.start : last.end], start=first.start, end=last.end)
                 )
             first = None
-        after = i
+            open_run = False
+            if i in used:
+                continue
+        open_run = True
         seg = t.seg
         if not (t.filler or t.key in quiet):
             if first is None:
