@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from operator import attrgetter, itemgetter
+import functools
+from operator import attrgetter
 from types import MappingProxyType
 
 from ...errors import ReportError
 from ...report import MAX_ITEMS, Report, SidedValue
+from ...rules.languages import Language
 from ...rules.pack import RulePack
 from .alarms import find_alarms, screens
 from .context import State, Verdict, classify, marks
@@ -15,6 +17,7 @@ from .matcher import Candidate, find_phrases, select
 from .mentions import adjust, has_number, soreness, with_nested
 from .models import Field, Match, ParsedText, Span, Suspect, make_match, make_span, make_suspect
 from .numbers import find_age, measure
+from .scans import where, words_of
 from .tokens import Tok, tokenize
 
 __all__ = ["MAX_INPUT", "Match", "ParsedText", "Span", "Suspect", "parse_text"]
@@ -70,7 +73,12 @@ def parse_text(text: str, pack: RulePack | None = None, *, lang: str = "en") -> 
     return _parse(text, pack, lex)
 
 
-_KEY = itemgetter(Tok._fields.index("key"))
+@functools.lru_cache(maxsize=8)
+def _sex_set(lang: Language) -> frozenset[str]:
+    """``lang``'s sex words as a set (read-only)."""
+    return frozenset(lang.sex_words)
+
+
 _BY_START_ID = attrgetter("start", "id")
 _BY_START = attrgetter("start")
 
@@ -102,7 +110,8 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
         )
     sex: str | None = None
     sex_words = lang.sex_words
-    for i in [i for i, t in enumerate(toks) if t.norm in sex_words]:  # few: no loop per word
+    words = words_of(toks)
+    for i in sorted(where(words[1], _sex_set(lang))):  # few: placed in C
         t = toks[i]
         if i not in used:
             if sex is None:
@@ -126,10 +135,10 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
             notes.append(f"'{span}' names {c.phrase.vid} but no number was found next to it")
     in_phrases = {i for c in chosen for i in c.tokens}
     free = set(range(len(toks))).difference(used, in_phrases)
-    hits = find_alarms(toks, free, lex.red_flag_ids, lang)
+    hits = find_alarms(toks, free, lex.red_flag_ids, lang, words)
     mentions = frozenset(in_phrases | {i for h in hits for i in h.idxs})
 
-    found = marks(toks, lang)  # one pass, so a mention's context skips scans it need not do
+    found = marks(toks, lang, words)  # one pass: a mention's context skips scans it need not do
     state: dict[str, str] = {}  # id -> "present" | "suspected" | "absent"
     order: list[str] = []
     suspects: list[Suspect] = []
@@ -285,7 +294,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
         suspect(hit.item, hit.idxs, f"alarm word '{span}'")
 
     values = {k: v for k, v in measurements.items() if isinstance(v, float)}
-    keys = set(map(_KEY, toks))
+    keys = set(words[0])
     for item, basis, why in screens(state, age, keys, lex.regions, lang, values):
         if item in lex.questions:
             m = next(m for m in matches if m.id == basis)
