@@ -300,9 +300,9 @@ def classify(
         # the rules after a mention read its last word's clause (to its last token)
         end = bisect_right(clauses, toks[last].clause) - 1
         i = bisect_left(cued_after, last + 1)
-        nxt = cued_after[i] if i < len(cued_after) else len(toks)
-        after = nxt <= end
-        fine_after = bool(lang.fine_skips) and nxt < last + _WINDOW
+        said_after = cued_after[i] if i < len(cued_after) else len(toks)
+        after = said_after <= end
+        fine_after = bool(lang.fine_skips) and said_after < last + _WINDOW
         # the next clause may answer it ("Bruising? None."): then its first words count
         answer = (
             end + 1 < len(toks)

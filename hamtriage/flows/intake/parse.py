@@ -133,10 +133,10 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
         else:
             span = _span(text, toks, c.tokens)[2]
             notes.append(f"'{span}' names {c.phrase.vid} but no number was found next to it")
-    in_phrases = {i for c in chosen for i in c.tokens}
+    in_phrases: set[int] = set().union(*[c.tokens for c in chosen])
     free = set(range(len(toks))).difference(used, in_phrases)
     hits = find_alarms(toks, free, lex.red_flag_ids, lang, words)
-    mentions = frozenset(in_phrases | {i for h in hits for i in h.idxs})
+    mentions = frozenset(in_phrases.union(*[h.idxs for h in hits]))
 
     found = marks(toks, lang, words)  # one pass: a mention's context skips scans it need not do
     state: dict[str, str] = {}  # id -> "present" | "suspected" | "absent"
