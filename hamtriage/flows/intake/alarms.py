@@ -169,7 +169,8 @@ def find_alarms(
         seqs = [*(by_key or ()), *(by_norm or ())]
         at = upto[i] - 1 if upto[i] else 0  # this word's content ordinal
         for n, seq in seqs:
-            idxs = _sequence(toks, i, seq, free, lang.negation_in_scope)
+            # a one-word sequence is the word itself
+            idxs = (i,) if len(seq) == 1 else _sequence(toks, i, seq, free, lang.negation_in_scope)
             if not idxs:
                 continue
             before = content[at - 1] if at > 0 and not t.filler else -1

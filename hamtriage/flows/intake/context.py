@@ -292,11 +292,15 @@ def classify(
         cued, cued_after = found.cued, found.cued_after
         i = bisect_left(cued, lo)
         cue = i < len(cued) and cued[i] < first
-        i = bisect_left(cued, first + 1)  # a negation between its words
-        inside = last - first > 1 and i < len(cued) and cued[i] < last
+        inside = False
+        if last - first > 1:  # a negation between its words
+            i = bisect_left(cued, first + 1)
+            inside = i < len(cued) and cued[i] < last
         places = found.hypothetical
-        i = bisect_left(places, lo)
-        hyp = i < len(places) and places[i] < first
+        hyp = False
+        if places:
+            i = bisect_left(places, lo)
+            hyp = i < len(places) and places[i] < first
         # the rules after a mention read its last word's clause (to its last token)
         end = bisect_right(clauses, toks[last].clause) - 1
         i = bisect_left(cued_after, last + 1)

@@ -69,14 +69,19 @@ def find_age(text: str, notes: list[str], lang: Language = ENGLISH) -> Age | Non
     return None
 
 
+@functools.lru_cache(maxsize=8)
+def _units(lang: Language) -> dict[str, str]:
+    """Word -> the first of ``lang``'s units that lists it (read-only)."""
+    out: dict[str, str] = {}
+    for unit, words in lang.units.items():
+        for w in words:
+            out.setdefault(w, unit)
+    return out
+
+
 def unit_of(tok: Tok | None, lang: Language = ENGLISH) -> str | None:
     """The unit a token names, if any."""
-    if tok is None:
-        return None
-    for unit, words in lang.units.items():
-        if tok.norm in words:
-            return unit
-    return None
+    return None if tok is None else _units(lang).get(tok.norm)
 
 
 @dataclass
