@@ -16,7 +16,6 @@ from itertools import accumulate, compress
 from operator import add, itemgetter, not_
 
 from ...rules.languages import ENGLISH, Alarm, Language
-from .scans import where, words_of
 from .tokens import Tok
 
 __all__ = ["ALARMS", "INJURY", "Alarm", "find_alarms"]
@@ -137,20 +136,14 @@ def _firsts(lang: Language) -> frozenset[str]:
 
 
 def find_alarms(
-    toks: list[Tok],
-    free: set[int],
-    known: frozenset[str],
-    lang: Language = ENGLISH,
-    words: tuple[list[str], list[str]] | None = None,
+    toks: list[Tok], free: set[int], known: frozenset[str], lang: Language = ENGLISH
 ) -> list[Hit]:
-    """Alarms of ``lang`` among the ``free`` tokens whose item is one of ``known``
-    (``words``: the :func:`.scans.words_of` ``toks``, if the caller has them)."""
+    """Alarms of ``lang`` among the ``free`` tokens whose item is one of ``known``."""
     by_first = _by_first(lang)
     starts = _firsts(lang)
     contexts = _contexts(lang)
-    # most words start no sequence: the few that do are placed in C
-    keys, norms = words or words_of(toks)
-    found = sorted(free.intersection(where(keys, starts) | where(norms, starts)))
+    # most words start no sequence: one comprehension finds those that do
+    found = [i for i in sorted(free) if toks[i].key in starts or toks[i].norm in starts]
     if not found:
         return []
     out: list[Hit] = []

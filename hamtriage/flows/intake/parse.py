@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from types import MappingProxyType
 
 from ...errors import ReportError
 from ...report import MAX_ITEMS, Report, SidedValue
-from ...rules.languages import Language
 from ...rules.pack import RulePack
 from .alarms import find_alarms, screens
 from .context import State, Verdict, classify, marks
@@ -17,7 +15,6 @@ from .matcher import Candidate, find_phrases, select
 from .mentions import adjust, has_number, soreness, with_nested
 from .models import Field, Match, ParsedText, Span, Suspect, make_match, make_span, make_suspect
 from .numbers import find_age, measure
-from .scans import where, words_of
 from .tokens import Tok, tokenize
 
 __all__ = ["MAX_INPUT", "Match", "ParsedText", "Span", "Suspect", "parse_text"]
@@ -73,12 +70,7 @@ def parse_text(text: str, pack: RulePack | None = None, *, lang: str = "en") -> 
     return _parse(text, pack, lex)
 
 
-@functools.lru_cache(maxsize=8)
-def _sex_set(lang: Language) -> frozenset[str]:
-    """``lang``'s sex words as a set (read-only)."""
-    return frozenset(lang.sex_words)
-
-
+_KEY = itemgetter(Tok._fields.index("key"))
 _BY_START_ID = attrgetter("start", "id")
 _BY_START = attrgetter("start")
 
@@ -110,8 +102,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
         )
     sex: str | None = None
     sex_words = lang.sex_words
-    words = words_of(toks)
-    for i in sorted(where(words[1], _sex_set(lang))):  # few: placed in C
+    for i in [i for i, t in enumerate(toks) if t.norm in sex_words]:  # few: no loop per word
         t = toks[i]
         if i not in used:
             if sex is None:
@@ -135,10 +126,10 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
             notes.append(f"'{span}' names {c.phrase.vid} but no number was found next to it")
     in_phrases: set[int] = set().union(*[c.tokens for c in chosen])
     free = set(range(len(toks))).difference(used, in_phrases)
-    hits = find_alarms(toks, free, lex.red_flag_ids, lang, words)
+    hits = find_alarms(toks, free, lex.red_flag_ids, lang)
     mentions = frozenset(in_phrases.union(*[h.idxs for h in hits]))
 
-    found = marks(toks, lang, words)  # one pass: a mention's context skips scans it need not do
+    found = marks(toks, lang)  # one pass, so a mention's context skips scans it need not do
     state: dict[str, str] = {}  # id -> "present" | "suspected" | "absent"
     order: list[str] = []
     suspects: list[Suspect] = []
@@ -294,7 +285,7 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
         suspect(hit.item, hit.idxs, f"alarm word '{span}'")
 
     values = {k: v for k, v in measurements.items() if isinstance(v, float)}
-    keys = set(words[0])
+    keys = set(map(_KEY, toks))
     for item, basis, why in screens(state, age, keys, lex.regions, lang, values):
         if item in lex.questions:
             m = next(m for m in matches if m.id == basis)

@@ -21,11 +21,9 @@ __all__ = [
     "derived",
     "gram_at",
     "marks",
-    "where",
-    "words_of",
 ]
 
-_KEY, _NORM, _CLAUSE = (itemgetter(Tok._fields.index(f)) for f in ("key", "norm", "clause"))
+_CLAUSE = itemgetter(Tok._fields.index("clause"))
 
 WINDOW = 8
 """Tokens a context rule looks at before a mention."""
@@ -121,39 +119,15 @@ def _marked(lang: Language) -> frozenset[str]:
     return frozenset().union(res, hyp, cue, after)
 
 
-def words_of(toks: list[Tok]) -> tuple[list[str], list[str]]:
-    """The tokens' keys and folded words, as two lists (built in C)."""
-    return list(map(_KEY, toks)), list(map(_NORM, toks))
-
-
-def where(words: list[str], wanted: frozenset[str]) -> set[int]:
-    """The places in ``words`` of any word of ``wanted``: the few such words are found
-    with a set intersection and placed with ``count`` and ``index`` (scans in C, not a
-    Python step per word)."""
-    out: set[int] = set()
-    for w in wanted.intersection(words):
-        at = -1
-        for _ in range(words.count(w)):
-            at = words.index(w, at + 1)
-            out.add(at)
-    return out
-
-
-def marks(
-    toks: list[Tok],
-    lang: Language = ENGLISH,
-    words: tuple[list[str], list[str]] | None = None,
-) -> Marks:
+def marks(toks: list[Tok], lang: Language = ENGLISH) -> Marks:
     """The :class:`Marks` of ``toks`` (read as the context rules read them:
-    a resolved n-gram by its folded words, a hypothetical one by key or folded word).
-    ``words``: the :func:`words_of` ``toks``, if the caller has them."""
+    a resolved n-gram by its folded words, a hypothetical one by key or folded word)."""
     res, hyp = by_first(lang, "resolved"), by_first(lang, "hypothetical")
     cue, after = cues(lang)
     every = _marked(lang)
-    keys, norms = words or words_of(toks)
-    # the few tokens with any marked word, found in C; the four lists are sorted out of
-    # those (a pass per list cost a Python step per token each)
-    some = [(k, toks[k]) for k in sorted(where(keys, every) | where(norms, every))]
+    # one pass over all tokens finds those with any marked word; the four lists are
+    # sorted out of those few (a pass per list cost a Python step per token each)
+    some = [(k, t) for k, t in enumerate(toks) if t.key in every or t.norm in every]
     return Marks(
         [k for k, t in some if t.norm in res and _opens(toks, k, res, True)],
         [k for k, t in some if (t.key in hyp or t.norm in hyp) and _opens(toks, k, hyp)],
