@@ -87,10 +87,13 @@ def _near(
     A word right after a negation is left out unless ``keep_denied`` (the alarm is itself
     denied: "not swollen, not hot" denies the hot swollen joint)."""
     window = [toks[k] for k in content[lo:hi]]
-    keys, norms = set(map(_KEY, window)), set(map(_NORM, window))
     negations = lang.negations
-    if keep_denied or (negations.isdisjoint(keys) and negations.isdisjoint(norms)):
-        near = keys | norms  # no word is denied: the sets in C, no step per word
+    # isdisjoint stops at the first negation: a window full of them costs little here
+    if keep_denied or (
+        negations.isdisjoint(map(_KEY, window)) and negations.isdisjoint(map(_NORM, window))
+    ):
+        near = set(map(_KEY, window))  # no word is denied: the sets in C, no step per word
+        near.update(map(_NORM, window))
     else:
         near = set()
         prev: Tok | None = None
