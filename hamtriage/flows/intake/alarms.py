@@ -18,7 +18,7 @@ from operator import add, itemgetter, not_
 from ...rules.languages import ENGLISH, Alarm, Language
 from .tokens import Tok
 
-__all__ = ["ALARMS", "INJURY", "Alarm", "find_alarms"]
+__all__ = ["ALARMS", "INJURY", "Alarm", "alarm_starts", "find_alarms"]
 
 ALARMS = ENGLISH.alarms
 """The English alarms (each language's: ``Language.alarms``)."""
@@ -133,20 +133,29 @@ def _contexts(
 
 
 @functools.lru_cache(maxsize=8)
-def _firsts(lang: Language) -> frozenset[str]:
+def alarm_starts(lang: Language) -> frozenset[str]:
     """The words that start one of ``lang``'s alarm sequences (read-only)."""
     return frozenset(_by_first(lang))
 
 
 def find_alarms(
-    toks: list[Tok], free: set[int], known: frozenset[str], lang: Language = ENGLISH
+    toks: list[Tok],
+    free: set[int],
+    known: frozenset[str],
+    lang: Language = ENGLISH,
+    some: list[tuple[int, Tok]] | None = None,
 ) -> list[Hit]:
-    """Alarms of ``lang`` among the ``free`` tokens whose item is one of ``known``."""
+    """Alarms of ``lang`` among the ``free`` tokens whose item is one of ``known``.
+    ``some``: the tokens (with their places, in order) holding a superset of
+    :func:`alarm_starts`, if the caller has them."""
     by_first = _by_first(lang)
-    starts = _firsts(lang)
+    starts = alarm_starts(lang)
     contexts = _contexts(lang)
     # most words start no sequence: one comprehension finds those that do
-    found = [i for i in sorted(free) if toks[i].key in starts or toks[i].norm in starts]
+    if some is None:
+        found = [i for i in sorted(free) if toks[i].key in starts or toks[i].norm in starts]
+    else:
+        found = [i for i, t in some if i in free and (t.key in starts or t.norm in starts)]
     if not found:
         return []
     out: list[Hit] = []

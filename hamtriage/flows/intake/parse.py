@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 from operator import attrgetter, itemgetter
 from types import MappingProxyType
 
 from ...errors import ReportError
 from ...report import MAX_ITEMS, Report, SidedValue
+from ...rules.languages import Language
 from ...rules.pack import RulePack
-from .alarms import find_alarms, screens
+from .alarms import alarm_starts, find_alarms, screens
 from .context import State, Verdict, classify, marks
 from .lexicon import Lexicon, intake_language, lexicon_for
 from .matcher import Candidate, find_phrases, select
 from .mentions import adjust, has_number, soreness, with_nested
 from .models import Field, Match, ParsedText, Span, Suspect, make_match, make_span, make_suspect
 from .numbers import find_age, measure
+from .scans import holding, marked_words
 from .tokens import Tok, tokenize
 
 __all__ = ["MAX_INPUT", "Match", "ParsedText", "Span", "Suspect", "parse_text"]
@@ -71,6 +74,14 @@ def parse_text(text: str, pack: RulePack | None = None, *, lang: str = "en") -> 
 
 
 _KEY = itemgetter(Tok._fields.index("key"))
+
+
+@functools.lru_cache(maxsize=8)
+def _watched(lang: Language) -> frozenset[str]:
+    """The words of the sex, the alarm sequences' starts and the context marks (read-only)."""
+    return frozenset().union(lang.sex_words, alarm_starts(lang), marked_words(lang))
+
+
 _BY_START_ID = attrgetter("start", "id")
 _BY_START = attrgetter("start")
 
@@ -102,7 +113,9 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
         )
     sex: str | None = None
     sex_words = lang.sex_words
-    for i in [i for i, t in enumerate(toks) if t.norm in sex_words]:  # few: no loop per word
+    # one pass finds the tokens the sex words, the alarms and the context marks read
+    some = holding(toks, _watched(lang))
+    for i in [i for i, t in some if t.norm in sex_words]:  # few: no loop per word
         t = toks[i]
         if i not in used:
             if sex is None:
@@ -126,10 +139,10 @@ def _parse(text: str, pack: RulePack, lex: Lexicon) -> ParsedText:
             notes.append(f"'{span}' names {c.phrase.vid} but no number was found next to it")
     in_phrases: set[int] = set().union(*[c.tokens for c in chosen])
     free = set(range(len(toks))).difference(used, in_phrases)
-    hits = find_alarms(toks, free, lex.red_flag_ids, lang)
+    hits = find_alarms(toks, free, lex.red_flag_ids, lang, some)
     mentions = frozenset(in_phrases.union(*[h.idxs for h in hits]))
 
-    found = marks(toks, lang)  # one pass, so a mention's context skips scans it need not do
+    found = marks(toks, lang, some)  # so a mention's context skips scans it need not do
     state: dict[str, str] = {}  # id -> "present" | "suspected" | "absent"
     order: list[str] = []
     suspects: list[Suspect] = []

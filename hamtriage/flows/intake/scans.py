@@ -20,6 +20,8 @@ __all__ = [
     "cues",
     "derived",
     "gram_at",
+    "holding",
+    "marked_words",
     "marks",
 ]
 
@@ -112,22 +114,31 @@ class Marks(NamedTuple):
 
 
 @functools.lru_cache(maxsize=8)
-def _marked(lang: Language) -> frozenset[str]:
+def marked_words(lang: Language) -> frozenset[str]:
     """Every word :func:`marks` looks for (read-only): one probe finds the few tokens to sort."""
     res, hyp = by_first(lang, "resolved"), by_first(lang, "hypothetical")
     cue, after = cues(lang)
     return frozenset().union(res, hyp, cue, after)
 
 
-def marks(toks: list[Tok], lang: Language = ENGLISH) -> Marks:
+def holding(toks: list[Tok], words: frozenset[str]) -> list[tuple[int, Tok]]:
+    """The tokens (with their places, in order) whose key or folded word is one of ``words``."""
+    return [(k, t) for k, t in enumerate(toks) if t.key in words or t.norm in words]
+
+
+def marks(
+    toks: list[Tok], lang: Language = ENGLISH, some: list[tuple[int, Tok]] | None = None
+) -> Marks:
     """The :class:`Marks` of ``toks`` (read as the context rules read them:
-    a resolved n-gram by its folded words, a hypothetical one by key or folded word)."""
+    a resolved n-gram by its folded words, a hypothetical one by key or folded word).
+    ``some``: :func:`holding` of ``toks`` and a superset of :func:`marked_words`, if the
+    caller has it (one pass over the tokens serves several scans)."""
     res, hyp = by_first(lang, "resolved"), by_first(lang, "hypothetical")
     cue, after = cues(lang)
-    every = _marked(lang)
     # one pass over all tokens finds those with any marked word; the four lists are
     # sorted out of those few (a pass per list cost a Python step per token each)
-    some = [(k, t) for k, t in enumerate(toks) if t.key in every or t.norm in every]
+    if some is None:
+        some = holding(toks, marked_words(lang))
     return Marks(
         [k for k, t in some if t.norm in res and _opens(toks, k, res, True)],
         [k for k, t in some if (t.key in hyp or t.norm in hyp) and _opens(toks, k, hyp)],
