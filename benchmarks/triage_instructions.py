@@ -66,7 +66,7 @@ def _service(n: int) -> None:
 
 async def _drive(n: int) -> None:
     # the driver of benchmarks/service_cpu.py: 16 concurrent requests on the ASGI app
-    from service_cpu import BODY, load
+    from service_cpu import BODY, load  # type: ignore[import-not-found]
 
     from hamtriage.service.app import create_app
     from hamtriage.service.config import ServiceConfig
