@@ -84,6 +84,22 @@ async def _drive(n: int) -> None:
 MODES = {"single": _single, "many": _many, "service": _service}
 
 
+def _env(tree: Path) -> dict[str, str]:
+    return {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": str(tree)}
+
+
+def warm(mode: str, tree: Path) -> None:
+    """One child run without valgrind, so that the pack and compiled snapshots of ``tree``
+    are written before anything is counted (a child that writes them would count the
+    pack's load and compilation as work)."""
+    subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--child", mode, "0"],
+        cwd=tree,
+        env=_env(tree),
+        check=True,
+    )
+
+
 def counted(mode: str, n: int, tree: Path) -> int:
     """Instructions of one child process under cachegrind."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -100,7 +116,7 @@ def counted(mode: str, n: int, tree: Path) -> int:
                 str(n),
             ],
             cwd=tree,
-            env={**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": str(tree)},
+            env=_env(tree),
             capture_output=True,
             text=True,
             check=False,
@@ -126,6 +142,7 @@ def main() -> None:
         os._exit(0)  # no interpreter shutdown: its collection is not the work
     tree = args.tree.resolve()
     for mode in args.modes.split(","):
+        warm(mode, tree)
         per = (counted(mode, args.n, tree) - counted(mode, 0, tree)) / args.n
         print(f"{tree.name} {mode}: {per:,.0f} instructions per call", flush=True)
 
