@@ -10,8 +10,6 @@ level the item's red-flag rules reach, then pack order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from ..levels import TriageLevel
 from ..report import Facts
 from ..results import Screen
@@ -113,7 +111,7 @@ class Screener:
         self._cache: dict[
             tuple[frozenset[str], frozenset[str], frozenset[str]], tuple[Screen, ...]
         ] = {}
-        self._pools: dict[frozenset[str], tuple[tuple[str, Screen], ...]] = {}
+        self._pools: dict[frozenset[str], tuple[tuple[Screen, ...], dict[str, int]]] = {}
 
     def regions(self, facts: Facts) -> frozenset[str]:
         """The body regions in play: of the items reported present or measured."""
@@ -177,27 +175,40 @@ class Screener:
         screens = self.screens
         first = tuple(v for v in named if v not in answered)
         skip = answered.union(first) if first else answered
-        # the regions' screens in urgency order, as (id, screen) pairs: a miss of the cache
-        # above walks them once (a report's set of regions recurs far more than its ids)
+        # the regions' screens in urgency order, and each one's position: a miss of the
+        # cache above cuts out the few it answered (a report's set of regions recurs far
+        # more than its ids)
         pool = self._pools.get(regions)
         if pool is None:
             pool = self._pool(regions)
-        rest = [screen for vid, screen in pool if vid not in skip]
+        listed, position = pool
+        rest = listed
+        if skip:
+            cut = sorted([position[v] for v in skip if v in position])
+            if cut:
+                kept: list[Screen] = []
+                start = 0
+                for i in cut:
+                    kept += listed[start:i]
+                    start = i + 1
+                kept += listed[start:]
+                rest = tuple(kept)
         if first:
             return (*[screens[v] if v in screens else self._plain(v) for v in first], *rest)
-        return tuple(rest)
+        return rest
 
-    def _pool(self, regions: frozenset[str]) -> tuple[tuple[str, Screen], ...]:
-        """The screens of ``regions`` and of none (every screen if none is in play)."""
+    def _pool(self, regions: frozenset[str]) -> tuple[tuple[Screen, ...], dict[str, int]]:
+        """The screens of ``regions`` and of none (every screen if none is in play), in
+        urgency order, and the position of each id among them."""
         screens = self.screens
         if regions:
             wanted = set(self._everywhere)
             for region in regions:
                 wanted.update(self._of_region.get(region, ()))
-            ids: Iterable[str] = sorted(wanted, key=self._position.__getitem__)
+            ids: list[str] = sorted(wanted, key=self._position.__getitem__)
         else:
-            ids = screens
-        pool = tuple((vid, screens[vid]) for vid in ids)
+            ids = list(screens)
+        pool = (tuple(screens[vid] for vid in ids), {vid: n for n, vid in enumerate(ids)})
         if len(self._pools) >= CACHE_LIMIT:
             self._pools.clear()
         self._pools[regions] = pool
