@@ -35,16 +35,3 @@ def test_rule_issues_have_one_builder() -> None:
     assert RuleIssue.at(("b.yaml", 1, 2), "worse", severity="fatal").severity == "error"
     nowhere = RuleIssue.at(None, "no place", fallback="pack/")
     assert (nowhere.path, nowhere.line, nowhere.column) == ("pack/", 1, 1)
-
-
-def test_keywords_in_any_order_build_the_validated_object() -> None:
-    made = trusted(PackInfo)(id="i", content_hash="x", version="1", name="p")
-    validated = PackInfo(name="p", version="1", content_hash="x", id="i")
-    assert repr(made) == repr(validated)
-    assert list(made.__dict__) == list(PackInfo.model_fields)
-    assert made.model_fields_set == validated.model_fields_set
-
-
-def test_a_missing_field_and_a_misspelt_one_are_refused_together() -> None:
-    with pytest.raises(TypeError, match="no field nme"):
-        trusted(PackInfo)(nme="p", version="1", content_hash="x")

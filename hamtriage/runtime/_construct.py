@@ -4,9 +4,8 @@
 aliases and defaults in Python: on the triage hot path that was the largest single
 cost. :func:`trusted` returns a constructor that builds exactly what
 ``model_construct`` builds when *every* field is given as a keyword in declaration
-order (the same ``__dict__``, fields-set, extra and private slots). It is a function
-generated per class with one keyword parameter per field (a call with fewer falls back to
-``model_construct``, an unknown keyword is a ``TypeError``); that the
+order (the same ``__dict__``, fields-set, extra and private slots). It only checks the
+number of keywords (a call with fewer falls back to ``model_construct``); that the
 engine passes the fields by name and in order is asserted by the tests, which compare
 the ``repr`` of every result with its re-validated copy.
 
@@ -20,7 +19,6 @@ building the objects.
 
 from __future__ import annotations
 
-import keyword
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -30,7 +28,6 @@ __all__ = ["trusted"]
 
 M = TypeVar("M", bound=BaseModel)
 
-_MISSING: Any = object()  # a field not given (then model_construct fills in defaults)
 _setattr = object.__setattr__
 _new = object.__new__
 # BaseModel's own slots, set through their descriptors: a third cheaper per object than
@@ -54,52 +51,11 @@ def trusted(cls: type[M]) -> Callable[..., M]:
     if not plain:
         return cls.model_construct
     fields_set = set(names)
-    if not all(n.isidentifier() and not keyword.iskeyword(n) for n in names):
-        return _by_dict(cls, fields_set)  # pragma: no cover - no result field is named so
 
-    def fewer(values: dict[str, Any], unknown: dict[str, Any]) -> M:
-        if unknown:  # a misspelt name must not build a wrong object silently
-            raise TypeError(f"{cls.__name__} has no field {', '.join(sorted(unknown))}")
-        return cls.model_construct(**{k: v for k, v in values.items() if v is not _MISSING})
-
-    # one keyword parameter per field, in declaration order: Python binds the call's
-    # keywords to them (no dict of keywords, no comparison of its keys with the fields)
-    params = ", ".join(f"{n}=_M" for n in names)
-    missing = " or ".join(f"{n} is _M" for n in names)
-    body = ", ".join(f"{n!r}: {n}" for n in names)
-    source = (
-        f"def make(*, {params}, **unknown):\n"
-        f"    if unknown or {missing}:\n"
-        f"        return fewer({{{body}}}, unknown)\n"
-        f"    m = _new(cls)\n"
-        f"    _setattr(m, '__dict__', {{{body}}})\n"
-        f"    _set_fields_set(m, fields_set)\n"
-        f"    _set_extra(m, None)\n"
-        f"    _set_private(m, None)\n"
-        f"    return m\n"
-    )
-    scope: dict[str, Any] = {
-        "_M": _MISSING,
-        "_new": _new,
-        "_setattr": _setattr,
-        "_set_fields_set": _set_fields_set,
-        "_set_extra": _set_extra,
-        "_set_private": _set_private,
-        "cls": cls,
-        "fields_set": fields_set,
-        "fewer": fewer,
-    }
-    exec(source, scope)  # the source is built from the model's field names only
-    make: Callable[..., M] = scope["make"]
-    make.__qualname__ = f"trusted({cls.__name__})"
-    return make
-
-
-def _by_dict(cls: type[M], fields_set: set[str]) -> Callable[..., M]:
     def make(**values: Any) -> M:
-        if values.keys() != fields_set:
+        if values.keys() != fields_set:  # a set comparison: cheap beside building a model
             unknown = values.keys() - fields_set
-            if unknown:
+            if unknown:  # a misspelt name must not build a wrong object silently
                 raise TypeError(f"{cls.__name__} has no field {', '.join(sorted(unknown))}")
             return cls.model_construct(**values)
         m = _new(cls)
