@@ -14,7 +14,8 @@ and nothing else, divided by N:
   ``benchmarks/service_cpu.py``; no HTTP; the audit store a SQLite file with
   ``synchronous=normal``): every thread's instructions, the audit writer's included.
 
-``--tree DIR`` imports hamtriage from another checkout (a "before" tree) instead of this
+``--no-gc`` turns the collector off for the counted work (the count is then the
+work's own, without the collections its garbage triggers). ``--tree DIR`` imports hamtriage from another checkout (a "before" tree) instead of this
 one, so that two versions are counted by the same script. Takes a few minutes.
 """
 
@@ -43,6 +44,8 @@ def _settle() -> None:
     # that ran the same code; results are dropped as they are read for the same reason
     gc.collect()
     gc.freeze()
+    if os.environ.get("HAMTRIAGE_BENCH_NO_GC") == "1":
+        gc.disable()
 
 
 def _single(n: int) -> None:
@@ -100,8 +103,9 @@ async def _drive(n: int) -> None:
 MODES = {"single": _single, "many": _many, "service": _service}
 
 
-def _env(tree: Path) -> dict[str, str]:
-    return {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": str(tree)}
+def _env(tree: Path, no_gc: bool = False) -> dict[str, str]:
+    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": str(tree)}
+    return {**env, "HAMTRIAGE_BENCH_NO_GC": "1"} if no_gc else env
 
 
 def warm(mode: str, tree: Path) -> None:
@@ -116,7 +120,7 @@ def warm(mode: str, tree: Path) -> None:
     )
 
 
-def counted(mode: str, n: int, tree: Path) -> int:
+def counted(mode: str, n: int, tree: Path, no_gc: bool = False) -> int:
     """Instructions of one child process under cachegrind."""
     with tempfile.TemporaryDirectory() as tmp:
         done = subprocess.run(
@@ -132,7 +136,7 @@ def counted(mode: str, n: int, tree: Path) -> int:
                 str(n),
             ],
             cwd=tree,
-            env=_env(tree),
+            env=_env(tree, no_gc),
             capture_output=True,
             text=True,
             check=False,
@@ -148,6 +152,9 @@ def main() -> None:
     parser.add_argument("--tree", type=Path, default=ROOT)
     parser.add_argument("--modes", default="single,many,service")
     parser.add_argument("--child", choices=tuple(MODES))
+    parser.add_argument(
+        "--no-gc", action="store_true", help="the collector off during the counted work"
+    )
     args = parser.parse_args()
     if not 0 <= args.n <= MAX_N:
         parser.error(f"n must be between 0 and {MAX_N}")
@@ -159,8 +166,9 @@ def main() -> None:
     tree = args.tree.resolve()
     for mode in args.modes.split(","):
         warm(mode, tree)
-        per = (counted(mode, args.n, tree) - counted(mode, 0, tree)) / args.n
-        print(f"{tree.name} {mode}: {per:,.0f} instructions per call", flush=True)
+        got = counted(mode, args.n, tree, args.no_gc) - counted(mode, 0, tree, args.no_gc)
+        off = " (collector off)" if args.no_gc else ""
+        print(f"{tree.name} {mode}: {got / args.n:,.0f} instructions per call{off}", flush=True)
 
 
 if __name__ == "__main__":
