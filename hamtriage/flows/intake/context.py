@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ...rules.languages import ENGLISH, Language
+from .replies import answer, fine_after, is_trigger, said_yes, seg_ends
 from .scans import AHEAD as _AHEAD
 from .scans import WINDOW as _WINDOW
 from .scans import Marks, any_in, by_first, derived, gram_at, marks
@@ -52,24 +53,6 @@ class Verdict:
 
 _PRESENT = Verdict(State.PRESENT)
 """The verdict of most mentions (immutable: one is shared, not built per mention)."""
-
-
-def _is_trigger(toks: list[Tok], i: int, lang: Language) -> bool:
-    key = toks[i].key
-    if key not in lang.negations:
-        key = toks[i].norm  # "don't": the lemmatiser gives "do"
-        if key not in lang.negations:
-            return False
-    pseudo = lang.pseudo.get(key)
-    if pseudo is None:
-        return True
-    for j in range(i + 1, min(i + 4, len(toks))):
-        t = toks[j]
-        if t.clause != toks[i].clause:
-            break
-        if not t.filler:
-            return t.key not in pseudo
-    return True
 
 
 def _before(toks: list[Tok], first: int) -> list[int]:
@@ -116,80 +99,6 @@ def _with_self(toks: list[Tok], i: int, lang: Language) -> bool:
     return len(nxt) == 2 and nxt[0].key in lang.and_words and nxt[1].norm in lang.self_words
 
 
-def _seg_ends(toks: list[Tok], j: int) -> bool:
-    """Only fillers follow token ``j`` in its comma segment ("numbness: none," but not
-    "nothing I do helps")."""
-    for k in range(j + 1, min(len(toks), j + 8)):
-        if toks[k].seg != toks[j].seg:
-            return True
-        if not toks[k].filler:
-            return False
-    return True
-
-
-def _fine_after(toks: list[Tok], last: int, items: frozenset[int], lang: Language) -> int | None:
-    """ "plassen en poepen gaan normaal": past other mentions and :attr:`Language.fine_skips`,
-    a word of ``post_fine`` that ends the segment. Its token, if so (only where the
-    language lists such skips; English reads "is fine" in the loop of :func:`classify`)."""
-    if not lang.fine_skips:
-        return None
-    for j in range(last + 1, min(len(toks), last + _WINDOW)):
-        t = toks[j]
-        if t.seg != toks[last].seg:
-            return None
-        if t.key in lang.post_fine:
-            return j if _seg_ends(toks, j) else None
-        if not (t.filler or t.key in lang.fine_skips or j in items):
-            return None
-    return None
-
-
-def _answer(toks: list[Tok], last: int, items: frozenset[int], lang: Language) -> int | None:
-    """ "Bruising? None." / "Any problems peeing - no": the next clause, opened by a question
-    mark or a dash right after the mention, is a short denial. Its trigger token, if so."""
-    j = last + 1
-    while j < len(toks) and toks[j].clause == toks[last].clause:
-        if not toks[j].filler and j - last > 3:
-            return None
-        j += 1
-    if j >= len(toks) or toks[j].brk not in ("?", "-"):
-        return None
-    clause = toks[j].clause
-    words = [k for k in range(j, min(len(toks), j + 6)) if toks[k].clause == clause]
-    content = [k for k in words if not toks[k].filler]
-    if not content or any(k in items for k in content):
-        return None
-    first = content[0]
-    key = toks[first].key
-    if key in lang.post_negations or key in lang.post_fine:
-        return first if _seg_ends(toks, first) else None
-    if not _is_trigger(toks, first, lang):  # "- no idea why", "- not sure"
-        return None
-    rest = [k for k in words if k > first and toks[k].seg == toks[first].seg]
-    if not [k for k in rest if not toks[k].filler] or toks[rest[0]].key in lang.post_after_not:
-        return first  # "- no.", "- also no", "? not really"
-    # "Didn't hear one": a short answer whose object is a pronoun ("- no pain" is not)
-    if len(rest) <= 2 and toks[rest[-1]].norm in lang.answer_objects:
-        return first
-    return None
-
-
-def _yes(toks: list[Tok], last: int, lang: Language) -> bool:
-    """Whether the writer's own question ("can I ...", not "would a fever ...") is answered
-    with a yes right after it ("can I walk on it? yes, no problem"): then it is a report."""
-    clause = toks[last].clause
-    j = last + 1
-    while j < len(toks) and toks[j].clause == clause:
-        j += 1
-    if j >= len(toks) or toks[j].brk != "?" or toks[j].key not in lang.yes_words:
-        return False
-    start = last
-    while start > 0 and toks[start - 1].clause == clause:
-        start -= 1
-    # "can I ...", "do I ...": the question's subject is the writer
-    return start + 1 < j and toks[start + 1].key in lang.self_words
-
-
 def _question(toks: list[Tok], first: int, last: int, lang: Language) -> bool | None:
     """In a general question ("Would a fever mean I should skip training?"): ``True`` if an
     aside follows ("just asking"), ``False`` if not, ``None`` if not in such a question."""
@@ -225,7 +134,7 @@ def _resolved(toks: list[Tok], first: int, last: int, lang: Language) -> int | N
             continue
         for gram in starts.get(toks[k].norm, ()):
             if gram_at(toks, k, gram, hi, True) and not any(
-                _is_trigger(toks, b, lang) for b in range(max(lo, k - 2), k)
+                is_trigger(toks, b, lang) for b in range(max(lo, k - 2), k)
             ):
                 return k
     return None
@@ -243,7 +152,7 @@ def intended(
         if t.sent != sent or first <= k <= last:
             continue
         if (t.key in words or t.norm in words) and not any(
-            _is_trigger(toks, b, lang) for b in range(max(0, k - 3), k) if toks[b].sent == sent
+            is_trigger(toks, b, lang) for b in range(max(0, k - 3), k) if toks[b].sent == sent
         ):
             return k
     return None
@@ -278,7 +187,7 @@ def classify(
     them (the same verdict, fewer scans)."""
     first, last = min(idxs), max(idxs)
     if found is None:
-        cue = hyp = after = fine_after = answer = asks = over = True
+        cue = hyp = after = fine_later = answered = asks = over = True
         inside = last - first > 1
     else:
         # which rules can find anything here (each returns only at a word the marks
@@ -306,9 +215,9 @@ def classify(
         i = bisect_left(cued_after, last + 1)
         said_after = cued_after[i] if i < len(cued_after) else len(toks)
         after = said_after <= end
-        fine_after = bool(lang.fine_skips) and said_after < last + _WINDOW
+        fine_later = bool(lang.fine_skips) and said_after < last + _WINDOW
         # the next clause may answer it ("Bruising? None."): then its first words count
-        answer = (
+        answered = (
             end + 1 < len(toks)
             and toks[end + 1].brk in ("?", "-")
             and (any_in(cued, end + 1, end + 6) or any_in(cued_after, end + 1, end + 6))
@@ -318,7 +227,7 @@ def classify(
             any_in(resolved, first - _WINDOW, first - 1)
             or any_in(resolved, last + 1, last + _AHEAD)
         )
-        if not (asks or cue or hyp or inside or after or fine_after or answer or over):
+        if not (asks or cue or hyp or inside or after or fine_later or answered or over):
             return _PRESENT
     before = _before(toks, first) if cue or hyp else []
     near = before
@@ -359,7 +268,7 @@ def classify(
     if inside:
         mine = set(idxs)
         for i in range(first + 1, last):
-            if i not in mine and _is_trigger(toks, i, lang):
+            if i not in mine and is_trigger(toks, i, lang):
                 return Verdict(State.ABSENT, i, "negated")
     # right after the phrase: "numbness: none", "tingling - not anymore"
     j = last + 1
@@ -372,9 +281,9 @@ def classify(
             and (t.filler or t.key in lang.post_negations or t.key in lang.post_not)
         ):
             break
-        if t.key in lang.post_negations and _seg_ends(toks, j):
+        if t.key in lang.post_negations and seg_ends(toks, j):
             return Verdict(State.ABSENT, j, "negated")
-        if t.key in lang.post_fine and seen == 0 and _seg_ends(toks, j):
+        if t.key in lang.post_fine and seen == 0 and seg_ends(toks, j):
             return Verdict(State.ABSENT, j, "negated")
         if t.key in lang.post_not:
             nxt = toks[j + 1] if j + 1 < len(toks) else None
@@ -389,7 +298,7 @@ def classify(
         if not t.filler:
             seen += 1
         j += 1
-    fine = _fine_after(toks, last, items, lang) if fine_after else None
+    fine = fine_after(toks, last, items, lang) if fine_later else None
     if fine is not None:
         return Verdict(State.ABSENT, fine, "negated")
     # before the phrase
@@ -405,7 +314,7 @@ def classify(
         if t.seg != seg:
             crossed = True
         # a trigger is a negation (by key, or by the folded word: "don't")
-        if (key in negations or t.norm in negations) and _is_trigger(toks, i, lang):
+        if (key in negations or t.norm in negations) and is_trigger(toks, i, lang):
             # "no numbness, tingling or weakness": a list closed by "or" in this clause
             glue_or = any(
                 toks[k].key in lang.list_closers
@@ -423,14 +332,14 @@ def classify(
             distance += 1
             if i not in items and key not in lang.list_glue:
                 listed = False
-    denial = _answer(toks, last, items, lang) if answer else None
+    denial = answer(toks, last, items, lang) if answered else None
     if denial is not None:
         return Verdict(State.ABSENT, denial, "negated")
     # the resolved words can stand only within a window before and _AHEAD after
     done = _resolved(toks, first, last, lang) if found is None or over else None
     if done is not None:
         return Verdict(State.DROPPED, done, RESOLVED)
-    if asked is False and _yes(toks, last, lang):
+    if asked is False and said_yes(toks, last, lang):
         return _PRESENT
     if asked is False:
         return Verdict(State.AMBIGUOUS, None, "asked about, not reported")
