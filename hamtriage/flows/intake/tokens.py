@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple
 
@@ -47,13 +48,22 @@ class Tok(NamedTuple):
 
 _MEMO_LIMIT = 20_000
 _make = tuple.__new__
-Word = tuple[str, str, bool, bool]
-"""What a word's tokens share wherever it stands: key, norm, filler, clause word."""
+Word = tuple[str, str, bool, bool, float | None]
+"""What a word's tokens share wherever it stands: key, norm, filler, clause word, number
+(the value of a token that starts with a digit, else ``None``)."""
 
 
 Parts = tuple[tuple[int, int, Word], ...]
 """A compound's parts: (start, end) in the word and what each part's tokens share; empty
 for a word that is one part."""
+
+_FAR = 1 << 62  # beyond any position: no break left
+
+
+@functools.lru_cache(maxsize=16)
+def _soft(chars: str) -> re.Pattern[str]:
+    """The pattern of a language's soft breaks (compiled once, not per text)."""
+    return re.compile(f"[{re.escape(chars)}]")
 
 
 def tokenize(
@@ -68,29 +78,39 @@ def tokenize(
     ``parts_memo``: word -> its :data:`Parts`, for a language that splits compounds."""
     hard_m = list(_HARD.finditer(text))
     hard = [m.start() for m in hard_m]
-    soft = [m.start() for m in re.finditer(f"[{re.escape(lang.soft_breaks)}]", text)]
+    soft = [m.start() for m in _soft(lang.soft_breaks).finditer(text)]
     out: list[Tok] = []
+    append = out.append
     clause = seg = sent = 0
     h = s = 0
     brk = ""
     n_hard, n_soft = len(hard), len(soft)
+    # the next break of either kind: one comparison per token while none is passed
+    nxt = min(hard[0] if hard else _FAR, soft[0] if soft else _FAR)
     code, fillers, clause_words = lang.code, lang.fillers, lang.clause_words
     split = bool(lang.compound_heads)
     known = cache if cache is not None else {}
     words: dict[str, Word] = memo if memo is not None else {}
     splits: dict[str, Parts] = parts_memo if parts_memo is not None else {}
-    for m in (_TOKEN_ASCII if text.isascii() else _TOKEN).finditer(text):
-        pos, end = m.span()
-        while h < n_hard and hard[h] < pos:
-            clause += 1
-            seg += 1
-            sent += 1
-            brk = hard_m[h].group(0).strip()[:1] or "\n"
-            h += 1
-        while s < n_soft and soft[s] < pos:
-            seg += 1
-            s += 1
-        whole = m.group(0)
+    find = text.find
+    end = 0
+    # the token texts in one scan (no match object per token); a token starts where its
+    # text is next found: the characters between tokens cannot start one (every letter,
+    # digit, % and ° is inside a token), so the search cannot stop early
+    for whole in (_TOKEN_ASCII if text.isascii() else _TOKEN).findall(text):
+        pos = find(whole, end)
+        end = pos + len(whole)
+        if pos > nxt:
+            while h < n_hard and hard[h] < pos:
+                clause += 1
+                seg += 1
+                sent += 1
+                brk = hard_m[h].group(0).strip()[:1] or "\n"
+                h += 1
+            while s < n_soft and soft[s] < pos:
+                seg += 1
+                s += 1
+            nxt = min(hard[h] if h < n_hard else _FAR, soft[s] if s < n_soft else _FAR)
         if split:
             parts = splits.get(whole)
             if parts is None:
@@ -100,24 +120,22 @@ def tokenize(
                 splits[whole] = parts
             if parts:  # a compound is read as its parts ("rug" "pijn")
                 for a, b, part in parts:
-                    raw = whole[a:b]
-                    number = float(raw.replace(",", ".")) if raw[0].isdecimal() else None
                     if part[3]:
                         clause += 1
                         seg += 1
                         brk = ""
-                    out.append(
+                    append(
                         _make(
                             Tok,
                             (
-                                raw,
+                                whole[a:b],
                                 part[0],
                                 part[1],
                                 pos + a,
                                 pos + b,
                                 clause,
                                 seg,
-                                number,
+                                part[4],
                                 part[2],
                                 sent,
                                 brk,
@@ -129,18 +147,13 @@ def tokenize(
         word = words.get(whole)
         if word is None:
             word = _word(whole, code, fillers, clause_words, known, cache, words)
-        if word[3]:
+        key, norm, filler, ends, number = word
+        if ends:
             clause += 1
             seg += 1
             brk = ""
-        number = float(whole.replace(",", ".")) if whole[0].isdecimal() else None
         # tuple.__new__ skips the named tuple's Python-level __new__ (one per word)
-        out.append(
-            _make(
-                Tok,
-                (whole, word[0], word[1], pos, end, clause, seg, number, word[2], sent, brk),
-            )
-        )
+        append(_make(Tok, (whole, key, norm, pos, end, clause, seg, number, filler, sent, brk)))
     return out
 
 
@@ -181,7 +194,8 @@ def _word(
     # a token starting with a digit is a number (the token pattern): its own key
     key = raw if raw[0].isdecimal() else known.get(raw) or word_key(raw, code, cache)
     norm = raw.lower().replace("'", "").replace("\u2019", "")
-    word = (key, norm, key in fillers, key in clause_words)
+    number = float(raw.replace(",", ".")) if raw[0].isdecimal() else None
+    word = (key, norm, key in fillers, key in clause_words, number)
     if len(words) >= _MEMO_LIMIT:
         words.clear()
     words[raw] = word
