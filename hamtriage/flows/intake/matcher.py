@@ -35,7 +35,6 @@ class Candidate(NamedTuple):
 
 
 _make = tuple.__new__
-_NONE: frozenset[int] = frozenset()
 
 
 def _split_by(toks: list[Tok], used: list[int], scope_end: frozenset[str]) -> bool:
@@ -51,13 +50,12 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
     """Every candidate occurrence of a lexicon phrase in ``toks`` (overlaps included)."""
     tables = lex.tables
     memo = tables.memo
-    n = len(toks)
-    hits: list[frozenset[int]] = [_NONE] * n  # per content token: its places (integers)
-    where = [0] * n  # per content token: its position in its clause's row
-    # each clause's content tokens (a clause is a run of tokens) and its words that fit a
-    # phrase, with their records (one memo probe per word: see .wordplaces)
-    clauses: list[tuple[list[int], list[tuple[int, Record]]]] = []
+    # each clause's content tokens (a clause is a run of tokens), their places (integers)
+    # and the positions in that row of the words that fit a phrase, with their records
+    # (one memo probe per word: see .wordplaces); the matcher works in row positions
+    clauses: list[tuple[list[int], list[frozenset[int]], list[tuple[int, Record]]]] = []
     row: list[int] = []
+    held: list[frozenset[int]] = []
     fits: list[tuple[int, Record]] = []
     current = -1
     for i, t in enumerate(toks):
@@ -65,16 +63,15 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
             continue
         if t.clause != current:  # clause numbers only grow: a new one starts a new row
             current = t.clause
-            row, fits = [], []
-            clauses.append((row, fits))
-        where[i] = len(row)
-        row.append(i)
+            row, held, fits = [], [], []
+            clauses.append((row, held, fits))
         rec = memo.get(t.raw)
         if rec is None:
             rec = record(lex, tables, t)
         if rec[0]:
-            hits[i] = rec[0]
-            fits.append((i, rec))
+            fits.append((len(row), rec))
+        row.append(i)
+        held.append(rec[0])
     phrases = lex.phrases
     spans = lex.spans
     sides = lex.language.side_words
@@ -84,7 +81,7 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
     optionals = lex.optionals
     nearest = lex.nearest
     out: dict[tuple[int, tuple[int, ...]], Candidate] = {}
-    for row, fits in clauses:
+    for row, held, fits in clauses:
         if not fits:
             continue  # no anchor in this clause
         # the phrases whose rarest required word the clause holds and that find all their
@@ -99,65 +96,68 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
             places = 0
             for _, rec in fits:
                 places |= rec[1]
-            found: set[int] = set()
+            found = {pid for _, rec in fits for pid, need in rec[3] if need & places == need}
             for _, rec in fits:
                 found.update(rec[2])
-                found.update([pid for pid, need in rec[3] if need & places == need])
             fit = sorted(found)
         if not fit:
             continue
-        for anchor, rec in fits:
+        n = len(row)
+        for at, rec in fits:
             firsts = rec[4]
             if firsts.isdisjoint(fit):
                 continue  # a phrase is tried once, from its first required word
-            at = where[anchor]
-            windows: dict[int, list[int]] = {}
+            windows: dict[int, tuple[int, ...]] = {}
             for pid in fit:
                 if pid not in firsts:
                     continue
                 span = spans[pid]
                 window = windows.get(span)
                 if window is None:
-                    # nearest first: ci, ci-1, ci+1, ci-2, ... within the clause (the order of
-                    # places in a row of this length is memoised on the lexicon)
-                    window = windows[span] = [row[k] for k in nearest(len(row), at, span)]
+                    # nearest first: at, at-1, at+1, at-2, ... within the row (memoised)
+                    window = windows[span] = nearest(n, at, span)
                 used: list[int] = []
                 for place, slot in plans[pid]:
                     pick = -1
                     # inlined term test (hot loop), the kind of term chosen once per term, not
                     # per token; the word test first: it rejects most tokens
                     if slot is None:
-                        for i in window:
-                            if place in hits[i] and i not in used:
-                                pick = i
+                        for k in window:
+                            if place in held[k] and k not in used:
+                                pick = k
                                 break
                     elif slot == "number":
-                        for i in window:
-                            if toks[i].number is not None and i not in used:
-                                pick = i
+                        for k in window:
+                            if toks[row[k]].number is not None and k not in used:
+                                pick = k
                                 break
                     else:  # "side"
-                        for i in window:
-                            if toks[i].key in sides and i not in used:
-                                pick = i
+                        for k in window:
+                            if toks[row[k]].key in sides and k not in used:
+                                pick = k
                                 break
                     if pick < 0:
                         break
                     used.append(pick)
                 else:
-                    if anchor not in used:
+                    if at not in used:
                         continue
                     phrase = phrases[pid]
-                    if phrase.negation and scoped and _split_by(toks, used, scope_end):
+                    if (
+                        phrase.negation
+                        and scoped
+                        and _split_by(toks, [row[k] for k in used], scope_end)
+                    ):
                         continue  # "gevoel is normaal, geen verdoving": not "geen gevoel"
-                    idxs = tuple(sorted(used))
-                    spread = where[idxs[-1]] - where[idxs[0]]  # in content tokens
+                    used.sort()
+                    spread = used[-1] - used[0]  # in content tokens
                     if spread > span:
                         continue
+                    idxs = tuple([row[k] for k in used])  # a row's tokens ascend
                     key = (pid, idxs)
                     if key not in out:
                         optional = (
-                            _optional(lex, optionals[pid], pid, toks, used, toks[anchor].clause)
+                            _optional(lex, optionals[pid], pid, toks, idxs, toks[row[at]].clause)
                             if optionals[pid]
                             else ()
                         )
@@ -171,12 +171,12 @@ def _optional(
     terms: tuple[int, ...],
     pid: int,
     toks: list[Tok],
-    used: list[int],
+    used: tuple[int, ...],
     clause: int,
 ) -> tuple[int, ...]:
-    """Tokens of the phrase's optional (non-filler) words ``terms`` right next to its span
-    (fillers are allowed, but not part of the span: "my", "up")."""
-    first, last = min(used), max(used)
+    """Tokens of the phrase's optional (non-filler) words ``terms`` right next to its
+    span ``used`` (ascending; fillers are allowed, but not part of the span: "my", "up")."""
+    first, last = used[0], used[-1]
     tables = lex.tables
     memo = tables.memo
     base = lex.bases[pid]
