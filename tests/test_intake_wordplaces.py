@@ -10,6 +10,7 @@ on random texts.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import sys
 from pathlib import Path
@@ -20,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import hamtriage
-from hamtriage.flows.intake import lexicon_for
+from hamtriage.flows.intake import lexicon_for, tokens
 from hamtriage.flows.intake.matcher import find_phrases
 from hamtriage.flows.intake.tokens import Parts, Word, tokenize
 from hamtriage.flows.intake.wordplaces import NO_RECORD, record
@@ -106,3 +107,32 @@ def test_a_word_record_answers_what_the_lexicon_answers(lang: str) -> None:
                 assert want and need == sum(1 << b for b in want)
                 rares += 1
     assert rares > 100
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_TRICKY, max_size=60), st.sampled_from([",.", "-", ",x", ";"]))
+def test_soft_breaks_one_scan_cannot_take_are_read_apart(text: str, soft: str) -> None:
+    # a soft break that could overlap a token or a hard break takes the three-scan path,
+    # which gives the plain tokens too
+    profile = dataclasses.replace(LANGUAGES["en"], soft_breaks=soft)
+    assert tokens._scans(soft) is None
+    assert tokens._scans(",:") is not None
+    assert tokenize(text, profile, {}, {}, {}) == plain_tokenize(text, profile)
+
+
+def test_the_one_scan_tokeniser_reads_breaks_inside_and_beside_numbers() -> None:
+    # the comma of "12,5" is a soft break after the number; "3." ends a clause, "3.5"
+    # does not; " - " ends a clause, "-4" does not
+    toks = tokenize("knee 12,5 cm, 3. back 3.5 - pain -4 (left)", LANGUAGES["en"])
+    assert [(t.raw, t.clause, t.seg) for t in toks] == [
+        ("knee", 0, 0),
+        ("12,5", 0, 0),
+        ("cm", 0, 1),
+        ("3", 0, 2),
+        ("back", 1, 3),
+        ("3.5", 1, 3),
+        ("pain", 2, 4),
+        ("4", 2, 4),
+        ("left", 3, 5),
+    ]
+    assert toks == plain_tokenize("knee 12,5 cm, 3. back 3.5 - pain -4 (left)", LANGUAGES["en"])

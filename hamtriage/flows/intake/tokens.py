@@ -21,6 +21,8 @@ _TOKEN_ASCII = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*|[0-9]+(?:[.,][0-9]+)?|%")
 # The dot is matched before its look-arounds are tested: a look-behind tried at every
 # position made this scan cost a sixth of tokenising.
 _HARD = re.compile(r"\.(?:(?<!\d\.)|(?!\d))|[!?;\n()\[\]]|\s[-\u2013\u2014]\s")
+# what a soft break may not be for :func:`_scans` (it would overlap a token or a hard break)
+_NOT_SOFT = frozenset("%°'\u2019_.!?;()[]-\u2013\u2014")
 
 CLAUSE_WORDS = ENGLISH.clause_words
 """English words that end a clause like a full stop (each language's: ``Language.clause_words``)."""
@@ -66,6 +68,28 @@ def _soft(chars: str) -> re.Pattern[str]:
     return re.compile(f"[{re.escape(chars)}]")
 
 
+@functools.lru_cache(maxsize=16)
+def _scans(soft: str) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+    """Tokens, hard breaks and the soft breaks ``soft`` in one pattern (any text, ASCII
+    text), or ``None`` if a soft break could overlap a token or a hard break. One scan
+    instead of three: no token starts with a character a break starts with, no break
+    holds a character of a token, so the scan finds what the three find, in text order;
+    only a comma inside a number ("12,5") is inside a token, and counted after it."""
+    if any(c.isalnum() or c.isspace() or c in _NOT_SOFT for c in soft):
+        return None
+    breaks = _HARD.pattern + (f"|[{re.escape(soft)}]" if soft else "")
+    # a possessive repeat: nothing follows it in its alternative, so it changes no match
+    words = r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*+|\d+(?:[.,]\d+)?|[°%]"
+    ascii_words = r"[A-Za-z]+(?:'[A-Za-z]+)*+|[0-9]+(?:[.,][0-9]+)?|%"
+    return re.compile(f"{words}|{breaks}"), re.compile(f"{ascii_words}|{breaks}")
+
+
+def _is_break(item: str) -> bool:
+    """Whether an item of a :func:`_scans` pattern is a break (a token starts with a
+    letter, a digit, % or °)."""
+    return not item[0].isalnum() and item[0] not in "%°"
+
+
 def tokenize(
     text: str,
     lang: Language = ENGLISH,
@@ -76,6 +100,9 @@ def tokenize(
     """The tokens of ``text`` in order (linear in its length). ``memo``: word -> what
     :data:`Word` holds, for ``lang`` only (a lexicon keeps one: most words recur);
     ``parts_memo``: word -> its :data:`Parts`, for a language that splits compounds."""
+    scans = _scans(lang.soft_breaks)
+    if scans is not None:
+        return _tokenize_once(text, lang, scans, cache, memo, parts_memo)
     hard_m = list(_HARD.finditer(text))
     hard = [m.start() for m in hard_m]
     soft = [m.start() for m in _soft(lang.soft_breaks).finditer(text)]
@@ -154,6 +181,98 @@ def tokenize(
             brk = ""
         # tuple.__new__ skips the named tuple's Python-level __new__ (one per word)
         append(_make(Tok, (whole, key, norm, pos, end, clause, seg, number, filler, sent, brk)))
+    return out
+
+
+def _tokenize_once(
+    text: str,
+    lang: Language,
+    scans: tuple[re.Pattern[str], re.Pattern[str]],
+    cache: dict[str, str] | None,
+    memo: dict[str, Word] | None,
+    parts_memo: dict[str, Parts] | None,
+) -> list[Tok]:
+    """:func:`tokenize` by one scan that finds tokens and breaks in text order. A break
+    is never stored in the memos, so it is told from a word only on a memo miss."""
+    out: list[Tok] = []
+    append = out.append
+    clause = seg = sent = 0
+    brk = ""
+    soft = lang.soft_breaks
+    comma = "," in soft  # a comma inside a number ("12,5") is a soft break after it
+    code, fillers, clause_words = lang.code, lang.fillers, lang.clause_words
+    split = bool(lang.compound_heads)
+    known = cache if cache is not None else {}
+    words: dict[str, Word] = memo if memo is not None else {}
+    splits: dict[str, Parts] = parts_memo if parts_memo is not None else {}
+    find = text.find
+    end = 0
+    # a token starts where its text is next found after the last one: the characters
+    # between tokens cannot start one, so the search cannot stop early
+    for whole in scans[1 if text.isascii() else 0].findall(text):
+        if split:
+            parts = splits.get(whole)
+            if parts is None:
+                if _is_break(whole):
+                    if whole in soft:
+                        seg += 1
+                    else:
+                        clause, seg, sent = clause + 1, seg + 1, sent + 1
+                        brk = whole.strip()[:1] or "\n"
+                    continue
+                parts = _parts(whole, lang, code, fillers, clause_words, known, cache, words)
+                if len(splits) >= _MEMO_LIMIT:
+                    splits.clear()
+                splits[whole] = parts
+            if parts:  # a compound is read as its parts ("rug" "pijn")
+                pos = find(whole, end)
+                end = pos + len(whole)
+                for a, b, part in parts:
+                    if part[3]:
+                        clause += 1
+                        seg += 1
+                        brk = ""
+                    append(
+                        _make(
+                            Tok,
+                            (
+                                whole[a:b],
+                                part[0],
+                                part[1],
+                                pos + a,
+                                pos + b,
+                                clause,
+                                seg,
+                                part[4],
+                                part[2],
+                                sent,
+                                brk,
+                            ),
+                        )
+                    )
+                if comma and "," in whole:
+                    seg += 1
+                continue
+        word = words.get(whole)
+        if word is None:
+            if _is_break(whole):
+                if whole in soft:
+                    seg += 1
+                else:
+                    clause, seg, sent = clause + 1, seg + 1, sent + 1
+                    brk = whole.strip()[:1] or "\n"
+                continue
+            word = _word(whole, code, fillers, clause_words, known, cache, words)
+        pos = find(whole, end)
+        end = pos + len(whole)
+        key, norm, filler, ends, number = word
+        if ends:
+            clause += 1
+            seg += 1
+            brk = ""
+        append(_make(Tok, (whole, key, norm, pos, end, clause, seg, number, filler, sent, brk)))
+        if comma and "," in whole:
+            seg += 1
     return out
 
 
