@@ -81,7 +81,7 @@ def _scans(soft: str) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
     # a possessive repeat: nothing follows it in its alternative, so it changes no match
     words = r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*+|\d+(?:[.,]\d+)?|[°%]"
     ascii_words = r"[A-Za-z]+(?:'[A-Za-z]+)*+|[0-9]+(?:[.,][0-9]+)?|%"
-    return re.compile(f"{words}|{breaks}"), re.compile(f"{ascii_words}|{breaks}")
+    return re.compile(f"({words}|{breaks})"), re.compile(f"({ascii_words}|{breaks})")
 
 
 def _is_break(item: str) -> bool:
@@ -205,11 +205,15 @@ def _tokenize_once(
     known = cache if cache is not None else {}
     words: dict[str, Word] = memo if memo is not None else {}
     splits: dict[str, Parts] = parts_memo if parts_memo is not None else {}
-    find = text.find
-    end = 0
-    # a token starts where its text is next found after the last one: the characters
-    # between tokens cannot start one, so the search cannot stop early
-    for whole in scans[1 if text.isascii() else 0].findall(text):
+    # the pattern is one group: ``split`` gives the text between items and the items
+    # in turn, so an item's place is the sum of the lengths before it (no search per token)
+    items = scans[1 if text.isascii() else 0].split(text)
+    nxt = len(items[0])
+    for k in range(1, len(items), 2):
+        whole = items[k]
+        pos = nxt
+        end = pos + len(whole)
+        nxt = end + len(items[k + 1])
         if split:
             parts = splits.get(whole)
             if parts is None:
@@ -225,8 +229,6 @@ def _tokenize_once(
                     splits.clear()
                 splits[whole] = parts
             if parts:  # a compound is read as its parts ("rug" "pijn")
-                pos = find(whole, end)
-                end = pos + len(whole)
                 for a, b, part in parts:
                     if part[3]:
                         clause += 1
@@ -263,8 +265,6 @@ def _tokenize_once(
                     brk = whole.strip()[:1] or "\n"
                 continue
             word = _word(whole, code, fillers, clause_words, known, cache, words)
-        pos = find(whole, end)
-        end = pos + len(whole)
         key, norm, filler, ends, number = word
         if ends:
             clause += 1
