@@ -9,7 +9,6 @@ candidates are resolved greedily: more words matched first, then the tightest sp
 
 from __future__ import annotations
 
-import operator
 from typing import NamedTuple
 
 from .lexicon import Lexicon, Phrase
@@ -198,13 +197,13 @@ def _optional(
 
 def select(cands: list[Candidate]) -> list[Candidate]:
     """Non-overlapping candidates: most required words, then optional ones, then tightest."""
-    # the sort keys in one comprehension and a C-level key: a Python key function was a
-    # call per candidate (the sort is stable either way, so ties keep their order)
-    keys = [(-c[0].required, -len(c[2]), c[3], c[1][0], c[0].vid) for c in cands]
+    ranked = sorted(
+        cands,
+        key=lambda c: (-c.phrase.required, -len(c.optional), c.spread, c.idxs[0], c.phrase.vid),
+    )
     taken: set[int] = set()
     chosen: list[Candidate] = []
-    for k in sorted(range(len(cands)), key=keys.__getitem__):
-        c = cands[k]
+    for c in ranked:
         if not taken.isdisjoint(c.idxs):
             continue
         if c.optional:
@@ -213,10 +212,5 @@ def select(cands: list[Candidate]) -> list[Candidate]:
                 c = Candidate(c.phrase, c.idxs, opt, c.spread, tuple(sorted((*c.idxs, *opt))))
         chosen.append(c)
         taken.update(c.tokens)
-    # chosen candidates share no token: their first tokens differ, and ``idxs`` sorts
-    # as its first token does
-    chosen.sort(key=_idxs)
+    chosen.sort(key=lambda c: c.idxs[0])
     return chosen
-
-
-_idxs = operator.itemgetter(1)

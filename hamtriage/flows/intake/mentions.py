@@ -51,9 +51,8 @@ def with_nested(chosen: list[Candidate], cands: list[Candidate]) -> list[Candida
             out.append(c)
             vids.add(c.phrase.vid)
             taken.update(c.tokens)
-    # by first token, stably, with a C-level key (a Python one was a call per candidate)
-    firsts = [c[1][0] for c in out]
-    return [out[k] for k in sorted(range(len(out)), key=firsts.__getitem__)]
+    out.sort(key=lambda c: c.idxs[0])
+    return out
 
 
 OVER_MEANS_GONE = frozenset({"widespread_neurology", "fever_or_unwell", "night_pain"})
