@@ -49,7 +49,9 @@ def plain_tokenize(text: str, lang: Language) -> list[Tok]:
             number = float(raw.replace(",", ".")) if raw[0].isdecimal() else None
             norm = raw.lower().replace("'", "").replace("\u2019", "")
             filler = key in lang.fillers
-            out.append(Tok(raw, key, norm, pos + a, pos + b, clause, seg, number, filler, sent, brk))
+            out.append(
+                Tok(raw, key, norm, pos + a, pos + b, clause, seg, number, filler, sent, brk)
+            )
     return out
 
 
@@ -123,8 +125,12 @@ def _optional(
     found: list[int] = []
     for ti in lex.optionals[pid]:
         for i in range(max(0, min(used) - 2), min(len(toks), max(used) + 3)):
-            if i not in used and i not in found and toks[i].clause == clause:
-                if (pid, ti) in hits[i]:
-                    found.append(i)
-                    break
+            if (
+                i not in used
+                and i not in found
+                and toks[i].clause == clause
+                and (pid, ti) in hits[i]
+            ):
+                found.append(i)
+                break
     return tuple(sorted(found))
