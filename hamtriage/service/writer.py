@@ -133,23 +133,40 @@ class GroupCommitter:
                         break
                     group += jobs
                     size += sum(len(rows) for rows, _ in jobs)
-                self._commit(group)
+                # RUNNING from here: a request cancelled now (its client left) cannot cancel
+                # the future any more; its records are committed all the same, just not
+                # acknowledged
+                live = [
+                    waiter.set_running_or_notify_cancel() if isinstance(waiter, Future) else True
+                    for _, waiter in group
+                ]
+                done = self._write(group)
+            # the fsync (SQLite "full") outside the turn: the next worker commits meanwhile
+            if not isinstance(done, BaseException):
+                try:
+                    self.store.sync()
+                except Exception as exc:  # noqa: BLE001  not durable: not acknowledged
+                    log.error("hamtriage: audit sync failed: %s: %s", type(exc).__name__, exc)
+                    done = exc
+            self._acknowledge(group, live, done)
 
-    def _commit(self, group: list[_Job]) -> None:
-        # RUNNING from here: a request cancelled now (its client left) cannot cancel the
-        # future any more; its records are committed all the same, just not acknowledged
-        live = [
-            waiter.set_running_or_notify_cancel() if isinstance(waiter, Future) else True
-            for _, waiter in group
-        ]
-        rows = [row for job_rows, _ in group for row in job_rows]
-        outcomes: list[list[str] | BaseException] = []
+    def _write(self, group: list[_Job]) -> list[str] | BaseException:
+        """Commit the rows of ``group``: their ids, or what failed."""
         try:
-            ids = self.store.add(rows)
+            return self.store.commit([row for job_rows, _ in group for row in job_rows])
         except Exception as exc:  # noqa: BLE001  any failure: no request in it is acknowledged
             log.error("hamtriage: audit commit failed: %s: %s", type(exc).__name__, exc)
-            outcomes = [exc] * len(group)
+            return exc
+
+    def _acknowledge(
+        self, group: list[_Job], live: list[bool], done: list[str] | BaseException
+    ) -> None:
+        """Acknowledge every request of a committed (and synced) group, or fail them all."""
+        outcomes: list[list[str] | BaseException] = []
+        if isinstance(done, BaseException):
+            outcomes = [done] * len(group)
         else:
+            ids = done
             start = 0
             for job_rows, _ in group:
                 outcomes.append(ids[start : start + len(job_rows)])

@@ -20,7 +20,7 @@ from .test_store import ROW
 
 
 class CountingStore(AuditStore):
-    """Records the size of every transaction; the first ``add`` waits for ``gate``."""
+    """Records the size of every transaction; the first ``commit`` waits for ``gate``."""
 
     def __init__(self, url: str) -> None:
         super().__init__(url)
@@ -29,12 +29,12 @@ class CountingStore(AuditStore):
         self.entered = threading.Event()
         self.fail = False
 
-    def add(self, rows: Sequence[dict[str, Any]]) -> list[str]:
+    def commit(self, rows: Sequence[dict[str, Any]]) -> list[str]:
         self.entered.set()
         self.gate.wait(10)
         if self.fail:
             raise RuntimeError("disk full")
-        ids = super().add(rows)
+        ids = super().commit(rows)
         self.groups.append(len(rows))
         return ids
 
