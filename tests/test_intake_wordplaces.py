@@ -97,14 +97,12 @@ def test_a_word_record_answers_what_the_lexicon_answers(lang: str) -> None:
                 assert rec is NO_RECORD
                 continue
             assert rec[0] == {lex.bases[p] + ti for p, ti in places}
-            assert rec[4] == lex.firsts(places)
-            mine = sorted(rec[2] + tuple(p for p, _ in rec[3]))
-            assert mine == sorted(lex.rares(places))
-            for pid, need in rec[3]:  # the other required words' bits, and only those
+            assert rec[3] == lex.firsts(places)
+            assert [p for p, _ in rec[2]] == sorted(lex.rares(places))
+            for pid, need in rec[2]:  # the other required words' bits, and only those
                 want = {tables.other[(pid, ti)] for ti in lex.needs[pid] if ti != lex.rare[pid]}
-                assert want
                 assert need == sum(1 << b for b in want)
-                rares += 1
+                rares += len(want) > 0
     assert rares > 100
 
 

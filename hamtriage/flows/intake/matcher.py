@@ -86,25 +86,23 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
             continue  # no anchor in this clause
         # the phrases whose rarest required word the clause holds and that find all their
         # other required words in it (a phrase missing one cannot match there)
+        # (a phrase of one required word needs no bit: 0 & places == 0)
         if len(fits) == 1:
             rec = fits[0][1]
             places = rec[1]
-            fit = [*rec[2], *[pid for pid, need in rec[3] if need & places == need]]
-            if rec[2] and rec[3]:
-                fit.sort()  # ascending, the order phrases are tried in
+            fit = [pid for pid, need in rec[2] if need & places == need]  # ascending
         else:
             places = 0
             for _, rec in fits:
                 places |= rec[1]
-            found = {pid for _, rec in fits for pid, need in rec[3] if need & places == need}
-            for _, rec in fits:
-                found.update(rec[2])
-            fit = sorted(found)
+            fit = sorted(
+                {pid for _, rec in fits for pid, need in rec[2] if need & places == need}
+            )
         if not fit:
             continue
         n = len(row)
         for at, rec in fits:
-            firsts = rec[4]
+            firsts = rec[3]
             if firsts.isdisjoint(fit):
                 continue  # a phrase is tried once, from its first required word
             windows: dict[int, tuple[int, ...]] = {}

@@ -19,13 +19,13 @@ if TYPE_CHECKING:
 
 __all__ = ["NO_RECORD", "Record", "Tables", "build_tables", "record"]
 
-Record = tuple[frozenset[int], int, tuple[int, ...], tuple[tuple[int, int], ...], frozenset[int]]
-"""Of a word: its places (integers); its *other-word* bits (see :class:`Tables`); the
-phrases of one required word whose word it is (ascending); (phrase, needed bits) of the
-longer phrases whose rarest required word it is (ascending); the phrases whose first
+Record = tuple[frozenset[int], int, tuple[tuple[int, int], ...], frozenset[int]]
+"""Of a word: its places (integers); its *other-word* bits (see :class:`Tables`);
+(phrase, needed bits) of the phrases whose rarest required word it is, ascending (0
+bits for a phrase of one required word: it needs nothing more); the phrases whose first
 required word it is."""
 
-NO_RECORD: Record = (frozenset(), 0, (), (), frozenset())
+NO_RECORD: Record = (frozenset(), 0, (), frozenset())
 """The record of a number or of a word that fits no phrase."""
 
 _LIMIT = 20_000
@@ -95,8 +95,7 @@ def record(lex: Lexicon, tables: Tables, tok: Tok) -> Record:
         got = (
             frozenset(bases[pid] + ti for pid, ti in places),
             bits,
-            tuple(pid for pid in mine if not needs[pid]),
-            tuple((pid, needs[pid]) for pid in mine if needs[pid]),
+            tuple((pid, needs[pid]) for pid in mine),
             lex.firsts(places),
         )
     memo = tables.memo
