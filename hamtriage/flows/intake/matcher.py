@@ -95,9 +95,7 @@ def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
             places = 0
             for _, rec in fits:
                 places |= rec[1]
-            fit = sorted(
-                {pid for _, rec in fits for pid, need in rec[2] if need & places == need}
-            )
+            fit = sorted({pid for _, rec in fits for pid, need in rec[2] if need & places == need})
         if not fit:
             continue
         n = len(row)
