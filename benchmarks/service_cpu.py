@@ -11,6 +11,10 @@ wall time, so the figures hold on a shared machine far better than requests/s do
   service's own cost: body checks, validation, the audit row and its digest, the commit,
   serialising the result); the engine's ``triage`` is replaced, in this process only, by
   a function returning a result computed beforehand;
+- ``/v1/triage, result written by model_dump_json`` and the same with the engine result
+  precomputed: the fast path writing the response with pydantic's ``model_dump_json``
+  instead of ``Engine.dump_json`` (the text is the same), interleaved with the others
+  and compared round by round;
 - ``engine.triage`` alone, for reference.
 
 Each is measured in ``--rounds`` interleaved rounds; the median round is reported.
@@ -117,9 +121,31 @@ async def measure(rounds: int, requests: int) -> dict[str, list[tuple[float, flo
             ("/v1/triage", "/v1/triage", BODY, False),
             ("/v1/triage, engine result precomputed", "/v1/triage", BODY, True),
         ]
+        pydantic_json = None
+        if hasattr(engine, "dump_json"):  # the fast path's writer, against pydantic's own
+            cases.append(
+                ("/v1/triage, result written by model_dump_json", "/v1/triage", BODY, False)
+            )
+            cases.append(
+                (
+                    "/v1/triage, engine result precomputed, written by model_dump_json",
+                    "/v1/triage",
+                    BODY,
+                    True,
+                )
+            )
+
+            def pydantic_json(result: Any) -> str:
+                return str(result.model_dump_json())
+
         for _ in range(rounds):
             for label, path, body, stub in cases:
                 engine.triage = precomputed if stub else real_triage
+                if pydantic_json is not None:
+                    if "model_dump_json" in label:
+                        engine.dump_json = pydantic_json
+                    elif "dump_json" in vars(engine):
+                        del engine.dump_json
                 loop0, writer0 = time.thread_time(), time.clock_gettime(writer)
                 await load(app, requests, path, body)
                 loop1, writer1 = time.thread_time(), time.clock_gettime(writer)
@@ -134,6 +160,8 @@ async def measure(rounds: int, requests: int) -> dict[str, list[tuple[float, flo
                 (1000 * (time.thread_time() - start) / requests, 0.0)
             )
         del engine.triage  # the instance attribute: back to the method
+        if "dump_json" in vars(engine):
+            del engine.dump_json
     return out
 
 
@@ -155,6 +183,25 @@ def main(argv: list[str] | None = None) -> int:
         writer = statistics.median(r[1] for r in per_round)
         medians[label] = statistics.median(r[0] + r[1] for r in per_round)
         print(f"| {label} | {medians[label]:.3f} | {loop:.3f} | {writer:.3f} |")
+    for fast, slow in (
+        ("/v1/triage", "/v1/triage, result written by model_dump_json"),
+        (
+            "/v1/triage, engine result precomputed",
+            "/v1/triage, engine result precomputed, written by model_dump_json",
+        ),
+    ):
+        if slow not in figures:
+            continue
+        # paired by round: the load of the minute cancels out
+        pairs = [
+            (a[0] + a[1]) / (b[0] + b[1]) for a, b in zip(figures[fast], figures[slow], strict=True)
+        ]
+        print()
+        print(
+            f"{fast}: with Engine.dump_json / with model_dump_json, per round: "
+            + ", ".join(f"{x:.3f}" for x in pairs)
+            + f" (median {statistics.median(pairs):.3f})"
+        )
     own = medians["/v1/triage, engine result precomputed"]
     health = medians["/healthz"]
     print()

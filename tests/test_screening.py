@@ -47,3 +47,37 @@ def test_the_cached_screens_equal_those_worked_out_from_the_whole_report() -> No
         facts = engine.normalize(report)
         whole = screener._unscreened(facts.present, facts.absent, frozenset(facts.measurements))
         assert screener.unscreened(facts) == whole, report
+
+
+def test_unscreened_follows_its_definition_for_seeded_reports() -> None:
+    # worked out from the module's definition, without the screener's caches or tables:
+    # the screens named first by reported items, then the screens of the regions in play
+    # (every screen when none is), in urgency order, minus what the report answered
+    from hamtriage.engine import compiled_state
+    from tests.support.reports import make_reports
+
+    engine = hamtriage.Engine.default()
+    pack = engine.pack
+    screens = compiled_state(engine).assembler.screener.screens
+    reports = make_reports(pack, 800, seed=4417)
+    reports += [{"symptoms": ["tight_calves", "low_back_spasms"], "absent": [DVT[0]]}, {}]
+    for report in reports:
+        facts = engine.normalize(report)
+        region_of = {v: getattr(pack.item(v), "region", None) for v in pack.kinds}
+        regions = {region_of[v] for v in (*facts.present, *facts.measurements)} - {None, "any"}
+        named: list[str] = []
+        for vid in sorted(facts.present):
+            for sid in getattr(pack.item(vid), "screen_first", None) or ():
+                if sid not in named:
+                    named.append(sid)
+        answered = facts.present | facts.absent
+        first = [v for v in named if v not in answered]
+        rest = [
+            v
+            for v, s in screens.items()
+            if v not in answered
+            and v not in first
+            and (not regions or s.region in (None, "any") or s.region in regions)
+        ]
+        got = engine.triage(report).unscreened
+        assert [s.id for s in got] == first + rest, report

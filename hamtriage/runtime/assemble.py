@@ -211,6 +211,17 @@ class Assembler:
             for h in pro.keys() | con.keys()
         }
 
+    def shared_parts(self) -> list[object]:
+        """The result objects every triage that needs them shares, built with the engine
+        and kept as long as it: the screens, and the prebuilt parts of rules."""
+        out: list[object] = [self._info, *self.screener.screens.values()]
+        for part in self._static.values():
+            out.append(part.fired)
+            if part.red_flag is not None:
+                out.append(part.red_flag)
+            out += [ev for _, ev in part.supporting] + [ev for _, ev in part.opposing]
+        return out
+
     # ---------------------------------------------------------------- result
 
     def prepare(self, index: int, facts: tuple[MatchedFact, ...]) -> None:

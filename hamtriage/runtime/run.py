@@ -25,6 +25,7 @@ from .assemble import CACHE_LIMIT, Assembler
 from .compiler import CompiledPack
 from .partition import PARTITION_ABOVE
 from .split import Split
+from .tojson import ResultJson
 from .wire import (
     BOOT_RULE,
     age_json,
@@ -102,6 +103,7 @@ class Compiled:
             for stage in range(1, compiled.max_stage + 1)
         )
         self._split = Split(self, units) if len(units) > 1 else None
+        self.json = ResultJson(self.assembler.shared_parts)
 
     def close(self) -> None:
         """Free every ruleset of the pack in the C engine (see :meth:`Ruleset.close`)."""

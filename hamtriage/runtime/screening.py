@@ -10,8 +10,6 @@ level the item's red-flag rules reach, then pack order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from ..levels import TriageLevel
 from ..report import Facts
 from ..results import Screen
@@ -113,6 +111,7 @@ class Screener:
         self._cache: dict[
             tuple[frozenset[str], frozenset[str], frozenset[str]], tuple[Screen, ...]
         ] = {}
+        self._pools: dict[frozenset[str], tuple[tuple[Screen, ...], dict[str, int]]] = {}
 
     def regions(self, facts: Facts) -> frozenset[str]:
         """The body regions in play: of the items reported present or measured."""
@@ -164,26 +163,56 @@ class Screener:
         self, present: frozenset[str], absent: frozenset[str], measured: frozenset[str]
     ) -> tuple[Screen, ...]:
         puts = self._puts
-        regions = frozenset(puts[vid] for vid in (*present, *measured) if vid in puts)
+        regions = frozenset([puts[vid] for vid in (*present, *measured) if vid in puts])
         names = self._names
         named: list[str] = []
-        for vid in sorted(v for v in present if v in names):
-            for sid in names[vid]:
-                if sid not in named:
-                    named.append(sid)
-        answered = (present | absent) & (self._ids | set(named))
-        first = tuple(v for v in named if v not in answered)
+        if not names.keys().isdisjoint(present):
+            for vid in sorted(v for v in present if v in names):
+                for sid in names[vid]:
+                    if sid not in named:
+                        named.append(sid)
+        answered = (present | absent) & (self._ids | set(named) if named else self._ids)
         screens = self.screens
-        if regions:  # the screens of every region, and of none, in urgency order
-            pool = set(self._everywhere)
+        first = tuple(v for v in named if v not in answered)
+        skip = answered.union(first) if first else answered
+        # the regions' screens in urgency order, and each one's position: a miss of the
+        # cache above cuts out the few it answered (a report's set of regions recurs far
+        # more than its ids)
+        pool = self._pools.get(regions)
+        if pool is None:
+            pool = self._pool(regions)
+        listed, position = pool
+        rest = listed
+        if skip:
+            cut = sorted([position[v] for v in skip if v in position])
+            if cut:
+                kept: list[Screen] = []
+                start = 0
+                for i in cut:
+                    kept += listed[start:i]
+                    start = i + 1
+                kept += listed[start:]
+                rest = tuple(kept)
+        if first:
+            return (*[screens[v] if v in screens else self._plain(v) for v in first], *rest)
+        return rest
+
+    def _pool(self, regions: frozenset[str]) -> tuple[tuple[Screen, ...], dict[str, int]]:
+        """The screens of ``regions`` and of none (every screen if none is in play), in
+        urgency order, and the position of each id among them."""
+        screens = self.screens
+        if regions:
+            wanted = set(self._everywhere)
             for region in regions:
-                pool.update(self._of_region.get(region, ()))
-            candidates: Iterable[str] = sorted(pool, key=self._position.__getitem__)
+                wanted.update(self._of_region.get(region, ()))
+            ids: list[str] = sorted(wanted, key=self._position.__getitem__)
         else:
-            candidates = screens
-        return tuple(screens[v] if v in screens else self._plain(v) for v in first) + tuple(
-            screens[vid] for vid in candidates if vid not in answered and vid not in first
-        )
+            ids = list(screens)
+        pool = (tuple(screens[vid] for vid in ids), {vid: n for n, vid in enumerate(ids)})
+        if len(self._pools) >= CACHE_LIMIT:
+            self._pools.clear()
+        self._pools[regions] = pool
+        return pool
 
     def _plain(self, vid: str) -> Screen:
         item = self._pack.item(vid)

@@ -94,7 +94,11 @@ class TriageFastPath:
         except ReportError:  # before anything is triaged or recorded: the route's 422
             await self.app(scope, replay, send)
             return
-        content = result.model_dump_json().encode()
+        # model_dump_json's text, with the JSON of the parts results share reused (any
+        # result is written right by any engine: a reload in between costs only speed)
+        engine = service.engine
+        text = result.model_dump_json() if engine is None else engine.dump_json(result)
+        content = text.encode()
         await send(
             {
                 "type": "http.response.start",

@@ -150,6 +150,10 @@ def test_fast_path_and_route_answer_the_same(server: Server) -> None:
     routed = server.client.post("/v1/triage", json=HINGE, params={"lang": "en"})  # the route
     assert fast.status_code == routed.status_code == 200
     assert fast.json() == routed.json()
+    assert fast.content == routed.content  # Engine.dump_json writes model_dump_json's bytes
+    fast_nl = server.client.post("/v1/triage", json=HINGE, headers={"accept-language": "nl"})
+    routed_nl = server.client.post("/v1/triage", json=HINGE, params={"lang": "nl"})
+    assert fast_nl.content == routed_nl.content != fast.content
     ignore = {"x-hamtriage-record", "date"}
     assert {k: v for k, v in fast.headers.items() if k not in ignore} == {
         k: v for k, v in routed.headers.items() if k not in ignore
