@@ -20,6 +20,7 @@ from ...rules.pack import RulePack
 from ...rules.phrases import PhraseSyntaxError, Term, parse_phrase, word_key
 from ...runtime.screening import red_flag_screens
 from .tokens import Parts, Tok, Word
+from .wordplaces import Tables, build_tables
 
 __all__ = ["Lexicon", "Phrase", "intake_language", "lexicon_for"]
 
@@ -102,6 +103,8 @@ class Lexicon:
     holds, and that word is the one (an AND of two wide integers saved)."""
     _masks: dict[frozenset[tuple[int, int]], int] = field(default_factory=dict)
     _nearest: dict[tuple[int, int, int], tuple[int, ...]] = field(default_factory=dict)
+    tables: Tables = field(init=False)
+    """The matcher's per-word records and what they are built from (:mod:`.wordplaces`)."""
 
     def pids(self, places: frozenset[tuple[int, int]]) -> frozenset[int]:
         """The phrases among ``places`` (memoised per word's places)."""
@@ -207,6 +210,7 @@ class Lexicon:
         self.red_flag_ids = frozenset(self.red_flags)
         self.quiet = self.language.negations | self.language.idle
         self.spans = [p.required + (1 if p.required <= 2 else 2) - 1 for p in self.phrases]
+        self.tables = build_tables(self)
 
     def hits(self, key: str, norm: str) -> frozenset[tuple[int, int]]:
         """The (phrase, term) places a word fits: by key, ``prefix*`` or as a typo (memoised)."""

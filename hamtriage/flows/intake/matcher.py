@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from .lexicon import Lexicon, Phrase
 from .tokens import Tok
+from .wordplaces import Record, record
 
 __all__ = ["Candidate", "find_phrases", "select"]
 
@@ -47,143 +48,144 @@ def _split_by(toks: list[Tok], used: list[int], scope_end: frozenset[str]) -> bo
 
 def find_phrases(lex: Lexicon, toks: list[Tok]) -> list[Candidate]:
     """Every candidate occurrence of a lexicon phrase in ``toks`` (overlaps included)."""
-    content = [i for i, t in enumerate(toks) if not t.filler]
-    hits = lex.token_hits(toks)
+    tables = lex.tables
+    memo = tables.memo
+    # each clause's content tokens (a clause is a run of tokens), their places (integers)
+    # and the positions in that row of the words that fit a phrase, with their records
+    # (one memo probe per word: see .wordplaces); the matcher works in row positions
+    clauses: list[tuple[list[int], list[frozenset[int]], list[tuple[int, Record]]]] = []
+    row: list[int] = []
+    held: list[frozenset[int]] = []
+    fits: list[tuple[int, Record]] = []
+    current = -1
+    for i, t in enumerate(toks):
+        if t.filler:
+            continue
+        if t.clause != current:  # clause numbers only grow: a new one starts a new row
+            current = t.clause
+            row, held, fits = [], [], []
+            clauses.append((row, held, fits))
+        rec = memo.get(t.raw)
+        if rec is None:
+            rec = record(lex, tables, t)
+        if rec[0]:
+            fits.append((len(row), rec))
+        row.append(i)
+        held.append(rec[0])
     phrases = lex.phrases
     spans = lex.spans
     sides = lex.language.side_words
     scope_end = lex.language.scope_end
     scoped = lex.language.negation_in_scope
-    # each clause's content tokens (a clause is a run of tokens) and the places it offers:
-    # a phrase missing one of its words there cannot match
-    members: dict[int, list[int]] = {}
-    offered: list[tuple[int, list[int], list[frozenset[int]]]] = []
-    where = [0] * len(toks)  # per content token: its position in its clause's row
-    rares = lex.rares
-    mask = lex.mask
-    row: list[int] = []
-    masks: list[int] = []
-    rare_sets: list[frozenset[int]] = []
-    current = -1
-    for i in content:
-        clause = toks[i].clause
-        if clause != current:  # clause numbers only grow: a new one starts a new row
-            current = clause
-            row = members[clause] = []
-            masks, rare_sets = [], []
-            offered.append((clause, masks, rare_sets))
-        where[i] = len(row)
-        row.append(i)
-        here = hits[i]
-        if here:
-            masks.append(mask(here))
-            rare_sets.append(rares(here))
-    feasible: dict[int, list[int]] = {}
-    need_masks = lex.need_masks
-    plans = lex.plans
+    plans = tables.plans
     optionals = lex.optionals
     nearest = lex.nearest
-    for clause, masks, rare_sets in offered:
-        if not masks:
-            continue  # no anchor in this clause: never looked up
-        places = 0
-        for m in masks:
-            places |= m
-        # a phrase missing one of its required places in the clause cannot match there
-        fit = [
-            pid
-            for pid in (rare_sets[0] if len(rare_sets) == 1 else frozenset().union(*rare_sets))
-            if need_masks[pid] & places == need_masks[pid]
-        ]
-        fit.sort()  # ascending, the order phrases are tried in: once per clause, not per anchor
-        feasible[clause] = fit
     out: dict[tuple[int, tuple[int, ...]], Candidate] = {}
-    for anchor in content:
-        here = hits[anchor]
-        if not here:
-            continue
-        clause = toks[anchor].clause
-        fit = feasible[clause]
+    for row, held, fits in clauses:
+        if not fits:
+            continue  # no anchor in this clause
+        # the phrases whose rarest required word the clause holds and that find all their
+        # other required words in it (a phrase missing one cannot match there)
+        # (a phrase of one required word needs no bit: 0 & places == 0)
+        if len(fits) == 1:
+            rec = fits[0][1]
+            places = rec[1]
+            fit = [pid for pid, need in rec[2] if need & places == need]  # ascending
+        else:
+            places = 0
+            for _, rec in fits:
+                places |= rec[1]
+            fit = sorted({pid for _, rec in fits for pid, need in rec[2] if need & places == need})
         if not fit:
-            continue  # no phrase has all its words in this clause
-        row = members[clause]
-        at = where[anchor]
-        windows: dict[int, list[int]] = {}
-        firsts = lex.firsts(here)
-        for pid in fit:  # a clause's feasible phrases are few, a word's first places many
-            if pid not in firsts:
-                continue  # tried once, from its first word
-            phrase = phrases[pid]
-            span = spans[pid]
-            window = windows.get(span)
-            if window is None:
-                # nearest first: ci, ci-1, ci+1, ci-2, ... within the clause (the order of
-                # places in a row of this length is memoised on the lexicon)
-                window = windows[span] = [row[k] for k in nearest(len(row), at, span)]
-            used: list[int] = []
-            for place, slot in plans[pid]:
-                pick = -1
-                # inlined term test (hot loop), the kind of term chosen once per term, not
-                # per token; the word test first: it rejects most tokens
-                if slot is None:
-                    for i in window:
-                        if place in hits[i] and i not in used:
-                            pick = i
-                            break
-                elif slot == "number":
-                    for i in window:
-                        if toks[i].number is not None and i not in used:
-                            pick = i
-                            break
-                else:  # "side"
-                    for i in window:
-                        if toks[i].key in sides and i not in used:
-                            pick = i
-                            break
-                if pick < 0:
-                    break
-                used.append(pick)
-            else:
-                if anchor not in used:
+            continue
+        n = len(row)
+        for at, rec in fits:
+            firsts = rec[3]
+            if firsts.isdisjoint(fit):
+                continue  # a phrase is tried once, from its first required word
+            windows: dict[int, tuple[int, ...]] = {}
+            for pid in fit:
+                if pid not in firsts:
                     continue
-                if phrase.negation and scoped and _split_by(toks, used, scope_end):
-                    continue  # "gevoel is normaal, geen verdoving": not "geen gevoel"
-                idxs = tuple(sorted(used))
-                spread = where[idxs[-1]] - where[idxs[0]]  # in content tokens
-                if spread > span:
-                    continue
-                key = (pid, idxs)
-                if key not in out:
-                    optional = (
-                        _optional(optionals[pid], pid, toks, hits, used, clause)
-                        if optionals[pid]
-                        else ()
-                    )
-                    tokens = tuple(sorted((*idxs, *optional))) if optional else idxs
-                    out[key] = _make(Candidate, (phrase, idxs, optional, spread, tokens))
+                span = spans[pid]
+                window = windows.get(span)
+                if window is None:
+                    # nearest first: at, at-1, at+1, at-2, ... within the row (memoised)
+                    window = windows[span] = nearest(n, at, span)
+                used: list[int] = []
+                for place, slot in plans[pid]:
+                    pick = -1
+                    # inlined term test (hot loop), the kind of term chosen once per term, not
+                    # per token; the word test first: it rejects most tokens
+                    if slot is None:
+                        for k in window:
+                            if place in held[k] and k not in used:
+                                pick = k
+                                break
+                    elif slot == "number":
+                        for k in window:
+                            if toks[row[k]].number is not None and k not in used:
+                                pick = k
+                                break
+                    else:  # "side"
+                        for k in window:
+                            if toks[row[k]].key in sides and k not in used:
+                                pick = k
+                                break
+                    if pick < 0:
+                        break
+                    used.append(pick)
+                else:
+                    if at not in used:
+                        continue
+                    phrase = phrases[pid]
+                    if (
+                        phrase.negation
+                        and scoped
+                        and _split_by(toks, [row[k] for k in used], scope_end)
+                    ):
+                        continue  # "gevoel is normaal, geen verdoving": not "geen gevoel"
+                    used.sort()
+                    spread = used[-1] - used[0]  # in content tokens
+                    if spread > span:
+                        continue
+                    idxs = tuple([row[k] for k in used])  # a row's tokens ascend
+                    key = (pid, idxs)
+                    if key not in out:
+                        optional = (
+                            _optional(lex, optionals[pid], pid, toks, idxs, toks[row[at]].clause)
+                            if optionals[pid]
+                            else ()
+                        )
+                        tokens = tuple(sorted((*idxs, *optional))) if optional else idxs
+                        out[key] = _make(Candidate, (phrase, idxs, optional, spread, tokens))
     return list(out.values())
 
 
 def _optional(
+    lex: Lexicon,
     terms: tuple[int, ...],
     pid: int,
     toks: list[Tok],
-    hits: list[frozenset[tuple[int, int]]],
-    used: list[int],
+    used: tuple[int, ...],
     clause: int,
 ) -> tuple[int, ...]:
-    """Tokens of the phrase's optional (non-filler) words ``terms`` right next to its span
-    (fillers are allowed, but not part of the span: "my", "up")."""
-    first, last = min(used), max(used)
+    """Tokens of the phrase's optional (non-filler) words ``terms`` right next to its
+    span ``used`` (ascending; fillers are allowed, but not part of the span: "my", "up")."""
+    first, last = used[0], used[-1]
+    tables = lex.tables
+    memo = tables.memo
+    base = lex.bases[pid]
     found: list[int] = []
     for ti in terms:
+        place = base + ti
         for i in range(max(0, first - 2), min(len(toks), last + 3)):
-            if (
-                i not in used
-                and i not in found
-                and toks[i].clause == clause
-                and (pid, ti) in hits[i]
-            ):
+            if i in used or i in found or toks[i].clause != clause:
+                continue
+            rec = memo.get(toks[i].raw)
+            if rec is None:
+                rec = record(lex, tables, toks[i])
+            if place in rec[0]:
                 found.append(i)
                 break
     return tuple(sorted(found))
