@@ -159,16 +159,19 @@ def run(args: argparse.Namespace) -> int:
 def workers_advice(config: ServiceConfig, workers: int) -> str | None:
     """What to say when several workers share one SQLite file with fsync'd commits.
 
-    Their commits take turns on the file's one write lock, each waiting for the other's
-    fsync, so a second worker adds little throughput (docs/benchmarks.md). Durability is
-    not weakened behind the user's back: the note names the two ways out instead.
+    The workers commit in turn and each waits for an fsync of its commit before answering
+    (outside its turn since the store syncs the WAL itself), so the disk's fsync time
+    still bounds each worker's commits; on a slow disk the other stores scale further
+    (docs/benchmarks.md). Durability is not weakened behind the user's back: the note
+    names the two ways out instead.
     """
     if workers < 2 or not config.db_url.startswith("sqlite") or config.sqlite_synchronous != "full":
         return None
     return (
-        f"{workers} workers share one SQLite file whose commits wait for an fsync each, "
-        "one worker at a time; for throughput use PostgreSQL (--db postgresql+psycopg://...) "
-        "or --sqlite-synchronous normal (survives a crash of the service, not of the machine)"
+        f"{workers} workers share one SQLite file and every commit waits for an fsync; "
+        "on a slow disk PostgreSQL (--db postgresql+psycopg://...) or "
+        "--sqlite-synchronous normal (survives a crash of the service, not of the machine) "
+        "give more throughput"
     )
 
 
