@@ -7,9 +7,9 @@ more, measured); the statement and the column converters are SQLAlchemy's own, c
 once for the dialect, so what is stored reads back exactly as before.
 SQLite (WAL) by default; any SQLAlchemy URL otherwise (PostgreSQL:
 ``postgresql+psycopg://user@host/db``). SQLite's ``full`` (the default) keeps what
-``synchronous=FULL`` promises, every committed record on disk before it is acknowledged,
-but on POSIX systems the fsync is the store's own, after the commit (see :meth:`AuditStore.sync`). Migrations run when a store is opened, under a
-lock (a file lock beside a SQLite file, an advisory lock on PostgreSQL), so several
+``synchronous=FULL`` promises, every committed record on disk before it is acknowledged;
+on POSIX systems the fsync is the store's own, after the commit (:meth:`AuditStore.sync`).
+Migrations run when a store is opened, under a lock (a file lock beside a SQLite file, an advisory lock on PostgreSQL), so several
 workers can start at once; a store already at the latest revision skips Alembic entirely.
 """
 
@@ -275,9 +275,11 @@ class AuditStore:
             return
         path = self._sqlite_path
         try:
+            # only the WAL is opened here: closing a second descriptor of the database
+            # file would drop this process's POSIX locks on it, which SQLite's own are
             fd = os.open(path.with_name(path.name + "-wal"), os.O_RDONLY)
-        except FileNotFoundError:  # the last connection closed and checkpointed it
-            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            return  # removed by the last connection to close, after a checkpoint it synced
         try:
             _fsync(fd)
         finally:
