@@ -23,6 +23,7 @@ import os
 import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -196,9 +197,15 @@ def count_records(url: str) -> int:
 
 
 def measure(
-    store: Store, workers: int, requests: int, concurrency: int, cpus: int | None
+    store: Store,
+    workers: int,
+    requests: int,
+    concurrency: int,
+    cpus: int | None,
+    endpoints: tuple[str, ...] = ("/healthz", "/v1/triage"),
 ) -> tuple[list[Figures], int]:
-    """``/healthz`` then ``/v1/triage`` on a fresh service; the figures and records stored."""
+    """``endpoints`` (``/healthz`` then ``/v1/triage``) on a fresh service; the figures and
+    records stored."""
     port = free_port()
     tmp = Path(tempfile.mkdtemp(prefix="hamtriage-load-"))
     body = tmp / "report.json"
@@ -216,7 +223,8 @@ def measure(
                 wait(base + "/readyz")
                 hey(base + "/v1/triage", min(requests, 400), concurrency, body)  # warm workers
                 out = []
-                for endpoint, payload in (("/healthz", None), ("/v1/triage", body)):
+                for endpoint in endpoints:
+                    payload = body if endpoint == "/v1/triage" else None
                     figures = hey(base + endpoint, requests, concurrency, payload, server.pid, cpus)
                     figures.workers = workers
                     figures.store = store.label
@@ -227,6 +235,25 @@ def measure(
             return out, count_records(url)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+BLOCK = (1, 2, 2, 1)
+"""The workers of a block's four ``/v1/triage`` figures: a drift of the machine's speed
+within a block weighs on both sides alike."""
+
+
+def block_ratio(rates: dict[int, list[float]]) -> float:
+    """2 workers / 1 worker in one block: the sum of each side's two requests/s."""
+    return sum(rates[2]) / sum(rates[1])
+
+
+def blocks_note(label: str, ratios: list[float]) -> str:
+    """The line for ``--blocks``: the median of the blocks' ratios, and each."""
+    each = ", ".join(f"{r:.2f}" for r in ratios)
+    return (
+        f"- {label}: /v1/triage with 2 workers / 1 worker in {len(ratios)} blocks of figures "
+        f"run 1, 2, 2, 1 workers: median {statistics.median(ratios):.2f}x ({each})"
+    )
 
 
 def table(rows: list[Figures]) -> str:
@@ -316,7 +343,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--hey-cpus", type=int, default=1, help="cores hey may use (0: all; default 1)"
     )
+    parser.add_argument(
+        "--blocks",
+        type=int,
+        default=0,
+        help="then, per store, this many blocks of /v1/triage figures run with 1, 2, 2 and 1 "
+        "workers (the 2 workers / 1 worker ratio, steadier than one pair of figures)",
+    )
     args = parser.parse_args(argv)
+    if args.blocks < 0:
+        parser.error("--blocks must be 0 or more")
     if shutil.which("hey") is None:
         print("load.py needs hey: apt-get install hey", file=sys.stderr)
         return 2
@@ -339,6 +375,19 @@ def main(argv: list[str] | None = None) -> int:
                 figures[1].requests + min(args.requests, 400) // args.concurrency * args.concurrency
             )
             lines += notes(store, figures, stored, sent)
+            ratios: list[float] = []
+            for _ in range(args.blocks):
+                rates: dict[int, list[float]] = {1: [], 2: []}
+                for workers in BLOCK:
+                    (one,), _ = measure(
+                        store, workers, args.requests, args.concurrency, cpus, ("/v1/triage",)
+                    )
+                    if one.errors:
+                        lines.append(f"- {store.label}: {one.errors} errors in a block's figure")
+                    rates[workers].append(one.rps)
+                ratios.append(block_ratio(rates))
+            if ratios:
+                lines.append(blocks_note(store.label, ratios))
         ended = os.getloadavg()
     head = (
         f"{args.concurrency} clients, {args.requests} requests per figure, hey -cpus "

@@ -64,3 +64,23 @@ def test_notes_state_both_targets_from_the_figures() -> None:
     assert "1399 of 1400 triages stored" in lines[1]  # a lost record shows
     assert "2 workers at 1.70x one worker" in lines[2]
     assert "kept 0.80 and 0.80 cores busy" in lines[2]
+
+
+def test_a_block_ratio_sums_each_side_of_the_block() -> None:
+    from benchmarks.load import BLOCK, block_ratio, blocks_note
+
+    assert BLOCK == (1, 2, 2, 1)
+    # a machine slowing down through the block: 1 worker 1,000 then 800, 2 workers 1,700, 1,500
+    assert block_ratio({1: [1000.0, 800.0], 2: [1700.0, 1500.0]}) == 3200 / 1800
+    line = blocks_note("SQLite, synchronous=full", [1.5, 1.7, 1.62])
+    assert "in 3 blocks" in line
+    assert "median 1.62x (1.50, 1.70, 1.62)" in line
+
+
+def test_blocks_must_not_be_negative(capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks.load import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--blocks", "-1", "--no-write"])
+    assert stop.value.code == 2
+    assert "--blocks must be 0 or more" in capsys.readouterr().err
