@@ -19,7 +19,7 @@ from ...rules.languages import LANGUAGES, Language, language
 from ...rules.pack import RulePack
 from ...rules.phrases import PhraseSyntaxError, Term, parse_phrase, word_key
 from ...runtime.screening import red_flag_screens
-from .tokens import Parts, Tok, Word
+from .tokens import Parts, Word
 from .wordplaces import Tables, build_tables
 
 __all__ = ["Lexicon", "Phrase", "intake_language", "lexicon_for"]
@@ -29,7 +29,6 @@ _SPECIAL = re.compile(r"[()|*{}]")
 FUZZY_MIN = 6
 """Words of the lexicon shorter than this are never matched with a typo."""
 _CACHE_LIMIT = 20_000
-_NO_HITS: frozenset[tuple[int, int]] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +68,6 @@ class Lexicon:
     keys: dict[str, str] = field(default_factory=dict)
     _fuzzy: dict[str, str | None] = field(default_factory=dict)
     _hits: dict[tuple[str, str], frozenset[tuple[int, int]]] = field(default_factory=dict)
-    _raw_hits: dict[str, frozenset[tuple[int, int]]] = field(default_factory=dict)
-    _pids: dict[frozenset[tuple[int, int]], frozenset[int]] = field(default_factory=dict)
     _firsts: dict[frozenset[tuple[int, int]], frozenset[int]] = field(default_factory=dict)
     _rares: dict[frozenset[tuple[int, int]], frozenset[int]] = field(default_factory=dict)
     rare: list[int] = field(default_factory=list)
@@ -78,8 +75,6 @@ class Lexicon:
     plans: list[tuple[tuple[tuple[int, int], str | None], ...]] = field(default_factory=list)
     """Per phrase: its required terms as (place, slot), built once so matching does not
     walk every term (optional ones included) of every candidate phrase per anchor."""
-    need_places: list[frozenset[tuple[int, int]]] = field(default_factory=list)
-    """Per phrase: its required (phrase, term) places, to test a clause in one subset check."""
     words_seen: dict[str, Word] = field(default_factory=dict)
     """The tokeniser's memo of this lexicon's language (bounded; see :func:`.tokens.tokenize`)."""
     parts_seen: dict[str, Parts] = field(default_factory=dict)
@@ -97,23 +92,9 @@ class Lexicon:
     bases: list[int] = field(default_factory=list)
     """Per phrase: the bit of its first term in a place mask (its term ``ti`` is bit
     ``base + ti``): a clause's places are one integer, tested with two operations."""
-    need_masks: list[int] = field(default_factory=list)
-    """Per phrase: :attr:`need_places` as a place mask; 0 (nothing to test) for a phrase
-    of one required word: the matcher tests only phrases whose rarest word a clause
-    holds, and that word is the one (an AND of two wide integers saved)."""
-    _masks: dict[frozenset[tuple[int, int]], int] = field(default_factory=dict)
     _nearest: dict[tuple[int, int, int], tuple[int, ...]] = field(default_factory=dict)
     tables: Tables = field(init=False)
     """The matcher's per-word records and what they are built from (:mod:`.wordplaces`)."""
-
-    def pids(self, places: frozenset[tuple[int, int]]) -> frozenset[int]:
-        """The phrases among ``places`` (memoised per word's places)."""
-        got = self._pids.get(places)
-        if got is None:
-            if len(self._pids) >= _CACHE_LIMIT:
-                self._pids.clear()
-            got = self._pids[places] = frozenset(pid for pid, _ in places)
-        return got
 
     def firsts(self, places: frozenset[tuple[int, int]]) -> frozenset[int]:
         """The phrases whose first required word is at one of ``places`` (memoised): a
@@ -125,20 +106,6 @@ class Lexicon:
             needs = self.needs
             got = frozenset(pid for pid, ti in places if needs[pid] and needs[pid][0] == ti)
             self._firsts[places] = got
-        return got
-
-    def mask(self, places: frozenset[tuple[int, int]]) -> int:
-        """``places`` as a place mask (memoised): a clause's union of places is the OR of
-        its words' masks, far cheaper than a union of sets of pairs."""
-        got = self._masks.get(places)
-        if got is None:
-            if len(self._masks) >= _CACHE_LIMIT:
-                self._masks.clear()
-            bases = self.bases
-            got = 0
-            for pid, ti in places:
-                got |= 1 << (bases[pid] + ti)
-            self._masks[places] = got
         return got
 
     def nearest(self, n: int, at: int, span: int) -> tuple[int, ...]:
@@ -181,18 +148,11 @@ class Lexicon:
             else -1
             for pid, need in enumerate(self.needs)
         ]
-        self.need_places = [
-            frozenset((pid, ti) for ti in need) for pid, need in enumerate(self.needs)
-        ]
         self.bases = []
         base = 0
         for p in self.phrases:
             self.bases.append(base)
             base += len(p.terms)
-        self.need_masks = [
-            sum(1 << (self.bases[pid] + ti) for ti in need) if len(need) > 1 else 0
-            for pid, need in enumerate(self.needs)
-        ]
         fillers = self.language.fillers
         self.optionals = [
             tuple(
@@ -231,24 +191,6 @@ class Lexicon:
         if len(self._hits) >= _CACHE_LIMIT:
             self._hits.clear()
         self._hits[(key, norm)] = out
-        return out
-
-    def token_hits(self, toks: Sequence[Tok]) -> list[frozenset[tuple[int, int]]]:
-        """:meth:`hits` of each token (none for a number), memoised by the token's text:
-        its key and folded form follow from it."""
-        memo = self._raw_hits
-        out: list[frozenset[tuple[int, int]]] = []
-        for t in toks:
-            if t.number is not None:
-                out.append(_NO_HITS)
-                continue
-            got = memo.get(t.raw)
-            if got is None:
-                got = self.hits(t.key, t.norm)
-                if len(memo) >= _CACHE_LIMIT:
-                    memo.clear()
-                memo[t.raw] = got
-            out.append(got)
         return out
 
     def key(self, word: str) -> str:

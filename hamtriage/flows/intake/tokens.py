@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 from ...rules.languages import ENGLISH, Language
@@ -146,29 +147,7 @@ def tokenize(
                     splits.clear()
                 splits[whole] = parts
             if parts:  # a compound is read as its parts ("rug" "pijn")
-                for a, b, part in parts:
-                    if part[3]:
-                        clause += 1
-                        seg += 1
-                        brk = ""
-                    append(
-                        _make(
-                            Tok,
-                            (
-                                whole[a:b],
-                                part[0],
-                                part[1],
-                                pos + a,
-                                pos + b,
-                                clause,
-                                seg,
-                                part[4],
-                                part[2],
-                                sent,
-                                brk,
-                            ),
-                        )
-                    )
+                clause, seg, brk = _append_parts(append, whole, pos, parts, clause, seg, sent, brk)
                 continue
         # one part (every English word; most words of other languages), kept loop-free
         word = words.get(whole)
@@ -229,29 +208,7 @@ def _tokenize_once(
                     splits.clear()
                 splits[whole] = parts
             if parts:  # a compound is read as its parts ("rug" "pijn")
-                for a, b, part in parts:
-                    if part[3]:
-                        clause += 1
-                        seg += 1
-                        brk = ""
-                    append(
-                        _make(
-                            Tok,
-                            (
-                                whole[a:b],
-                                part[0],
-                                part[1],
-                                pos + a,
-                                pos + b,
-                                clause,
-                                seg,
-                                part[4],
-                                part[2],
-                                sent,
-                                brk,
-                            ),
-                        )
-                    )
+                clause, seg, brk = _append_parts(append, whole, pos, parts, clause, seg, sent, brk)
                 if comma and "," in whole:
                     seg += 1
                 continue
@@ -274,6 +231,44 @@ def _tokenize_once(
         if comma and "," in whole:
             seg += 1
     return out
+
+
+def _append_parts(
+    append: Callable[[Tok], None],
+    whole: str,
+    pos: int,
+    parts: Parts,
+    clause: int,
+    seg: int,
+    sent: int,
+    brk: str,
+) -> tuple[int, int, str]:
+    """Append a compound's tokens, one per part (a call per compound word only: most words
+    are one part); the clause, segment and break after them."""
+    for a, b, part in parts:
+        if part[3]:
+            clause += 1
+            seg += 1
+            brk = ""
+        append(
+            _make(
+                Tok,
+                (
+                    whole[a:b],
+                    part[0],
+                    part[1],
+                    pos + a,
+                    pos + b,
+                    clause,
+                    seg,
+                    part[4],
+                    part[2],
+                    sent,
+                    brk,
+                ),
+            )
+        )
+    return clause, seg, brk
 
 
 def _parts(
