@@ -153,10 +153,7 @@ class ResultJson:
         if key in shared:  # lives as long as this writer: never evicted
             self._texts[key] = (obj, text)
         elif cls is Recommendation or cls is BlockedExercise or cls is PackInfo:
-            kept = self._kept
-            if len(kept) >= CACHE_LIMIT:
-                kept.clear()
-            kept[key] = (obj, text)
+            _keep(self._kept, key, (obj, text))
         return text
 
     def _screens(self, screens: object) -> str:
@@ -171,10 +168,7 @@ class ResultJson:
         part = self._part
         text = "[" + ",".join([part(x, Screen) for x in screens]) + "]"
         if screens:
-            lists = self._lists
-            if len(lists) >= CACHE_LIMIT:
-                lists.clear()
-            lists[key] = (screens, text)
+            _keep(self._lists, key, (screens, text))
         return text
 
     def _hypothesis(self, h: object) -> str:
@@ -224,10 +218,7 @@ class ResultJson:
                 + '],"evidence":' + _enum(d["evidence"])
                 + (',"red_flag":true}' if d["red_flag"] else ',"red_flag":false}'),
             )  # fmt: skip
-            frames = self._frames
-            if len(frames) >= CACHE_LIMIT:
-                frames.clear()
-            frames[key] = got
+            _keep(self._frames, key, got)
         return got[0] + self._facts(d["facts"]) + got[1]
 
     def _evidence(self, evidence: object) -> str:
@@ -275,9 +266,7 @@ class ResultJson:
         got = self._strings.get(text)
         if got is None:
             got = to_json(text).decode()
-            if len(self._strings) >= CACHE_LIMIT:
-                self._strings.clear()
-            self._strings[text] = got
+            _keep(self._strings, text, got)
         return got
 
     def _number(self, value: object) -> str:
@@ -288,10 +277,15 @@ class ResultJson:
         got = self._numbers.get(value)
         if got is None:
             got = to_json(value).decode()  # not repr: 1e-05 is written 0.00001
-            if len(self._numbers) >= CACHE_LIMIT:
-                self._numbers.clear()
-            self._numbers[value] = got
+            _keep(self._numbers, value, got)
         return got
+
+
+def _keep(cache: dict[Any, Any], key: object, value: object) -> None:
+    """Store in a bounded cache, emptied when full (the parts in use soon come back)."""
+    if len(cache) >= CACHE_LIMIT:
+        cache.clear()
+    cache[key] = value
 
 
 def _enum(member: object) -> str:
